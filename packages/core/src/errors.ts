@@ -1,0 +1,55 @@
+/**
+ * Errors that users can act on. Each carries a stable `code` and, for bad input, one issue per offending
+ * item and field, with a path such as `customers[3].msisdn`. The GraphQL layer turns them into typed errors.
+ */
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CONFLICT';
+
+export interface InputIssue {
+  /** Where the problem is, from the argument name: `customers[3].msisdn`, `definition.and[1].metric.months`. */
+  path: string;
+  /** What is wrong and what is accepted. */
+  message: string;
+}
+
+export class WeixiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: InputIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'WeixiError';
+  }
+}
+
+/** Bad input: nothing was written. The message lists the first few issues; `issues` has them all. */
+export class InputError extends WeixiError {
+  constructor(issues: InputIssue[]) {
+    const shown = issues.slice(0, 3).map((i) => `${i.path}: ${i.message}`);
+    const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+    super('BAD_USER_INPUT', shown.join('; ') + more, issues);
+    this.name = 'InputError';
+  }
+}
+
+export class NotFoundError extends WeixiError {
+  constructor(what: string, id: string | number, path?: string) {
+    super('NOT_FOUND', `${path ? `${path}: ` : ''}${what} ${JSON.stringify(id)} does not exist`, path ? [{ path, message: `${what} ${JSON.stringify(id)} does not exist` }] : []);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** Collects issues while validating a batch, so one response reports every bad item at once. */
+export class IssueList {
+  readonly issues: InputIssue[] = [];
+  add(path: string, message: string): void {
+    this.issues.push({ path, message });
+  }
+  get empty(): boolean {
+    return this.issues.length === 0;
+  }
+  /** Throws an InputError when any issue was added. */
+  throwIfAny(): void {
+    if (this.issues.length > 0) throw new InputError(this.issues);
+  }
+}

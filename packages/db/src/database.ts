@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { Logger } from 'drizzle-orm/logger';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A drizzle database over either driver; every Weixi query is written against this type. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DatabaseClient =
+  | { kind: 'pglite'; pglite: PGlite }
+  | { kind: 'postgres'; sql: postgres.Sql };
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: DatabaseClient['kind'];
+  readonly client: DatabaseClient;
+  /** Runs raw SQL and returns its rows, whichever driver is underneath. Cast bigint/numeric in SQL. */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Calls `listener` with the text of every statement sent through drizzle; returns an unsubscribe. */
+  onStatement(listener: (text: string) => void): () => void;
+  /** Applies pending migrations (safe to call from several processes at once on PostgreSQL). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** A PostgreSQL URL. Defaults to `DATABASE_URL`; when neither is set, the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory. Defaults to `WEIXI_DATA_DIR`, then `.weixi/data`. `memory://` keeps it in memory. */
+  dataDir?: string;
+  /** An existing PGlite (tests load one from a migrated template). */
+  pglite?: PGlite;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
+
+export function resolveDatabaseTarget(options: OpenDatabaseOptions = {}): { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string } {
+  const url = options.url ?? process.env.DATABASE_URL;
+  if (url) return { kind: 'postgres', url };
+  return { kind: 'pglite', dataDir: options.dataDir ?? process.env.WEIXI_DATA_DIR ?? '.weixi/data' };
+}
+
+/** Opens the platform database: PostgreSQL when a URL is given or `DATABASE_URL` is set, else PGlite. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const listeners = new Set<(text: string) => void>();
+  const logger: Logger = {
+    logQuery(query) {
+      for (const listener of listeners) listener(query);
+    },
+  };
+  const target = options.pglite ? undefined : resolveDatabaseTarget(options);
+
+  if (target?.kind === 'postgres') {
+    const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(sql, { schema, logger }) as unknown as Db;
+    return makeDatabase(db, { kind: 'postgres', sql }, listeners, async () => {
+      // One migrator at a time: a single-connection client holds a session advisory lock.
+      const conn = postgres(target.url, { max: 1, onnotice: () => {} });
+      try {
+        await conn`select pg_advisory_lock(hashtext('weixi.migrate'))`;
+        await migratePostgres(drizzlePostgres(conn), { migrationsFolder: MIGRATIONS_FOLDER });
+      } finally {
+        await conn.end({ timeout: 5 });
+      }
+    }, () => sql.end({ timeout: 5 }));
+  }
+
+  let pglite = options.pglite;
+  if (!pglite) {
+    const dataDir = target!.kind === 'pglite' ? target!.dataDir : 'memory://';
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    pglite = new PGlite(dataDir);
+  }
+  await pglite.waitReady;
+  const client = pglite;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  return makeDatabase(db, { kind: 'pglite', pglite: client }, listeners, async () => {
+    await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  }, () => client.close());
+}
+
+function makeDatabase(
+  db: Db,
+  client: DatabaseClient,
+  listeners: Set<(text: string) => void>,
+  migrate: () => Promise<void>,
+  close: () => Promise<void>,
+): Database {
+  return {
+    db,
+    kind: client.kind,
+    client,
+    async rows<T extends Record<string, unknown>>(query: SQL) {
+      const result = (await db.execute(query)) as unknown;
+      return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+    },
+    onStatement(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    migrate,
+    close,
+  };
+}

@@ -1,0 +1,11 @@
+export * from './schema.js';
+export {
+  openDatabase,
+  resolveDatabaseTarget,
+  MIGRATIONS_FOLDER,
+  type Database,
+  type DatabaseClient,
+  type Db,
+  type OpenDatabaseOptions,
+  type Schema,
+} from './database.js';

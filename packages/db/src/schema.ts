@@ -1,0 +1,277 @@
+/**
+ * The Weixi relational model. Money is in cents (integers), months are the first day of the month (`date`),
+ * times are `timestamptz`. Check constraints keep bad rows out even when a caller skips validation.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const day = (name: string) => date(name, { mode: 'string' });
+
+export const REGION_LEVELS = ['province', 'city', 'district', 'grid'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+/** The region tree (province → city → district or grid). `path` is `/JS/JS-NJ/` style, for subtree scans. */
+export const regions = pgTable(
+  'regions',
+  {
+    id: serial('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    parentId: integer('parent_id'),
+    level: text('level', { enum: REGION_LEVELS }).notNull(),
+    timeZone: text('time_zone').notNull(),
+    path: text('path').notNull().unique(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.parentId], foreignColumns: [t.id] }),
+    index('regions_parent_idx').on(t.parentId),
+    index('regions_path_pattern_idx').using('btree', sql`${t.path} text_pattern_ops`),
+    check('regions_level_check', sql`${t.level} in ('province', 'city', 'district', 'grid')`),
+  ],
+);
+
+export const CUSTOMER_STATUSES = ['active', 'suspended', 'churned'] as const;
+export type CustomerStatus = (typeof CUSTOMER_STATUSES)[number];
+export const PAYMENT_TYPES = ['prepaid', 'postpaid'] as const;
+export type PaymentType = (typeof PAYMENT_TYPES)[number];
+export const GROUP_KINDS = ['household', 'enterprise'] as const;
+export type GroupKind = (typeof GROUP_KINDS)[number];
+/** 钻/金/银卡, 中高端, 普通: the value tiers, highest first. */
+export const TIERS = ['diamond', 'gold', 'silver', 'mid_high', 'ordinary'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** A subscriber. `tier` and `valueRankPct` are materialised by the tier refresh, not written by callers. */
+export const customers = pgTable(
+  'customers',
+  {
+    id: serial('id').primaryKey(),
+    msisdn: text('msisdn').notNull().unique(),
+    name: text('name').notNull(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id),
+    joinedOn: day('joined_on').notNull(),
+    plan: text('plan').notNull(),
+    paymentType: text('payment_type', { enum: PAYMENT_TYPES }).notNull(),
+    balanceCents: integer('balance_cents').notNull().default(0),
+    creditLimitCents: integer('credit_limit_cents').notNull().default(0),
+    points: integer('points').notNull().default(0),
+    contractEndsOn: day('contract_ends_on'),
+    device: text('device'),
+    birthday: day('birthday'),
+    groupId: text('group_id'),
+    groupKind: text('group_kind', { enum: GROUP_KINDS }),
+    isCampus: boolean('is_campus').notNull().default(false),
+    accountManager: text('account_manager'),
+    /** Consent per channel id (`sms`, `call`, `app`, `email`, ...): true = may contact. */
+    consent: jsonb('consent').$type<Record<string, boolean>>().notNull().default({}),
+    status: text('status', { enum: CUSTOMER_STATUSES }).notNull().default('active'),
+    churnedOn: day('churned_on'),
+    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    tier: text('tier', { enum: TIERS }).notNull().default('ordinary'),
+    /** Share of the province's customers ranked above this one by revenue (0 = top). */
+    valueRankPct: real('value_rank_pct'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('customers_region_idx').on(t.regionId, t.id),
+    index('customers_status_idx').on(t.status),
+    index('customers_contract_ends_idx').on(t.contractEndsOn),
+    index('customers_group_idx').on(t.groupId),
+    index('customers_joined_idx').on(t.joinedOn, t.id),
+    index('customers_name_idx').on(t.name, t.id),
+    check('customers_status_check', sql`${t.status} in ('active', 'suspended', 'churned')`),
+    check('customers_churned_on_check', sql`(${t.status} = 'churned') = (${t.churnedOn} is not null)`),
+    check('customers_payment_type_check', sql`${t.paymentType} in ('prepaid', 'postpaid')`),
+    check('customers_group_check', sql`(${t.groupId} is null) = (${t.groupKind} is null)`),
+    check('customers_credit_limit_check', sql`${t.creditLimitCents} >= 0`),
+    check('customers_points_check', sql`${t.points} >= 0`),
+  ],
+);
+
+/** Monthly facts per subscriber; `month` is the first day of the month. One row per customer and month. */
+export const monthlyUsage = pgTable(
+  'monthly_usage',
+  {
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    month: day('month').notNull(),
+    revenueCents: integer('revenue_cents').notNull().default(0),
+    voiceMinutes: integer('voice_minutes').notNull().default(0),
+    dataMb: integer('data_mb').notNull().default(0),
+    sms: integer('sms').notNull().default(0),
+    rechargeCents: integer('recharge_cents').notNull().default(0),
+    activeDays: smallint('active_days').notNull().default(0),
+    complaints: integer('complaints').notNull().default(0),
+    competitorContacts: integer('competitor_contacts').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.month] }),
+    index('monthly_usage_month_idx').on(t.month),
+    check('monthly_usage_month_check', sql`extract(day from ${t.month}) = 1`),
+    check(
+      'monthly_usage_nonnegative_check',
+      sql`${t.revenueCents} >= 0 and ${t.voiceMinutes} >= 0 and ${t.dataMb} >= 0 and ${t.sms} >= 0
+        and ${t.rechargeCents} >= 0 and ${t.complaints} >= 0 and ${t.competitorContacts} >= 0`,
+    ),
+    check('monthly_usage_active_days_check', sql`${t.activeDays} between 0 and 31`),
+  ],
+);
+
+/** Things that happened to a customer (port-out inquiry, complaint, plan change, ...), as reported by integrators. */
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /** Lets an integrator resend a batch without duplicating events. */
+    idempotencyKey: text('idempotency_key').unique(),
+    recordedAt: ts('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('customer_events_customer_idx').on(t.customerId, t.occurredAt),
+    index('customer_events_type_idx').on(t.type, t.occurredAt),
+  ],
+);
+
+/** A dynamic segment: a typed definition compiled to SQL. `version` grows on every definition change. */
+export const segments = pgTable('segments', {
+  id: serial('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  description: text('description'),
+  definition: jsonb('definition').$type<unknown>().notNull(),
+  version: integer('version').notNull().default(1),
+  /** The definition version the current membership was computed from (null: never refreshed). */
+  refreshedVersion: integer('refreshed_version'),
+  refreshedAt: ts('refreshed_at'),
+  memberCount: integer('member_count').notNull().default(0),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Membership history: a row per stay in a segment; the open stay has `left_at` null. */
+export const segmentMemberships = pgTable(
+  'segment_memberships',
+  {
+    id: serial('id').primaryKey(),
+    segmentId: integer('segment_id')
+      .notNull()
+      .references(() => segments.id, { onDelete: 'cascade' }),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    enteredAt: ts('entered_at').notNull(),
+    leftAt: ts('left_at'),
+  },
+  (t) => [
+    uniqueIndex('segment_memberships_current_idx')
+      .on(t.segmentId, t.customerId)
+      .where(sql`${t.leftAt} is null`),
+    index('segment_memberships_customer_idx').on(t.customerId).where(sql`${t.leftAt} is null`),
+  ],
+);
+
+export const TASK_STATES = ['open', 'assigned', 'in_progress', 'done', 'cancelled', 'expired'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+export const TASK_OUTCOMES = [
+  'retained',
+  'declined',
+  'unreachable',
+  'wrong_number',
+  'callback_requested',
+  'not_eligible',
+] as const;
+export type TaskOutcome = (typeof TASK_OUTCOMES)[number];
+
+/** A retention work order (派单): who to contact, why, with which tactic and channel, by when. */
+export const retentionTasks = pgTable(
+  'retention_tasks',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    reason: text('reason').notNull(),
+    tactic: text('tactic'),
+    channel: text('channel'),
+    assignee: text('assignee'),
+    state: text('state', { enum: TASK_STATES }).notNull().default('open'),
+    outcome: text('outcome', { enum: TASK_OUTCOMES }),
+    dueAt: ts('due_at').notNull(),
+    script: text('script'),
+    idempotencyKey: text('idempotency_key').unique(),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    closedAt: ts('closed_at'),
+  },
+  (t) => [
+    index('retention_tasks_customer_idx').on(t.customerId, t.id),
+    index('retention_tasks_state_due_idx').on(t.state, t.dueAt),
+    index('retention_tasks_assignee_idx').on(t.assignee, t.state),
+    check(
+      'retention_tasks_state_check',
+      sql`${t.state} in ('open', 'assigned', 'in_progress', 'done', 'cancelled', 'expired')`,
+    ),
+    check('retention_tasks_outcome_check', sql`(${t.state} = 'done') = (${t.outcome} is not null)`),
+    check('retention_tasks_assignee_check', sql`${t.state} not in ('assigned', 'in_progress') or ${t.assignee} is not null`),
+  ],
+);
+
+/** Every state change of a task, in order: the audit trail that dispatch control reads. */
+export const taskTransitions = pgTable(
+  'task_transitions',
+  {
+    id: serial('id').primaryKey(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => retentionTasks.id, { onDelete: 'cascade' }),
+    fromState: text('from_state', { enum: TASK_STATES }),
+    toState: text('to_state', { enum: TASK_STATES }).notNull(),
+    at: ts('at').notNull(),
+    actor: text('actor'),
+    note: text('note'),
+  },
+  (t) => [index('task_transitions_task_idx').on(t.taskId, t.id)],
+);
+
+/** Each contact attempt made for a task, with its result. */
+export const taskAttempts = pgTable(
+  'task_attempts',
+  {
+    id: serial('id').primaryKey(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => retentionTasks.id, { onDelete: 'cascade' }),
+    attemptedAt: ts('attempted_at').notNull(),
+    channel: text('channel'),
+    outcome: text('outcome', { enum: TASK_OUTCOMES }).notNull(),
+    note: text('note'),
+    actor: text('actor'),
+  },
+  (t) => [index('task_attempts_task_idx').on(t.taskId, t.id)],
+);
