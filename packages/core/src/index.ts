@@ -1,3 +1,11 @@
 export * from './errors.js';
 export * from './clock.js';
 export * from './months.js';
+export * from './regions/index.js';
+export * from './customers/index.js';
+export * from './usage/index.js';
+export * from './events/index.js';
+export * from './tasks/index.js';
+export * from './pages.js';
+export * from './segments/index.js';
+export { createSegment, deleteSegment, updateSegment, type Segment, type SegmentInput } from './segments/store.js';

@@ -90,6 +90,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }, () => client.close());
 }
 
+/** Runs raw SQL through drizzle and returns its rows, whichever driver is underneath. */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 function makeDatabase(
   db: Db,
   client: DatabaseClient,
@@ -101,10 +107,7 @@ function makeDatabase(
     db,
     kind: client.kind,
     client,
-    async rows<T extends Record<string, unknown>>(query: SQL) {
-      const result = (await db.execute(query)) as unknown;
-      return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-    },
+    rows: (query) => queryRows(db, query),
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,6 +1,7 @@
 export * from './schema.js';
 export {
   openDatabase,
+  queryRows,
   resolveDatabaseTarget,
   MIGRATIONS_FOLDER,
   type Database,

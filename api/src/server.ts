@@ -1,0 +1,73 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { systemClock, type Clock } from '@weixi/core';
+import type { Database } from '@weixi/db';
+import { buildSchema, createContext, toClientError } from '@weixi/graphql';
+import { createLogger, isClientError, type Logger } from './log.js';
+
+export interface WeixiServerOptions {
+  database: Database;
+  clock?: Clock;
+  port?: number;
+  host?: string;
+  schema?: GraphQLSchema;
+  logger?: Logger;
+}
+
+export interface WeixiServer {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves GraphQL (with GraphiQL) on `/graphql` and a liveness probe on `/health`. */
+export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
+  const clock = options.clock ?? systemClock;
+  const schema = options.schema ?? buildSchema();
+  const logger = options.logger ?? createLogger();
+  const yoga = createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    context: () => createContext(options.database, clock),
+    landingPage: false,
+    logging: {
+      debug: (...args) => logger.debug(String(args[0]), { detail: args.slice(1) }),
+      info: (...args) => logger.info(String(args[0]), { detail: args.slice(1) }),
+      warn: (...args) => logger.warn(String(args[0]), { detail: args.slice(1) }),
+      error: (...args) => {
+        if (isClientError(args[0])) return;
+        logger.error('request failed', { error: args[0] });
+      },
+    },
+    graphiql: { title: 'Weixi GraphQL' },
+    maskedErrors: {
+      maskError: (error, message, isDev) =>
+        toClientError(error as GraphQLError, (e) => defaultMaskError(e, message, isDev) as GraphQLError),
+    },
+  });
+  const server = createHttpServer((req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
+      return;
+    }
+    void yoga(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,1 @@
+export { recordEvents, MAX_EVENT_BATCH, type CustomerEvent, type EventInput, type RecordEventsResult } from './record.js';

@@ -1,0 +1,60 @@
+import { customerEvents, type Db } from '@weixi/db';
+import { IssueList } from '../errors.js';
+import { resolveCustomerReferences, type CustomerReference } from '../customers/identify.js';
+
+export type CustomerEvent = typeof customerEvents.$inferSelect;
+
+/** Something that happened to a customer. Re-sending an event with the same idempotencyKey is a no-op. */
+export interface EventInput extends CustomerReference {
+  type: string;
+  occurredAt: Date;
+  payload?: Record<string, unknown> | null;
+  idempotencyKey?: string | null;
+}
+
+/** Event types are dotted lower-case words: `port_out.inquiry`, `complaint`, `plan.changed`. */
+const EVENT_TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+export const MAX_EVENT_BATCH = 5000;
+
+export interface RecordEventsResult {
+  events: CustomerEvent[];
+  /** Items skipped because their idempotencyKey was already recorded. */
+  duplicates: number;
+}
+
+export async function recordEvents(db: Db, inputs: readonly EventInput[], path = 'events'): Promise<RecordEventsResult> {
+  const issues = new IssueList();
+  if (inputs.length === 0) issues.add(path, 'must hold at least one event');
+  if (inputs.length > MAX_EVENT_BATCH) issues.add(path, `holds ${inputs.length} events; at most ${MAX_EVENT_BATCH} per call`);
+  issues.throwIfAny();
+
+  const customerIds = await resolveCustomerReferences(db, inputs, path, issues);
+  const keys = new Map<string, number>();
+  inputs.forEach((input, index) => {
+    const at = `${path}[${index}]`;
+    if (!EVENT_TYPE.test(input.type)) issues.add(`${at}.type`, `${JSON.stringify(input.type)} is not an event type (dotted lower-case words such as port_out.inquiry)`);
+    if (Number.isNaN(input.occurredAt.getTime())) issues.add(`${at}.occurredAt`, 'is not a valid time');
+    if (input.payload != null && (typeof input.payload !== 'object' || Array.isArray(input.payload))) issues.add(`${at}.payload`, 'must be a JSON object');
+    if (input.idempotencyKey != null) {
+      const first = keys.get(input.idempotencyKey);
+      if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used at ${path}[${first}]`);
+      else keys.set(input.idempotencyKey, index);
+    }
+  });
+  issues.throwIfAny();
+
+  const events = await db
+    .insert(customerEvents)
+    .values(
+      inputs.map((input, index) => ({
+        customerId: customerIds[index]!,
+        type: input.type,
+        occurredAt: input.occurredAt,
+        payload: input.payload ?? {},
+        idempotencyKey: input.idempotencyKey ?? null,
+      })),
+    )
+    .onConflictDoNothing({ target: customerEvents.idempotencyKey })
+    .returning();
+  return { events, duplicates: inputs.length - events.length };
+}

@@ -1,0 +1,1 @@
+export { regionsByCode, type Region } from './regions.js';

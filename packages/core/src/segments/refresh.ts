@@ -1,0 +1,66 @@
+/**
+ * Segment membership. A refresh diffs the current matches against the open stays in one statement:
+ * stays of customers who no longer match are closed, new matches open a stay, and the segment records
+ * its count and the definition version it was computed from. History is kept: leaving and coming back
+ * makes a second stay.
+ */
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, segmentMemberships, segments, type Db } from '@weixi/db';
+import { NotFoundError } from '../errors.js';
+import { compileCustomerPredicate } from './compile.js';
+import type { SegmentCondition } from './definition.js';
+import { parseSegmentDefinition } from './validate.js';
+
+export interface SegmentRefresh {
+  memberCount: number;
+  entered: number;
+  left: number;
+  refreshedAt: Date;
+}
+
+export async function refreshSegment(db: Db, segmentId: number, opts: { now: Date }): Promise<SegmentRefresh> {
+  const [segment] = await db
+    .select({ definition: segments.definition, version: segments.version })
+    .from(segments)
+    .where(eq(segments.id, segmentId));
+  if (!segment) throw new NotFoundError('segment', segmentId);
+  // Stored definitions were validated on write; this re-checks their shape without another query.
+  const { from, where } = compileCustomerPredicate(parseSegmentDefinition(segment.definition), opts);
+  const now = sql`${opts.now.toISOString()}::timestamptz`;
+  const id = sql`${segmentId}::int`;
+  // All CTEs see the same snapshot; `on conflict` lets a concurrent refresh of the same segment win quietly.
+  const [row] = await queryRows<{ member_count: number; entered: number; left_count: number }>(db, sql`
+    with matched as (select c.id as customer_id from ${from} where ${where}),
+    closed as (
+      update ${segmentMemberships} s set left_at = ${now}
+      where s.segment_id = ${id} and s.left_at is null
+        and not exists (select 1 from matched x where x.customer_id = s.customer_id)
+      returning 1
+    ),
+    opened as (
+      insert into ${segmentMemberships} (segment_id, customer_id, entered_at)
+      select ${id}, x.customer_id, ${now} from matched x
+      where not exists (
+        select 1 from ${segmentMemberships} s
+        where s.segment_id = ${id} and s.customer_id = x.customer_id and s.left_at is null)
+      on conflict (segment_id, customer_id) where left_at is null do nothing
+      returning 1
+    ),
+    counted as (select count(*)::int as n from matched),
+    recorded as (
+      update ${segments} set member_count = (select n from counted), refreshed_at = ${now},
+        refreshed_version = ${segment.version}::int
+      where id = ${id}
+    )
+    select (select n from counted) as member_count,
+      (select count(*)::int from opened) as entered,
+      (select count(*)::int from closed) as left_count`);
+  return { memberCount: row!.member_count, entered: row!.entered, left: row!.left_count, refreshedAt: opts.now };
+}
+
+/** How many customers a definition matches now, without writing anything. */
+export async function countSegmentPreview(db: Db, def: SegmentCondition, opts: { now: Date }): Promise<number> {
+  const { from, where } = compileCustomerPredicate(def, opts);
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} where ${where}`);
+  return row!.n;
+}

@@ -1,0 +1,155 @@
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { customers, queryRows, retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type TaskOutcome, type TaskState } from '@weixi/db';
+import type { Clock } from '../clock.js';
+import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
+import { ACTION_FROM, illegalTransitionMessage, stateAfterOutcome, type TaskAction } from './lifecycle.js';
+
+export type RetentionTask = typeof retentionTasks.$inferSelect;
+
+export interface CreateTaskInput {
+  customerId: number;
+  reason: string;
+  tactic?: string | null;
+  channel?: string | null;
+  assignee?: string | null;
+  dueAt: Date;
+  script?: string | null;
+  /** Re-sending a create with the same key returns the task created the first time. */
+  idempotencyKey?: string | null;
+}
+
+export class IllegalTransitionError extends WeixiError {
+  constructor(taskId: number, state: TaskState, action: TaskAction) {
+    super('ILLEGAL_TRANSITION', illegalTransitionMessage(taskId, state, action));
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** Creates a task (assigned at once when an assignee is given). Returns `created: false` for a replayed key. */
+export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, actor: string | null = null): Promise<{ task: RetentionTask; created: boolean }> {
+  const issues = new IssueList();
+  if (!input.reason.trim()) issues.add('input.reason', 'must not be empty');
+  if (Number.isNaN(input.dueAt.getTime())) issues.add('input.dueAt', 'is not a valid time');
+  if (input.assignee != null && !input.assignee.trim()) issues.add('input.assignee', 'must not be empty when given');
+  issues.throwIfAny();
+
+  return db.transaction(async (tx) => {
+    const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, input.customerId));
+    if (!customer) throw new NotFoundError('customer', input.customerId, 'input.customerId');
+    const now = clock.now();
+    const state: TaskState = input.assignee ? 'assigned' : 'open';
+    const [task] = await tx
+      .insert(retentionTasks)
+      .values({
+        customerId: input.customerId,
+        reason: input.reason.trim(),
+        tactic: input.tactic ?? null,
+        channel: input.channel ?? null,
+        assignee: input.assignee ?? null,
+        state,
+        dueAt: input.dueAt,
+        script: input.script ?? null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({ target: retentionTasks.idempotencyKey })
+      .returning();
+    if (!task) {
+      const [existing] = await tx.select().from(retentionTasks).where(eq(retentionTasks.idempotencyKey, input.idempotencyKey!));
+      return { task: existing!, created: false };
+    }
+    await tx.insert(taskTransitions).values({ taskId: task.id, fromState: null, toState: state, at: now, actor });
+    return { task, created: true };
+  });
+}
+
+interface Transition {
+  action: TaskAction;
+  to: (task: RetentionTask) => Partial<RetentionTask> & { state: TaskState };
+  note?: string | null;
+  actor?: string | null;
+  attempt?: { outcome: TaskOutcome; channel?: string | null };
+}
+
+/**
+ * Moves one task. The row is locked, the state checked against the state machine, and the new state,
+ * the transition row and any attempt are written in one transaction, so concurrent calls cannot both win.
+ */
+async function transition(db: Db, clock: Clock, taskId: number, change: Transition): Promise<RetentionTask> {
+  return db.transaction(async (tx) => {
+    const [task] = await tx.select().from(retentionTasks).where(eq(retentionTasks.id, taskId)).for('update');
+    if (!task) throw new NotFoundError('retention task', taskId, 'id');
+    if (!ACTION_FROM[change.action].includes(task.state)) throw new IllegalTransitionError(task.id, task.state, change.action);
+    const now = clock.now();
+    const next = change.to(task);
+    const closes = next.state === 'done' || next.state === 'cancelled' || next.state === 'expired';
+    const [updated] = await tx
+      .update(retentionTasks)
+      .set({ ...next, updatedAt: now, closedAt: closes ? now : null, attemptCount: change.attempt ? task.attemptCount + 1 : task.attemptCount })
+      .where(eq(retentionTasks.id, taskId))
+      .returning();
+    if (change.attempt) {
+      await tx.insert(taskAttempts).values({ taskId, attemptedAt: now, channel: change.attempt.channel ?? task.channel, outcome: change.attempt.outcome, note: change.note ?? null, actor: change.actor ?? null });
+    }
+    if (next.state !== task.state || change.action === 'assign') {
+      await tx.insert(taskTransitions).values({ taskId, fromState: task.state, toState: next.state, at: now, actor: change.actor ?? null, note: change.note ?? null });
+    }
+    return updated!;
+  });
+}
+
+export function assignTask(db: Db, clock: Clock, taskId: number, assignee: string, actor: string | null = null): Promise<RetentionTask> {
+  if (!assignee.trim()) throw new InputError([{ path: 'input.assignee', message: 'must not be empty' }]);
+  return transition(db, clock, taskId, { action: 'assign', actor, note: `assigned to ${assignee.trim()}`, to: () => ({ state: 'assigned', assignee: assignee.trim() }) });
+}
+
+export function startTask(db: Db, clock: Clock, taskId: number, actor: string | null = null): Promise<RetentionTask> {
+  return transition(db, clock, taskId, { action: 'start', actor, to: () => ({ state: 'in_progress' }) });
+}
+
+export interface TaskOutcomeInput {
+  outcome: TaskOutcome;
+  note?: string | null;
+  channel?: string | null;
+}
+
+/** Records a contact attempt; a final outcome (or the last allowed attempt) closes the task as done. */
+export function recordTaskOutcome(db: Db, clock: Clock, taskId: number, input: TaskOutcomeInput, actor: string | null = null): Promise<RetentionTask> {
+  if (!TASK_OUTCOMES.includes(input.outcome)) throw new InputError([{ path: 'input.outcome', message: `must be one of ${TASK_OUTCOMES.join(', ')}` }]);
+  return transition(db, clock, taskId, {
+    action: 'recordOutcome',
+    actor,
+    note: input.note,
+    attempt: { outcome: input.outcome, channel: input.channel },
+    to: (task) => {
+      const state = stateAfterOutcome(input.outcome, task.attemptCount + 1);
+      return state === 'done' ? { state, outcome: input.outcome } : { state };
+    },
+  });
+}
+
+export function cancelTask(db: Db, clock: Clock, taskId: number, reason: string | null = null, actor: string | null = null): Promise<RetentionTask> {
+  return transition(db, clock, taskId, { action: 'cancel', actor, note: reason, to: () => ({ state: 'cancelled' }) });
+}
+
+/** Expires every unfinished task whose due time has passed, in one statement; returns how many. */
+export async function expireOverdueTasks(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const [row] = await queryRows<{ n: number }>(db, sql`
+    with overdue as (
+      select id, state from ${retentionTasks}
+      where ${and(inArray(retentionTasks.state, [...ACTION_FROM.expire]), lt(retentionTasks.dueAt, now))}
+      for update
+    ), expired as (
+      update ${retentionTasks} t set state = 'expired', updated_at = ${now}, closed_at = ${now}
+      from overdue where t.id = overdue.id
+      returning t.id, overdue.state as from_state
+    ), logged as (
+      insert into ${taskTransitions} (task_id, from_state, to_state, at, note)
+      select id, from_state, 'expired', ${now}, 'due date passed' from expired
+      returning 1
+    )
+    select count(*)::int as n from logged`);
+  return Number(row?.n ?? 0);
+}

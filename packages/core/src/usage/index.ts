@@ -1,0 +1,1 @@
+export { recordUsage, MAX_USAGE_BATCH, type MonthlyUsage, type UsageInput } from './record.js';

@@ -1,0 +1,34 @@
+import type { GraphQLSchema } from 'graphql';
+import { createBuilder } from './builder.js';
+import { registerScalars } from './scalars.js';
+import { registerCustomer } from './types/customer.js';
+import { registerCustomerQueries } from './types/customer-queries.js';
+import { registerEnums } from './types/enums.js';
+import { registerIngest } from './types/ingest.js';
+import { registerRegion } from './types/region.js';
+import { createRefs } from './types/refs.js';
+import { registerSegment } from './types/segment.js';
+import { registerTask } from './types/task.js';
+
+/**
+ * Builds the core schema with a fresh builder. Each module registers its types and root fields through
+ * functions (no import side effects), so the schema can be rebuilt whenever the plugin set changes.
+ */
+export function buildSchema(): GraphQLSchema {
+  const builder = createBuilder();
+  registerScalars(builder);
+  builder.queryType({ description: 'Customers, segments and retention tasks.' });
+  builder.mutationType({ description: 'Ingest, segments and the retention task lifecycle.' });
+  builder.globalConnectionField('totalCount', (t) =>
+    t.int({ description: 'Items in the whole connection, not just this page.', resolve: (parent) => parent.totalCount() }),
+  );
+  const refs = createRefs(builder);
+  const enums = registerEnums(builder);
+  registerRegion(builder, refs, enums);
+  registerCustomer(builder, refs, enums);
+  const segmentFilter = registerSegment(builder, refs, enums);
+  registerCustomerQueries(builder, refs, enums, segmentFilter);
+  registerTask(builder, refs, enums);
+  registerIngest(builder, refs, enums);
+  return builder.toSchema({ sortSchema: true });
+}

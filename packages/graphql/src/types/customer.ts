@@ -1,0 +1,145 @@
+import type { WeixiBuilder } from '../builder.js';
+import type { EventRow, MembershipRow, TaskRow, UsageRow } from '../loaders.js';
+import { keysetConnection } from '../connections.js';
+import type { Enums } from './enums.js';
+import type { Refs } from './refs.js';
+
+/** Whole months from `joinedOn` (YYYY-MM-DD) to `now`. */
+export function tenureMonths(joinedOn: string, now: Date): number {
+  const [y, m, d] = joinedOn.split('-').map(Number) as [number, number, number];
+  const months = (now.getUTCFullYear() - y) * 12 + (now.getUTCMonth() + 1 - m) - (now.getUTCDate() < d ? 1 : 0);
+  return Math.max(0, months);
+}
+
+export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
+  const ChannelConsent = builder.objectRef<{ channel: string; granted: boolean }>('ChannelConsent').implement({
+    description: 'Whether the customer agreed to be contacted on a channel.',
+    fields: (t) => ({
+      channel: t.exposeString('channel', { description: 'Channel id: sms, call, app, email, ...' }),
+      granted: t.exposeBoolean('granted'),
+    }),
+  });
+
+  builder.node(refs.Customer, {
+    description: 'A subscriber (客户), with the facts retention works from.',
+    id: { resolve: (c) => c.id },
+    loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.customer.load(Number(id)))),
+    fields: (t) => ({
+      msisdn: t.exposeString('msisdn', { description: 'Phone number, digits only.' }),
+      name: t.exposeString('name'),
+      region: t.field({ type: refs.Region, resolve: (c, _a, ctx) => ctx.loaders.region.load(c.regionId).then((r) => r!) }),
+      joinedOn: t.expose('joinedOn', { type: 'Date' }),
+      tenureMonths: t.int({ description: '网龄: whole months on the network.', resolve: (c, _a, ctx) => tenureMonths(c.joinedOn, ctx.clock.now()) }),
+      plan: t.exposeString('plan', { description: '套餐: plan code.' }),
+      paymentType: t.expose('paymentType', { type: enums.PaymentType }),
+      balanceCents: t.exposeInt('balanceCents', { description: 'Account balance in cents; negative means arrears (欠费).' }),
+      creditLimitCents: t.exposeInt('creditLimitCents'),
+      points: t.exposeInt('points', { description: '积分: loyalty points.' }),
+      contractEndsOn: t.expose('contractEndsOn', { type: 'Date', nullable: true, description: '合约到期.' }),
+      device: t.exposeString('device', { nullable: true }),
+      birthday: t.expose('birthday', { type: 'Date', nullable: true }),
+      groupId: t.exposeString('groupId', { nullable: true, description: 'Household or enterprise group id.' }),
+      groupKind: t.expose('groupKind', { type: enums.GroupKind, nullable: true }),
+      isCampus: t.exposeBoolean('isCampus', { description: '校园客户.' }),
+      accountManager: t.exposeString('accountManager', { nullable: true, description: '客户经理.' }),
+      consent: t.field({
+        type: [ChannelConsent],
+        resolve: (c) => Object.entries(c.consent).map(([channel, granted]) => ({ channel, granted: Boolean(granted) })),
+      }),
+      status: t.expose('status', { type: enums.CustomerStatus }),
+      churnedOn: t.expose('churnedOn', { type: 'Date', nullable: true }),
+      attributes: t.expose('attributes', { type: 'JSONObject', description: 'Free-form attributes from the integrator (interests, preferences, ...).' }),
+      tier: t.expose('tier', { type: enums.Tier, description: 'Value tier, as of the last tier refresh.' }),
+      valueRankPct: t.exposeFloat('valueRankPct', { nullable: true, description: 'Share of the province ranked above this customer by revenue (0 = top).' }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+      usage: t.connection({
+        type: refs.MonthlyUsage,
+        description: 'Monthly facts, newest first, from `months` months back (the current month too once recorded).',
+        args: { months: t.arg.int({ defaultValue: 6, description: 'How many months back, 1 to 36.' }) },
+        resolve: (c, args, ctx) => {
+          const months = Math.min(Math.max(args.months ?? 6, 1), 36);
+          return keysetConnection(
+            args,
+            (u: UsageRow) => [u.month],
+            (page) => ctx.loaders.usage.load({ parentId: c.id, page, args: { months } }),
+            () => ctx.loaders.usageCount.load({ parentId: c.id, months }),
+          );
+        },
+      }, refs.connections.MonthlyUsage),
+      tasks: t.connection({
+        type: refs.RetentionTask,
+        description: 'Retention tasks for this customer, newest first.',
+        resolve: (c, args, ctx) =>
+          keysetConnection(
+            args,
+            (task: TaskRow) => [task.id],
+            (page) => ctx.loaders.tasks.load({ parentId: c.id, page }),
+            () => ctx.loaders.taskCount.load({ parentId: c.id }),
+          ),
+      }, refs.connections.RetentionTask),
+      events: t.connection({
+        type: refs.CustomerEvent,
+        description: 'Events, most recent first.',
+        resolve: (c, args, ctx) =>
+          keysetConnection(
+            args,
+            (e: EventRow) => [e.occurredAt.toISOString(), e.id],
+            (page) => ctx.loaders.events.load({ parentId: c.id, page }),
+            () => ctx.loaders.eventCount.load({ parentId: c.id }),
+          ),
+      }, refs.connections.CustomerEvent),
+      segments: t.connection({
+        type: refs.SegmentMembership,
+        description: 'Segments the customer is in (with includePast, also the stays that ended), newest stay first.',
+        args: { includePast: t.arg.boolean({ defaultValue: false }) },
+        resolve: (c, args, ctx) => {
+          const includePast = Boolean(args.includePast);
+          return keysetConnection(
+            args,
+            (m: MembershipRow) => [m.id],
+            (page) => ctx.loaders.memberships.load({ parentId: c.id, page, args: { includePast } }),
+            () => ctx.loaders.membershipCount.load({ parentId: c.id, flag: includePast }),
+          );
+        },
+      }, refs.connections.SegmentMembership),
+    }),
+  });
+
+  refs.MonthlyUsage.implement({
+    description: 'One month of facts for one customer.',
+    fields: (t) => ({
+      month: t.expose('month', { type: 'Month' }),
+      revenueCents: t.exposeInt('revenueCents', { description: 'ARPU contribution of the month, in cents.' }),
+      voiceMinutes: t.exposeInt('voiceMinutes'),
+      dataMb: t.exposeInt('dataMb'),
+      sms: t.exposeInt('sms'),
+      rechargeCents: t.exposeInt('rechargeCents'),
+      activeDays: t.exposeInt('activeDays'),
+      complaints: t.exposeInt('complaints'),
+      competitorContacts: t.exposeInt('competitorContacts', { description: 'Calls to competitors or port-out (携号转网) inquiries.' }),
+    }),
+  });
+
+  refs.CustomerEvent.implement({
+    description: 'Something that happened to a customer, as reported by an integrator.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      type: t.exposeString('type'),
+      occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+      payload: t.expose('payload', { type: 'JSONObject' }),
+      idempotencyKey: t.exposeString('idempotencyKey', { nullable: true }),
+      recordedAt: t.expose('recordedAt', { type: 'DateTime' }),
+    }),
+  });
+
+  refs.SegmentMembership.implement({
+    description: 'A stay of a customer in a segment.',
+    fields: (t) => ({
+      segment: t.field({ type: refs.Segment, resolve: (m, _a, ctx) => ctx.loaders.segment.load(m.segmentId).then((s) => s!) }),
+      customer: t.field({ type: refs.Customer, resolve: (m, _a, ctx) => ctx.loaders.customer.load(m.customerId).then((c) => c!) }),
+      enteredAt: t.expose('enteredAt', { type: 'DateTime' }),
+      leftAt: t.expose('leftAt', { type: 'DateTime', nullable: true }),
+    }),
+  });
+}

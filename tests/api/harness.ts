@@ -1,0 +1,83 @@
+import { regions } from '@weixi/db';
+import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { startServer, type WeixiServer } from '@weixi/api';
+import type { Clock } from '@weixi/core';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  constructor(public current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+}
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; issues?: { path: string; message: string }[] } }[];
+}
+
+export interface TestApi {
+  database: TestDatabase;
+  server: WeixiServer;
+  clock: TestClock;
+  /** POSTs a GraphQL request to the running server, as any HTTP client would. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Like gql, but fails the test on any error and returns `data`. */
+  ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export const TEST_REGIONS = [
+  { code: 'JS', name: '江苏', level: 'province', path: '/JS/', parent: null },
+  { code: 'JS-NJ', name: '南京', level: 'city', path: '/JS/JS-NJ/', parent: 'JS' },
+  { code: 'JS-NJ-GL', name: '鼓楼区', level: 'district', path: '/JS/JS-NJ/JS-NJ-GL/', parent: 'JS-NJ' },
+  { code: 'JS-SZ', name: '苏州', level: 'city', path: '/JS/JS-SZ/', parent: 'JS' },
+  { code: 'ZJ', name: '浙江', level: 'province', path: '/ZJ/', parent: null },
+  { code: 'ZJ-HZ', name: '杭州', level: 'city', path: '/ZJ/ZJ-HZ/', parent: 'ZJ' },
+] as const;
+
+/** A fresh database of the configured kind with a small region tree, served over real HTTP. */
+export async function startTestApi(now = '2026-11-15T04:00:00Z'): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const ids = new Map<string, number>();
+  for (const r of TEST_REGIONS) {
+    const [row] = await database.db
+      .insert(regions)
+      .values({ code: r.code, name: r.name, level: r.level, path: r.path, timeZone: 'Asia/Shanghai', parentId: r.parent ? ids.get(r.parent)! : null })
+      .returning();
+    ids.set(r.code, row!.id);
+  }
+  const clock = new TestClock(new Date(now));
+  const server = await startServer({ database, clock });
+  const gql = async <T,>(query: string, variables?: Record<string, unknown>) => {
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GraphQLResponse<T>;
+  };
+  return {
+    database,
+    server,
+    clock,
+    gql,
+    async ok<T>(query: string, variables?: Record<string, unknown>) {
+      const result = await gql<T>(query, variables);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+      return result.data as T;
+    },
+    async close() {
+      await server.close();
+      await database.close();
+    },
+  };
+}
+
+/** A valid customer input; override what a test cares about. */
+export function customerInput(msisdn: string, overrides: Record<string, unknown> = {}) {
+  return { msisdn, name: `客户${msisdn.slice(-4)}`, regionCode: 'JS-NJ-GL', joinedOn: '2020-03-01', plan: 'P99', paymentType: 'POSTPAID', ...overrides };
+}
