@@ -48,8 +48,10 @@ export class IssueList {
   get empty(): boolean {
     return this.issues.length === 0;
   }
-  /** Throws an InputError when any issue was added. */
+  /** Throws an InputError when any issue was added, the issues in item order. */
   throwIfAny(): void {
-    if (this.issues.length > 0) throw new InputError(this.issues);
+    if (this.issues.length === 0) return;
+    const item = (path: string) => Number(/\[(\d+)\]/.exec(path)?.[1] ?? -1);
+    throw new InputError([...this.issues].sort((a, b) => item(a.path) - item(b.path)));
   }
 }

@@ -9,3 +9,5 @@ export * from './tasks/index.js';
 export * from './pages.js';
 export * from './segments/index.js';
 export { createSegment, deleteSegment, updateSegment, type Segment, type SegmentInput } from './segments/store.js';
+export * from './tiers/index.js';
+export * from './lifecycle/index.js';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import { monthStart, type Clock, type PageRequest } from '@weixi/core';
+import { lifecycleOf, monthStart, type Clock, type CustomerLifecycle, type PageRequest } from '@weixi/core';
 import {
   customerEvents,
   customers,
@@ -69,6 +69,10 @@ export function createLoaders(db: Db, clock: Clock) {
     region: byIdLoader<RegionRow>(db, regions),
     segment: byIdLoader<SegmentRow>(db, segments),
     task: byIdLoader<TaskRow>(db, retentionTasks),
+    lifecycle: new DataLoader<number, CustomerLifecycle | undefined>(async (ids) => {
+      const found = await lifecycleOf(db, ids, { now: clock.now() });
+      return ids.map((id) => found.get(id));
+    }),
 
     /** Usage from `months` months back, newest first (the current month too, once recorded). */
     usage: childPages<UsageRow>(

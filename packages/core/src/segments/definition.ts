@@ -3,7 +3,7 @@
  * input mirrors it 1:1 (a oneOf input: exactly one key set per condition). Values are strings, parsed by
  * the field's kind, so one input type serves every field.
  */
-import { CUSTOMER_STATUSES, GROUP_KINDS, PAYMENT_TYPES, TIERS, type Tier } from '@weixi/db';
+import { CUSTOMER_STATUSES, GROUP_KINDS, PAYMENT_TYPES, type Tier } from '@weixi/db';
 
 export const CUSTOMER_FIELDS = [
   'msisdn',
@@ -108,10 +108,8 @@ export const OPS_BY_KIND: Readonly<Record<FieldKind['kind'], readonly Comparison
 export const SINGLE_VALUE_OPS: readonly ComparisonOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'startsWith', 'contains'];
 export const LIST_VALUE_OPS: readonly ComparisonOp[] = ['in', 'notIn'];
 
-export const TIER_VALUES: readonly Tier[] = TIERS;
-
 /** Limits that keep a definition cheap to validate and compile. */
-export const SEGMENT_LIMITS = { maxDepth: 12, minMonths: 1, maxMonths: 24, maxListLength: 1000 } as const;
+export const SEGMENT_LIMITS = { maxDepth: 12, maxConditions: 500, minMonths: 1, maxMonths: 24, maxListLength: 1000 } as const;
 
 /**
  * Comparison semantics: a missing value (SQL null) only matches `isNull`/`isNotNull`, except that `ne` and

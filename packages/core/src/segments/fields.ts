@@ -142,9 +142,8 @@ export function fieldPredicate(cond: FieldCondition, today: string): SQL {
     case 'birthdayInDays':
       return comparison(birthdayInDays(today), 'number', cond.op, value, values);
     default: {
-      const column = COLUMNS[cond.field];
-      if (!column) throw new Error(`unknown customer field ${JSON.stringify(cond.field)}`);
-      return comparison(column, CUSTOMER_FIELD_KINDS[cond.field].kind, cond.op, value, values);
+      if (!Object.hasOwn(COLUMNS, cond.field)) throw new Error(`unknown customer field ${JSON.stringify(cond.field)}`);
+      return comparison(COLUMNS[cond.field], CUSTOMER_FIELD_KINDS[cond.field].kind, cond.op, value, values);
     }
   }
 }

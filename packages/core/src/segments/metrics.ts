@@ -83,8 +83,10 @@ export class UsageAggregates {
 export function metricPredicate(cond: MetricCondition, usage: UsageAggregates, now: Date): SQL {
   const current = monthStart(now, 0);
   const start = monthStart(now, -cond.months);
+  if (!Object.hasOwn(OPS, cond.op) || !Object.hasOwn(METRIC_COLUMNS, cond.metric)) {
+    throw new Error(`unknown metric or op in ${JSON.stringify(cond)}`);
+  }
   const op = OPS[cond.op];
-  if (!op) throw new Error(`unknown metric op ${JSON.stringify(cond.op)}`);
   // Compared in numeric: `value * months` and `value * prior` are exact, so no division rounds a boundary away.
   const value = sql`${String(cond.value)}::numeric`;
   switch (cond.measure) {

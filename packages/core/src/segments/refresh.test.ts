@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { customers, monthlyUsage, regions, segmentMemberships, segments } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { NotFoundError } from '../errors.js';
@@ -25,7 +25,7 @@ async function stays(segmentId: number) {
     .select({ customerId: segmentMemberships.customerId, enteredAt: segmentMemberships.enteredAt, leftAt: segmentMemberships.leftAt })
     .from(segmentMemberships)
     .where(eq(segmentMemberships.segmentId, segmentId))
-    .orderBy(asc(segmentMemberships.id));
+    .orderBy(asc(segmentMemberships.enteredAt), asc(segmentMemberships.customerId));
   const name = (id: number) => Object.keys(ids).find((k) => ids[k] === id);
   return rows.map((r) => ({ who: name(r.customerId), entered: r.enteredAt.toISOString(), left: r.leftAt?.toISOString() ?? null }));
 }
@@ -49,6 +49,11 @@ beforeAll(async () => {
   ]);
 });
 afterAll(() => database.close());
+beforeEach(async () => {
+  await setRevenue('Ann', 20000);
+  await setRevenue('Ben', 15000);
+  await setRevenue('Cat', 500);
+});
 
 describe('refreshSegment', () => {
   it('opens stays for the first members and records the refresh', async () => {
@@ -88,7 +93,6 @@ describe('refreshSegment', () => {
       { who: 'Cat', entered: day2.toISOString(), left: null },
       { who: 'Ben', entered: day3.toISOString(), left: null },
     ]);
-    await setRevenue('Cat', 500);
   });
 
   it('records the definition version it computed, and empties a segment nobody matches', async () => {

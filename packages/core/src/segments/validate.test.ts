@@ -184,6 +184,11 @@ describe('validateSegmentDefinition', () => {
     ]);
   });
 
+  it('limits the number of conditions', async () => {
+    const many = { or: Array.from({ length: 600 }, () => ({ tier: { in: ['gold'] } })) };
+    expect(await issuesOf(many)).toEqual([{ path: 'definition', message: 'a definition has at most 500 conditions' }]);
+  });
+
   it('reports under the caller’s path and lists every issue at once', async () => {
     const issues = await issuesOf({ and: [{ tier: { in: ['x'] } }, { field: { field: 'points', op: 'gt', value: 'many' } }] }, 'input.definition');
     expect(paths(issues)).toEqual(['input.definition.and[0].tier.in[0]', 'input.definition.and[1].field.value']);

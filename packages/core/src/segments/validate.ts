@@ -3,7 +3,7 @@
  * `value`/`values` only where the op takes them. Every problem is reported at once, with its path.
  */
 import { inArray } from 'drizzle-orm';
-import { regions, type Db, type Tier } from '@weixi/db';
+import { regions, TIERS, type Db, type Tier } from '@weixi/db';
 import { IssueList } from '../errors.js';
 import {
   CONDITION_KINDS,
@@ -16,7 +16,6 @@ import {
   OPS_BY_KIND,
   SEGMENT_LIMITS,
   SINGLE_VALUE_OPS,
-  TIER_VALUES,
   USAGE_METRICS,
   type ComparisonOp,
   type FieldKind,
@@ -55,6 +54,15 @@ function valueProblem(kind: FieldKind, text: string): string | undefined {
 class DefinitionCheck {
   readonly issues = new IssueList();
   readonly regionRefs: RegionReference[] = [];
+  private conditions = 0;
+
+  constructor(private readonly root: string) {}
+
+  /** Records an issue; returns undefined so a check can `return this.fail(...)`. */
+  private fail(path: string, message: string): undefined {
+    this.issues.add(path, message);
+    return undefined;
+  }
 
   private unknownKeys(obj: Obj, allowed: readonly string[], path: string): void {
     for (const key of Object.keys(obj)) {
@@ -75,6 +83,12 @@ class DefinitionCheck {
       this.issues.add(path, `conditions are nested deeper than ${SEGMENT_LIMITS.maxDepth} levels`);
       return undefined;
     }
+    if (++this.conditions > SEGMENT_LIMITS.maxConditions) {
+      if (this.conditions === SEGMENT_LIMITS.maxConditions + 1) {
+        this.issues.add(this.root, `a definition has at most ${SEGMENT_LIMITS.maxConditions} conditions`);
+      }
+      return undefined;
+    }
     if (!isObject(value)) {
       this.issues.add(path, `expected a condition object with exactly one of: ${list(CONDITION_KINDS)}`);
       return undefined;
@@ -93,8 +107,8 @@ class DefinitionCheck {
     switch (kind) {
       case 'and':
       case 'or': {
-        if (!Array.isArray(v)) return void this.issues.add(path, 'expected a list of conditions');
-        if (v.length === 0) return void this.issues.add(path, 'must list at least one condition');
+        if (!Array.isArray(v)) return this.fail(path, 'expected a list of conditions');
+        if (v.length === 0) return this.fail(path, 'must list at least one condition');
         const items = v.map((item, i) => this.condition(item, `${path}[${i}]`, depth + 1));
         return items.every((i) => i) ? { [kind]: items as SegmentCondition[] } : undefined;
       }
@@ -144,7 +158,7 @@ class DefinitionCheck {
   }
 
   private field(v: unknown, path: string): SegmentCondition | undefined {
-    if (!isObject(v)) return void this.issues.add(path, 'expected { field, op, value | values }');
+    if (!isObject(v)) return this.fail(path, 'expected { field, op, value | values }');
     this.unknownKeys(v, ['field', 'op', 'value', 'values'], path);
     const field = this.oneOf(v, 'field', CUSTOMER_FIELDS, path, 'field');
     const op = this.oneOf(v, 'op', COMPARISON_OPS, path, 'op');
@@ -152,14 +166,14 @@ class DefinitionCheck {
     const kind = CUSTOMER_FIELD_KINDS[field];
     const accepted = OPS_BY_KIND[kind.kind];
     if (!accepted.includes(op)) {
-      return void this.issues.add(`${path}.op`, `${op} does not apply to ${kind.kind} field ${field}; accepted: ${list(accepted)}`);
+      return this.fail(`${path}.op`, `${op} does not apply to ${kind.kind} field ${field}; accepted: ${list(accepted)}`);
     }
     const operands = this.operands(v, op, kind, path);
     return operands && { field: { field, op, ...operands } };
   }
 
   private attribute(v: unknown, path: string): SegmentCondition | undefined {
-    if (!isObject(v)) return void this.issues.add(path, 'expected { key, op, value | values }');
+    if (!isObject(v)) return this.fail(path, 'expected { key, op, value | values }');
     this.unknownKeys(v, ['key', 'op', 'value', 'values'], path);
     const key = v.key;
     if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
@@ -171,11 +185,11 @@ class DefinitionCheck {
   }
 
   private region(v: unknown, path: string): SegmentCondition | undefined {
-    if (!isObject(v)) return void this.issues.add(path, 'expected { codes: [...] }');
+    if (!isObject(v)) return this.fail(path, 'expected { codes: [...] }');
     this.unknownKeys(v, ['codes'], path);
     const codes = v.codes;
-    if (!Array.isArray(codes) || codes.length === 0) return void this.issues.add(`${path}.codes`, 'expected a non-empty list of region codes');
-    if (codes.length > SEGMENT_LIMITS.maxListLength) return void this.issues.add(`${path}.codes`, `at most ${SEGMENT_LIMITS.maxListLength} region codes`);
+    if (!Array.isArray(codes) || codes.length === 0) return this.fail(`${path}.codes`, 'expected a non-empty list of region codes');
+    if (codes.length > SEGMENT_LIMITS.maxListLength) return this.fail(`${path}.codes`, `at most ${SEGMENT_LIMITS.maxListLength} region codes`);
     let ok = true;
     codes.forEach((code, i) => {
       if (typeof code === 'string' && code.length > 0) this.regionRefs.push({ path: `${path}.codes[${i}]`, code });
@@ -188,22 +202,22 @@ class DefinitionCheck {
   }
 
   private tier(v: unknown, path: string): SegmentCondition | undefined {
-    if (!isObject(v)) return void this.issues.add(path, 'expected { in: [...] }');
+    if (!isObject(v)) return this.fail(path, 'expected { in: [...] }');
     this.unknownKeys(v, ['in'], path);
     const tiers = v.in;
-    if (!Array.isArray(tiers) || tiers.length === 0) return void this.issues.add(`${path}.in`, `expected a non-empty list of tiers: ${list(TIER_VALUES)}`);
+    if (!Array.isArray(tiers) || tiers.length === 0) return this.fail(`${path}.in`, `expected a non-empty list of tiers: ${list(TIERS)}`);
     let ok = true;
     tiers.forEach((tier, i) => {
-      if (!TIER_VALUES.includes(tier as Tier)) {
+      if (!TIERS.includes(tier as Tier)) {
         ok = false;
-        this.issues.add(`${path}.in[${i}]`, `unknown tier ${quote(tier)}; accepted: ${list(TIER_VALUES)}`);
+        this.issues.add(`${path}.in[${i}]`, `unknown tier ${quote(tier)}; accepted: ${list(TIERS)}`);
       }
     });
     return ok ? { tier: { in: tiers as Tier[] } } : undefined;
   }
 
   private metric(v: unknown, path: string): SegmentCondition | undefined {
-    if (!isObject(v)) return void this.issues.add(path, 'expected { metric, measure, months, op, value }');
+    if (!isObject(v)) return this.fail(path, 'expected { metric, measure, months, op, value }');
     this.unknownKeys(v, ['metric', 'measure', 'months', 'op', 'value'], path);
     const metric = this.oneOf(v, 'metric', USAGE_METRICS, path, 'metric');
     const measure = this.oneOf(v, 'measure', METRIC_MEASURES, path, 'measure');
@@ -223,7 +237,7 @@ class DefinitionCheck {
 
 /** The structural check alone (no database): for definitions already validated once, e.g. when stored. */
 export function parseSegmentDefinition(def: unknown, path = 'definition'): SegmentCondition {
-  const check = new DefinitionCheck();
+  const check = new DefinitionCheck(path);
   const condition = check.condition(def, path, 1);
   check.issues.throwIfAny();
   return condition!;
@@ -231,7 +245,7 @@ export function parseSegmentDefinition(def: unknown, path = 'definition'): Segme
 
 /** Validates a definition, including that its region codes exist (one query for all of them). */
 export async function validateSegmentDefinition(db: Db, def: unknown, path = 'definition'): Promise<SegmentCondition> {
-  const check = new DefinitionCheck();
+  const check = new DefinitionCheck(path);
   const condition = check.condition(def, path, 1);
   const codes = [...new Set(check.regionRefs.map((r) => r.code))];
   if (codes.length > 0) {

@@ -50,6 +50,16 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
       churnedOn: t.expose('churnedOn', { type: 'Date', nullable: true }),
       attributes: t.expose('attributes', { type: 'JSONObject', description: 'Free-form attributes from the integrator (interests, preferences, ...).' }),
       tier: t.expose('tier', { type: enums.Tier, description: 'Value tier, as of the last tier refresh.' }),
+      lifecycleStage: t.field({
+        type: enums.LifecycleStage,
+        description: 'Stage from tenure, status and warning indicators, as of now (see the README for the rules).',
+        resolve: async (c, _a, ctx) => (await ctx.loaders.lifecycle.load(c.id))!.stage,
+      }),
+      warnings: t.field({
+        type: [enums.WarningIndicator],
+        description: 'Warning indicators that hold now, with the facts of the last complete months.',
+        resolve: async (c, _a, ctx) => (await ctx.loaders.lifecycle.load(c.id))?.warnings ?? [],
+      }),
       valueRankPct: t.exposeFloat('valueRankPct', { nullable: true, description: 'Share of the province ranked above this customer by revenue (0 = top).' }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

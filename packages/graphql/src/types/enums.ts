@@ -7,6 +7,7 @@ import {
   TASK_STATES,
   TIERS,
 } from '@weixi/db';
+import { LIFECYCLE_STAGES, WARNING_INDICATORS } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
 
 /** `midHigh`, `mid_high` → `MID_HIGH`: GraphQL enum names for the database's values. */
@@ -44,6 +45,14 @@ export function registerEnums(builder: WeixiBuilder) {
     RegionLevel: enumOf(builder, 'RegionLevel', REGION_LEVELS, 'Level in the region tree.'),
     TaskState: enumOf(builder, 'TaskState', TASK_STATES, 'Where a retention task is in its lifecycle.'),
     TaskOutcome: enumOf(builder, 'TaskOutcome', TASK_OUTCOMES, 'What a contact attempt achieved. UNREACHABLE and CALLBACK_REQUESTED keep the task open for another attempt (up to 3).'),
+    LifecycleStage: enumOf(builder, 'LifecycleStage', LIFECYCLE_STAGES, 'Lifecycle stage (客户生命周期), from tenure, status and warning indicators.', {
+      onboarding: '入网期: in the first month.',
+      introduction: '导入期: one to three months on the network.',
+      mature: '成熟期: settled, no warning indicator.',
+      warning: '预警期: at least one warning indicator holds.',
+      churned: '离网: has left.',
+    }),
+    WarningIndicator: enumOf(builder, 'WarningIndicator', WARNING_INDICATORS, 'A churn warning sign (流失预警) seen in the facts.'),
     SortDirection: enumOf(builder, 'SortDirection', ['asc', 'desc'] as const, 'Sort order.'),
   };
 }

@@ -1,0 +1,77 @@
+import { createSegment, createTask, refreshSegment, refreshTiers, type Clock } from '@weixi/core';
+import { customers, type Database } from '@weixi/db';
+import { seedDemoData } from '@weixi/demo';
+import { and, asc, between, eq } from 'drizzle-orm';
+import type { Logger } from './log.js';
+
+/** Segments an operator would build first; they show each kind of condition. */
+const DEMO_SEGMENTS = [
+  {
+    name: 'Contract ends within 60 days',
+    description: '到期续约: renew before expiry.',
+    definition: { and: [{ field: { field: 'contractEndsInDays', op: 'gte', value: '0' } }, { field: { field: 'contractEndsInDays', op: 'lte', value: '60' } }] },
+  },
+  {
+    name: 'Silent last month',
+    description: '沉默客户: no active day in the last complete month.',
+    definition: { metric: { metric: 'activeDays', measure: 'monthsWithoutActivity', months: 6, op: 'gte', value: 1 } },
+  },
+  {
+    name: 'ARPU down 30% over 3 months',
+    description: 'Revenue of the last 3 months at most 70% of the 3 before.',
+    definition: { metric: { metric: 'revenueCents', measure: 'changeRatio', months: 3, op: 'lte', value: -0.3 } },
+  },
+  {
+    name: 'Nanjing campus',
+    description: '校园客户 in Nanjing.',
+    definition: { and: [{ region: { codes: ['JS-NJ'] } }, { field: { field: 'isCampus', op: 'eq', value: 'true' } }] },
+  },
+  {
+    name: 'High value in Zhejiang',
+    definition: { and: [{ region: { codes: ['ZJ'] } }, { tier: { in: ['diamond', 'gold', 'silver', 'mid_high'] } }] },
+  },
+];
+
+/** Seeds the demo population, ranks tiers, builds and refreshes demo segments and opens a few tasks. */
+export async function seedDemo(database: Database, clock: Clock, size: number, logger: Logger): Promise<void> {
+  let lastLogged = 0;
+  await seedDemoData(database, {
+    customers: size,
+    now: clock.now(),
+    onProgress: (p) => {
+      if (p.done === p.total || Date.now() - lastLogged > 1000) {
+        lastLogged = Date.now();
+        logger.info('seeding demo data', { phase: p.phase, done: p.done, total: p.total });
+      }
+    },
+  });
+  const { db } = database;
+  const now = clock.now();
+  const tiers = await refreshTiers(db, { now });
+  logger.info('value tiers ranked', { customers: tiers.updated });
+  for (const segment of DEMO_SEGMENTS) {
+    const created = await createSegment(db, clock, segment);
+    const refreshed = await refreshSegment(db, created.id, { now });
+    logger.info('demo segment refreshed', { segment: segment.name, members: refreshed.memberCount });
+  }
+  // A few renewal calls, so the task queue is not empty on first look.
+  const in30Days = new Date(now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const today = now.toISOString().slice(0, 10);
+  const expiring = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(eq(customers.status, 'active'), between(customers.contractEndsOn, today, in30Days)))
+    .orderBy(asc(customers.contractEndsOn))
+    .limit(20);
+  for (const [i, c] of expiring.entries()) {
+    await createTask(db, clock, {
+      customerId: c.id,
+      reason: 'contract ends within 30 days',
+      tactic: 'contract-renewal',
+      channel: 'call',
+      assignee: i % 2 ? `agent-${(i % 4) + 1}` : null,
+      dueAt: new Date(now.getTime() + 3 * 86_400_000),
+      idempotencyKey: `demo-renewal-${c.id}`,
+    });
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * `pnpm start`: opens the database (PGlite in WEIXI_DATA_DIR, or PostgreSQL at DATABASE_URL), applies
+ * migrations, seeds demo data into an empty database, and serves GraphQL.
+ */
+import { systemClock } from '@weixi/core';
+import { openDatabase } from '@weixi/db';
+import { hasCustomers } from '@weixi/demo';
+import { readConfig } from './config.js';
+import { seedDemo } from './demo.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+const logger = createLogger();
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  logger.info('database opened', { kind: database.kind, ...(database.kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
+  await database.migrate();
+  if (config.demoCustomers > 0 && !(await hasCustomers(database))) {
+    logger.info('empty database: generating demo data', { customers: config.demoCustomers });
+    await seedDemo(database, systemClock, config.demoCustomers, logger);
+  }
+  const server = await startServer({ database, port: config.port, host: config.host, logger });
+  logger.info('serving', { url: server.url });
+  process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
+  const stop = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  logger.error('failed to start', { error });
+  process.exit(1);
+});
