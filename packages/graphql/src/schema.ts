@@ -9,6 +9,7 @@ import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
+import { registerTiers } from './types/tiers.js';
 
 /**
  * Builds the core schema with a fresh builder. Each module registers its types and root fields through
@@ -30,5 +31,6 @@ export function buildSchema(): GraphQLSchema {
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
   registerIngest(builder, refs, enums);
+  registerTiers(builder);
   return builder.toSchema({ sortSchema: true });
 }

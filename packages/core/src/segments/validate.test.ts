@@ -169,10 +169,10 @@ describe('validateSegmentDefinition', () => {
     off();
     expect(statements).toHaveLength(1);
     expect(issues).toEqual([
-      { path: 'definition.or[2].region.codes[0]', message: 'expected a region code' },
       { path: 'definition.or[0].region.codes[1]', message: 'unknown region code "XX"' },
       { path: 'definition.or[1].not.region.codes[0]', message: 'unknown region code "YY"' },
       { path: 'definition.or[1].not.region.codes[2]', message: 'unknown region code "XX"' },
+      { path: 'definition.or[2].region.codes[0]', message: 'expected a region code' },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { customers, queryRows, retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type TaskOutcome, type TaskState } from '@weixi/db';
 import type { Clock } from '../clock.js';
 import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
@@ -135,19 +135,20 @@ export function cancelTask(db: Db, clock: Clock, taskId: number, reason: string 
 
 /** Expires every unfinished task whose due time has passed, in one statement; returns how many. */
 export async function expireOverdueTasks(db: Db, clock: Clock): Promise<number> {
-  const now = clock.now();
+  // Raw SQL gets the time as text: postgres.js under drizzle serialises timestamps from strings only.
+  const now = clock.now().toISOString();
   const [row] = await queryRows<{ n: number }>(db, sql`
     with overdue as (
       select id, state from ${retentionTasks}
-      where ${and(inArray(retentionTasks.state, [...ACTION_FROM.expire]), lt(retentionTasks.dueAt, now))}
+      where ${and(inArray(retentionTasks.state, [...ACTION_FROM.expire]), sql`${retentionTasks.dueAt} < ${now}::timestamptz`)}
       for update
     ), expired as (
-      update ${retentionTasks} t set state = 'expired', updated_at = ${now}, closed_at = ${now}
+      update ${retentionTasks} t set state = 'expired', updated_at = ${now}::timestamptz, closed_at = ${now}::timestamptz
       from overdue where t.id = overdue.id
       returning t.id, overdue.state as from_state
     ), logged as (
       insert into ${taskTransitions} (task_id, from_state, to_state, at, note)
-      select id, from_state, 'expired', ${now}, 'due date passed' from expired
+      select id, from_state, 'expired', ${now}::timestamptz, 'due date passed' from expired
       returning 1
     )
     select count(*)::int as n from logged`);
