@@ -5,6 +5,7 @@ export {
   countCustomers,
   customerFilterSql,
   customerSortKey,
+  escapeLike,
   listCustomers,
   CUSTOMER_ORDER_COLUMNS,
   type CustomerFilter,

@@ -46,7 +46,7 @@ export async function customerFilterSql(db: Db, filter: CustomerFilter | null | 
       if (!found.has(code)) issues.add(`${path}.regionCodes[${i}]`, `region ${JSON.stringify(code)} does not exist`);
     });
     issues.throwIfAny();
-    const subtrees = [...found.values()].map((r) => like(regions.path, `${r.path}%`));
+    const subtrees = [...found.values()].map((r) => like(regions.path, `${escapeLike(r.path)}%`));
     parts.push(inArray(customers.regionId, db.select({ id: regions.id }).from(regions).where(subtrees.length === 1 ? subtrees[0] : sql.join(subtrees, sql` or `))));
   }
   if (filter.statuses?.length) parts.push(inArray(customers.status, [...filter.statuses]));
@@ -68,7 +68,8 @@ export async function customerFilterSql(db: Db, filter: CustomerFilter | null | 
   return and(...parts);
 }
 
-function escapeLike(text: string): string {
+/** Escapes LIKE wildcards, so a code such as `A_B` matches only itself. */
+export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

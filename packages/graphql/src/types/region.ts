@@ -1,5 +1,5 @@
 import { and, eq, like, sql } from 'drizzle-orm';
-import { keysetBounds, keysetOrder, regionsByCode, InputError } from '@weixi/core';
+import { escapeLike, keysetBounds, keysetOrder, regionsByCode, InputError } from '@weixi/core';
 import { regions } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { RegionRow } from '../loaders.js';
@@ -49,7 +49,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
         if (args.within) {
           const found = (await regionsByCode(db, [args.within])).get(args.within);
           if (!found) throw new InputError([{ path: 'within', message: `region ${JSON.stringify(args.within)} does not exist` }]);
-          within = and(like(regions.path, `${found.path}%`), sql`${regions.id} <> ${found.id}`);
+          within = and(like(regions.path, `${escapeLike(found.path)}%`), sql`${regions.id} <> ${found.id}`);
         }
         const where = and(args.level ? eq(regions.level, args.level) : undefined, within);
         const keys = [sql`${regions.path}`];

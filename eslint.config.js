@@ -1,0 +1,28 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'packages/client/src/gql/**', '.weixi/**', 'tests/bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      // Tests read GraphQL responses as loosely typed JSON.
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+  },
+  {
+    files: ['plugins/*/src/**/*.ts'],
+    rules: {
+      // Plugins reach the platform only through the SDK, exactly as a third party would.
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@weixi/*', '!@weixi/sdk', '!@weixi/testing'], message: 'Plugins import only @weixi/sdk (and @weixi/testing in tests).' }] }],
+    },
+  },
+);
