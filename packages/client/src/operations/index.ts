@@ -1,0 +1,4 @@
+export * from './customers.js';
+export * from './ingest.js';
+export * from './segments.js';
+export * from './tasks.js';
