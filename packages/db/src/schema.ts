@@ -94,6 +94,7 @@ export const customers = pgTable(
   (t) => [
     index('customers_region_idx').on(t.regionId, t.id),
     index('customers_status_idx').on(t.status),
+    index('customers_tier_idx').on(t.tier, t.id),
     index('customers_contract_ends_idx').on(t.contractEndsOn),
     index('customers_group_idx').on(t.groupId),
     index('customers_joined_idx').on(t.joinedOn, t.id),
@@ -274,4 +275,138 @@ export const taskAttempts = pgTable(
     actor: text('actor'),
   },
   (t) => [index('task_attempts_task_idx').on(t.taskId, t.id)],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Plugins: installation is global (code on disk); enablement, settings, storage and health are per region.
+// `region_id` null means the global level, which every region inherits from.
+// ---------------------------------------------------------------------------------------------------
+
+/** Enablement and settings of a plugin at one level (global or a region); unset values inherit. */
+export const pluginConfigs = pgTable(
+  'plugin_configs',
+  {
+    id: serial('id').primaryKey(),
+    pluginId: text('plugin_id').notNull(),
+    regionId: integer('region_id').references(() => regions.id, { onDelete: 'cascade' }),
+    /** null: inherit from the parent level (the global default is disabled). */
+    enabled: boolean('enabled'),
+    /** Only the keys set at this level; resolution merges them over the parent's. */
+    settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('plugin_configs_scope_idx').on(t.pluginId, sql`coalesce(${t.regionId}, 0)`)],
+);
+
+/** Key-value storage private to a plugin, per region. */
+export const pluginStorage = pgTable(
+  'plugin_storage',
+  {
+    id: serial('id').primaryKey(),
+    pluginId: text('plugin_id').notNull(),
+    regionId: integer('region_id').references(() => regions.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: jsonb('value').$type<unknown>().notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('plugin_storage_key_idx').on(t.pluginId, sql`coalesce(${t.regionId}, 0)`, t.key)],
+);
+
+/** Failure counts per plugin and region; the circuit breaker trips a plugin off where it keeps failing. */
+export const pluginHealth = pgTable(
+  'plugin_health',
+  {
+    id: serial('id').primaryKey(),
+    pluginId: text('plugin_id').notNull(),
+    regionId: integer('region_id').references(() => regions.id, { onDelete: 'cascade' }),
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    lastError: text('last_error'),
+    lastFailureAt: ts('last_failure_at'),
+    /** Set when the breaker switched the plugin off here; cleared when an operator enables it again. */
+    trippedAt: ts('tripped_at'),
+  },
+  (t) => [uniqueIndex('plugin_health_scope_idx').on(t.pluginId, sql`coalesce(${t.regionId}, 0)`)],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Jobs: one table is the queue and the run history. A run is claimed with a lease that its worker renews;
+// a scheduled slot is unique, so many instances enqueue it once.
+// ---------------------------------------------------------------------------------------------------
+
+export const JOB_RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
+
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: serial('id').primaryKey(),
+    pluginId: text('plugin_id').notNull(),
+    jobId: text('job_id').notNull(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    trigger: text('trigger', { enum: ['schedule', 'manual'] }).notNull(),
+    /** The cron slot (or request time) this run is for; unique per job and region for scheduled runs. */
+    scheduledFor: ts('scheduled_for').notNull(),
+    status: text('status', { enum: JOB_RUN_STATUSES }).notNull().default('queued'),
+    attempt: integer('attempt').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    /** Not before this time (backoff after a failed attempt). */
+    runAfter: ts('run_after').notNull(),
+    progress: real('progress').notNull().default(0),
+    progressMessage: text('progress_message'),
+    error: text('error'),
+    workerId: text('worker_id'),
+    /** A running run whose lease passed is taken over by another worker. */
+    leaseUntil: ts('lease_until'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('job_runs_slot_idx').on(t.pluginId, t.jobId, t.regionId, t.scheduledFor).where(sql`${t.trigger} = 'schedule'`),
+    index('job_runs_claim_idx').on(t.status, t.runAfter),
+    index('job_runs_job_idx').on(t.pluginId, t.jobId, t.regionId, t.id),
+    check('job_runs_status_check', sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'cancelled')`),
+    check('job_runs_progress_check', sql`${t.progress} between 0 and 1`),
+  ],
+);
+
+/** A job's schedule state per region: paused, and the last slot enqueued (to run a missed slot once). */
+export const jobSchedules = pgTable(
+  'job_schedules',
+  {
+    pluginId: text('plugin_id').notNull(),
+    jobId: text('job_id').notNull(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    paused: boolean('paused').notNull().default(false),
+    lastSlot: ts('last_slot'),
+  },
+  (t) => [primaryKey({ columns: [t.pluginId, t.jobId, t.regionId] })],
+);
+
+export const CONTACT_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+/** Every contact a plugin asked for, through which channel, and what became of it. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    /** The plugin that asked for the contact. */
+    pluginId: text('plugin_id').notNull(),
+    message: text('message').notNull(),
+    status: text('status', { enum: CONTACT_STATUSES }).notNull().default('queued'),
+    detail: text('detail'),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('contacts_customer_idx').on(t.customerId, t.id), index('contacts_channel_idx').on(t.channel, t.status)],
 );
