@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 // graphql 16 ships CommonJS and ESM builds; Node (and so graphql-yoga) loads the CommonJS one, so the
 // sources vitest transforms must load the same file, or `instanceof GraphQLError` breaks across the two.
-const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+const graphqlEntry = createRequire(new URL('./packages/graphql/package.json', import.meta.url)).resolve('graphql');
 
 // One suite, run once per database kind by tests/run.mjs (WEIXI_TEST_DB=pglite|postgres).
 export default defineConfig({
