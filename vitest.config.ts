@@ -13,6 +13,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', 'tests/bench/**'],
     globalSetup: ['tests/global-setup.ts'],
     pool: 'forks',
+    env: { WEIXI_LOG_LEVEL: 'error' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

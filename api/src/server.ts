@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
-import { systemClock, type Clock } from '@weixi/core';
+import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { buildSchema, createContext, toClientError } from '@weixi/graphql';
 import { createLogger, isClientError, type Logger } from './log.js';
@@ -14,6 +14,8 @@ export interface WeixiServerOptions {
   host?: string;
   schema?: GraphQLSchema;
   logger?: Logger;
+  /** Plugins: their fields join the schema, which is rebuilt and swapped in whenever the host changes. */
+  plugins?: PluginHost;
 }
 
 export interface WeixiServer {
@@ -26,12 +28,24 @@ export interface WeixiServer {
 /** Serves GraphQL (with GraphiQL) on `/graphql` and a liveness probe on `/health`. */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
-  const schema = options.schema ?? buildSchema();
   const logger = options.logger ?? createLogger();
+  const host = options.plugins;
+  const build = () => options.schema ?? buildSchema({ pluginFields: host?.fields.list() ?? [] });
+  let schema = build();
+  // Enabling or disabling a plugin rebuilds the schema with a fresh builder; requests already running
+  // finish on the schema they started with, new ones get the new one.
+  const subscription = host?.onChange(() => {
+    try {
+      schema = build();
+      logger.info('schema rebuilt', { pluginFields: host.fields.list().length });
+    } catch (error) {
+      logger.error('schema rebuild failed; keeping the previous schema', { error });
+    }
+  });
   const yoga = createYoga({
-    schema,
+    schema: () => schema,
     graphqlEndpoint: '/graphql',
-    context: () => createContext(options.database, clock),
+    context: () => createContext(options.database, clock, host),
     landingPage: false,
     logging: {
       debug: (...args) => logger.debug(String(args[0]), { detail: args.slice(1) }),
@@ -60,12 +74,13 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const hostname = address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://${host}:${port}/graphql`,
+    url: `http://${hostname}:${port}/graphql`,
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        subscription?.dispose();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

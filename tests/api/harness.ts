@@ -1,7 +1,7 @@
 import { regions } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { startServer, type WeixiServer } from '@weixi/api';
-import type { Clock } from '@weixi/core';
+import { PluginHost, type Clock, type InstalledPlugin } from '@weixi/core';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {
@@ -21,6 +21,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 
 export interface TestApi {
   database: TestDatabase;
+  plugins: PluginHost;
   server: WeixiServer;
   clock: TestClock;
   /** POSTs a GraphQL request to the running server, as any HTTP client would. */
@@ -40,7 +41,7 @@ export const TEST_REGIONS = [
 ] as const;
 
 /** A fresh database of the configured kind with a small region tree, served over real HTTP. */
-export async function startTestApi(now = '2026-11-15T04:00:00Z'): Promise<TestApi> {
+export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number } = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   const ids = new Map<string, number>();
   for (const r of TEST_REGIONS) {
@@ -51,7 +52,9 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z'): Promise<TestAp
     ids.set(r.code, row!.id);
   }
   const clock = new TestClock(new Date(now));
-  const server = await startServer({ database, clock });
+  const plugins = new PluginHost({ database, clock, plugins: options.plugins ?? [], failureThreshold: options.failureThreshold });
+  await plugins.start();
+  const server = await startServer({ database, clock, plugins });
   const gql = async <T,>(query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(server.url, {
       method: 'POST',
@@ -62,6 +65,7 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z'): Promise<TestAp
   };
   return {
     database,
+    plugins,
     server,
     clock,
     gql,
@@ -72,6 +76,7 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z'): Promise<TestAp
     },
     async close() {
       await server.close();
+      await plugins.stop();
       await database.close();
     },
   };

@@ -11,3 +11,4 @@ export * from './segments/index.js';
 export { createSegment, deleteSegment, updateSegment, type Segment, type SegmentInput } from './segments/store.js';
 export * from './tiers/index.js';
 export * from './lifecycle/index.js';
+export * from './host/index.js';

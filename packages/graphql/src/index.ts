@@ -1,4 +1,4 @@
-export { buildSchema } from './schema.js';
+export { buildSchema, type BuildSchemaOptions } from './schema.js';
 export { createContext, type WeixiContext } from './context.js';
 export { createLoaders, type Loaders } from './loaders.js';
 export { toClientError } from './errors.js';

@@ -1,3 +1,4 @@
+import type { FieldRegistration } from '@weixi/core';
 import type { GraphQLSchema } from 'graphql';
 import { createBuilder } from './builder.js';
 import { registerScalars } from './scalars.js';
@@ -5,6 +6,8 @@ import { registerCustomer } from './types/customer.js';
 import { registerCustomerQueries } from './types/customer-queries.js';
 import { registerEnums } from './types/enums.js';
 import { registerIngest } from './types/ingest.js';
+import { registerPluginFields } from './types/plugin-fields.js';
+import { registerPlugins } from './types/plugins.js';
 import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
@@ -15,7 +18,12 @@ import { registerTiers } from './types/tiers.js';
  * Builds the core schema with a fresh builder. Each module registers its types and root fields through
  * functions (no import side effects), so the schema can be rebuilt whenever the plugin set changes.
  */
-export function buildSchema(): GraphQLSchema {
+export interface BuildSchemaOptions {
+  /** Fields active plugins registered; the plugin host passes its registry's current list. */
+  pluginFields?: readonly FieldRegistration[];
+}
+
+export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   const builder = createBuilder();
   registerScalars(builder);
   builder.queryType({ description: 'Customers, segments and retention tasks.' });
@@ -32,5 +40,7 @@ export function buildSchema(): GraphQLSchema {
   registerTask(builder, refs, enums);
   registerIngest(builder, refs, enums);
   registerTiers(builder);
+  registerPlugins(builder);
+  registerPluginFields(builder, refs, options.pluginFields ?? []);
   return builder.toSchema({ sortSchema: true });
 }

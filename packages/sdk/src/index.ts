@@ -282,9 +282,23 @@ export interface PluginServices {
     create(input: { customerId: number; reason: string; tactic?: string; channel?: string; dueAt: Date; script?: string; idempotencyKey: string }): Promise<{ taskId: number; created: boolean }>;
   };
   contacts: {
-    /** `contact:send`: hands a message to a channel plugin; the channel records the outcome. */
+    /**
+     * `contact:send`: hands a message to the channel plugin that registered `channel`. A customer who
+     * withdrew consent for the channel is not contacted (status `suppressed`). Once per idempotency key.
+     */
     send(input: { channel: string; customerId: number; message: string; idempotencyKey: string }): Promise<{ contactId: number; status: string }>;
   };
+}
+
+/** What a channel plugin implements for each channel it contributes. */
+export interface ChannelSender {
+  /** Delivers one contact; the returned status is stored on the contact. Must be idempotent per contactId. */
+  send(contact: { contactId: number; customerId: number; regionCode: string; message: string }): Promise<{ status: 'sent' | 'delivered' | 'failed'; detail?: string }>;
+}
+
+export interface PluginChannels {
+  /** Implements a channel declared in `contributes.channels`. */
+  register(channelId: string, sender: ChannelSender): Disposable;
 }
 
 /** What `activate` receives. */
@@ -298,6 +312,7 @@ export interface PluginContext<S = Record<string, unknown>> {
   readonly graphql: PluginGraphQL;
   readonly jobs: PluginJobs;
   readonly events: PluginEvents;
+  readonly channels: PluginChannels;
   readonly services: PluginServices;
 }
 

@@ -1,0 +1,11 @@
+/** The command table: one entry per command file. */
+import type { Command } from '../command.js';
+import { helpCommand } from './help.js';
+import { migrate } from './migrate.js';
+import { seed } from './seed.js';
+
+export const COMMANDS: Command[] = [migrate, seed, helpCommand(() => COMMANDS)];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,382 @@
+import { pathToFileURL } from 'node:url';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { pluginConfigs, pluginHealth, queryRows, regions, type Database } from '@weixi/db';
+import type {
+  ChannelSender,
+  Disposable,
+  JobContribution,
+  JobRun,
+  PluginContext,
+  PluginLogger,
+  PluginManifest,
+  WeixiPlugin,
+} from '@weixi/sdk';
+import type { Clock } from '../clock.js';
+import { InputError, NotFoundError, WeixiError } from '../errors.js';
+import { EventBus } from './events.js';
+import { FieldRegistry } from './fields.js';
+import { configChain, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
+import { pluginServices } from './services.js';
+import { validateSettings } from './settings-schema.js';
+import { pluginStorageFor } from './storage.js';
+
+/** A plugin found on disk with a valid manifest, ready to activate. */
+export interface InstalledPlugin {
+  manifest: PluginManifest;
+  /** Absolute path of the module whose default export is the plugin (`definePlugin(...)`). */
+  entry: string;
+}
+
+/** Where the host hands the jobs plugins implement; the API wires this to the job runner. */
+export interface JobRegistrar {
+  register(pluginId: string, job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable;
+}
+
+export type PluginStatus = 'inactive' | 'active' | 'failed' | 'refused';
+
+export interface PluginState {
+  id: string;
+  manifest?: PluginManifest;
+  status: PluginStatus;
+  /** Why it failed or was refused. */
+  error?: string;
+}
+
+export interface PluginHostOptions {
+  database: Database;
+  clock: Clock;
+  plugins: InstalledPlugin[];
+  /** Plugins that discovery or planning refused, shown in `plugins` with the reason. */
+  refused?: Array<{ id: string; reason: string }>;
+  jobs?: JobRegistrar;
+  logger?: PluginLogger;
+  /** Consecutive failures in one region after which the circuit breaker disables the plugin there. */
+  failureThreshold?: number;
+}
+
+interface Active {
+  module: WeixiPlugin<never>;
+  /** The plugin's own `ctx.subscriptions` and every registration the host handed out to it. */
+  subscriptions: Disposable[];
+}
+
+const silent: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Activates plugins in dependency order, keeps each one's registrations so disabling disposes exactly
+ * those, contains failures (a failed activation marks only that plugin), and trips a per-region circuit
+ * breaker on plugins that keep failing. Enablement and settings live in the database per region.
+ */
+export class PluginHost {
+  readonly fields = new FieldRegistry();
+  readonly events: EventBus;
+  private readonly states = new Map<string, PluginState>();
+  private readonly active = new Map<string, Active>();
+  private readonly channels = new Map<string, { pluginId: string; sender: ChannelSender }>();
+  private readonly enabledIn = new Map<string, Set<number>>();
+  private readonly listeners = new Set<() => void>();
+  private readonly logger: PluginLogger;
+  private readonly threshold: number;
+
+  constructor(private readonly options: PluginHostOptions) {
+    this.logger = options.logger ?? silent;
+    this.threshold = options.failureThreshold ?? 5;
+    this.events = new EventBus((pluginId, event, error) => void this.recordFailure(pluginId, null, error, `event ${event}`));
+    for (const plugin of options.plugins) this.states.set(plugin.manifest.id, { id: plugin.manifest.id, manifest: plugin.manifest, status: 'inactive' });
+    for (const r of options.refused ?? []) this.states.set(r.id, { id: r.id, status: 'refused', error: r.reason });
+  }
+
+  private get db() {
+    return this.options.database.db;
+  }
+
+  /** Called after the set of active plugins (and so the schema) changed. */
+  onChange(listener: () => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
+  }
+
+  /** Activates, in the given (dependency) order, every plugin enabled in at least one region. */
+  async start(): Promise<void> {
+    for (const plugin of this.options.plugins) {
+      await this.refreshEnabled(plugin.manifest.id);
+      if (this.enabledIn.get(plugin.manifest.id)!.size > 0) await this.activate(plugin);
+    }
+    this.changed();
+  }
+
+  async stop(): Promise<void> {
+    for (const plugin of [...this.options.plugins].reverse()) await this.deactivate(plugin.manifest.id);
+  }
+
+  list(): PluginState[] {
+    return [...this.states.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  state(pluginId: string): PluginState | undefined {
+    return this.states.get(pluginId);
+  }
+
+  /** True when the plugin is active and enabled for this region (directly or by inheritance). */
+  isEnabledIn(pluginId: string, regionId: number): boolean {
+    return this.active.has(pluginId) && (this.enabledIn.get(pluginId)?.has(regionId) ?? false);
+  }
+
+  /** Regions where a plugin's jobs run: its enabled cities (each city runs in its own time zone). */
+  async jobRegions(pluginId: string): Promise<Array<{ regionId: number; code: string; timeZone: string }>> {
+    if (!this.active.has(pluginId)) return [];
+    const rows = await enabledRegions(this.db, pluginId);
+    return rows.filter((r) => r.level === 'city').map((r) => ({ regionId: Number(r.id), code: r.code, timeZone: r.time_zone }));
+  }
+
+  channel(channelId: string): ChannelSender | undefined {
+    return this.channels.get(channelId)?.sender;
+  }
+
+  async enable(pluginId: string, regionCode: string | null): Promise<PluginState> {
+    return this.setEnabled(pluginId, regionCode, true);
+  }
+
+  async disable(pluginId: string, regionCode: string | null): Promise<PluginState> {
+    return this.setEnabled(pluginId, regionCode, false);
+  }
+
+  /** Settings for a region: its own values over its ancestors', over the global ones, over the defaults. */
+  async settingsFor(pluginId: string, regionCode: string | null): Promise<Record<string, unknown>> {
+    const manifest = this.manifestOf(pluginId);
+    const chain = await configChain(this.db, pluginId, regionCode);
+    return mergeSettings(settingsDefaults(manifest.settings), ...chain.map((c) => c.settings));
+  }
+
+  /** Sets settings at one level; the result for that level must validate against the plugin's schema. */
+  async updateSettings(pluginId: string, regionCode: string | null, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const manifest = this.manifestOf(pluginId);
+    const regionId = await this.regionId(regionCode);
+    const chain = await configChain(this.db, pluginId, regionCode);
+    const own = chain.find((c) => c.region_code === regionCode)?.settings ?? {};
+    const levelSettings = mergeSettings(own, patch);
+    const resolved = mergeSettings(settingsDefaults(manifest.settings), ...chain.filter((c) => c.region_code !== regionCode).map((c) => c.settings), levelSettings);
+    validateSettings(manifest, resolved, 'settings');
+    await this.upsertConfig(pluginId, regionId, { settings: levelSettings });
+    return resolved;
+  }
+
+  /**
+   * Counts a failure of a plugin in a region (null: not tied to one). After `failureThreshold` in a row the
+   * breaker disables the plugin in that region and records when; `plugins` shows it.
+   */
+  async recordFailure(pluginId: string, regionId: number | null, error: unknown, where: string): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    this.logger.warn('plugin failure', { plugin: pluginId, regionId, where, error: message });
+    const [row] = await queryRows<{ consecutive_failures: number }>(
+      this.db,
+      sql`insert into plugin_health (plugin_id, region_id, consecutive_failures, last_error, last_failure_at)
+          values (${pluginId}, ${regionId}, 1, ${message}, ${this.options.clock.now().toISOString()}::timestamptz)
+          on conflict (plugin_id, coalesce(region_id, 0)) do update set
+            consecutive_failures = plugin_health.consecutive_failures + 1, last_error = excluded.last_error,
+            last_failure_at = excluded.last_failure_at
+          returning consecutive_failures`,
+    );
+    if (regionId !== null && Number(row?.consecutive_failures) >= this.threshold) {
+      await this.db
+        .update(pluginHealth)
+        .set({ trippedAt: this.options.clock.now() })
+        .where(and(eq(pluginHealth.pluginId, pluginId), eq(pluginHealth.regionId, regionId)));
+      const [region] = await this.db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId));
+      this.logger.error('circuit breaker: plugin disabled in region', { plugin: pluginId, region: region?.code, failures: row?.consecutive_failures });
+      await this.setEnabled(pluginId, region!.code, false, { keepTrip: true });
+    }
+  }
+
+  async recordSuccess(pluginId: string, regionId: number | null): Promise<void> {
+    await this.db.execute(
+      sql`update plugin_health set consecutive_failures = 0
+          where plugin_id = ${pluginId} and coalesce(region_id, 0) = coalesce(${regionId}::int, 0) and consecutive_failures > 0`,
+    );
+  }
+
+  /** Health rows of a plugin, for the API. */
+  async health(pluginId: string) {
+    return this.db
+      .select({ regionCode: regions.code, consecutiveFailures: pluginHealth.consecutiveFailures, lastError: pluginHealth.lastError, lastFailureAt: pluginHealth.lastFailureAt, trippedAt: pluginHealth.trippedAt })
+      .from(pluginHealth)
+      .leftJoin(regions, eq(regions.id, pluginHealth.regionId))
+      .where(eq(pluginHealth.pluginId, pluginId));
+  }
+
+  /** Region codes where the plugin is enabled now (every level of the tree). */
+  async enabledRegionCodes(pluginId: string): Promise<string[]> {
+    return (await enabledRegions(this.db, pluginId)).map((r) => r.code);
+  }
+
+  private manifestOf(pluginId: string): PluginManifest {
+    const manifest = this.states.get(pluginId)?.manifest;
+    if (!manifest) throw new NotFoundError('plugin', pluginId, 'id');
+    return manifest;
+  }
+
+  private async regionId(regionCode: string | null): Promise<number | null> {
+    if (regionCode === null) return null;
+    const [row] = await this.db.select({ id: regions.id }).from(regions).where(eq(regions.code, regionCode));
+    if (!row) throw new InputError([{ path: 'regionCode', message: `region ${JSON.stringify(regionCode)} does not exist` }]);
+    return row.id;
+  }
+
+  private async upsertConfig(pluginId: string, regionId: number | null, values: { enabled?: boolean; settings?: Record<string, unknown> }): Promise<void> {
+    const set = {
+      ...(values.enabled !== undefined ? { enabled: values.enabled } : {}),
+      ...(values.settings !== undefined ? { settings: values.settings } : {}),
+      updatedAt: this.options.clock.now(),
+    };
+    const where = and(eq(pluginConfigs.pluginId, pluginId), regionId === null ? isNull(pluginConfigs.regionId) : eq(pluginConfigs.regionId, regionId));
+    const updated = await this.db.update(pluginConfigs).set(set).where(where).returning({ id: pluginConfigs.id });
+    if (updated.length === 0) {
+      await this.db.insert(pluginConfigs).values({ pluginId, regionId, enabled: values.enabled ?? null, settings: values.settings ?? {} }).onConflictDoNothing();
+      if (values.enabled !== undefined || values.settings !== undefined) await this.db.update(pluginConfigs).set(set).where(where);
+    }
+  }
+
+  private async setEnabled(pluginId: string, regionCode: string | null, enabled: boolean, opts: { keepTrip?: boolean } = {}): Promise<PluginState> {
+    const state = this.states.get(pluginId);
+    if (!state) throw new NotFoundError('plugin', pluginId, 'id');
+    if (state.status === 'refused') throw new WeixiError('CONFLICT', `plugin '${pluginId}' was refused at startup: ${state.error}`);
+    const regionId = await this.regionId(regionCode);
+    await this.upsertConfig(pluginId, regionId, { enabled });
+    if (enabled && !opts.keepTrip) {
+      await this.db.execute(
+        sql`update plugin_health set tripped_at = null, consecutive_failures = 0
+            where plugin_id = ${pluginId} and coalesce(region_id, 0) = coalesce(${regionId}::int, 0)`,
+      );
+    }
+    await this.refreshEnabled(pluginId);
+    const wanted = this.enabledIn.get(pluginId)!.size > 0;
+    const plugin = this.options.plugins.find((p) => p.manifest.id === pluginId)!;
+    if (wanted && !this.active.has(pluginId)) await this.activate(plugin);
+    if (!wanted && this.active.has(pluginId)) await this.deactivate(pluginId);
+    this.changed();
+    return this.states.get(pluginId)!;
+  }
+
+  private async refreshEnabled(pluginId: string): Promise<void> {
+    const rows = await enabledRegions(this.db, pluginId);
+    this.enabledIn.set(pluginId, new Set(rows.map((r) => Number(r.id))));
+  }
+
+  private async activate(plugin: InstalledPlugin): Promise<void> {
+    const id = plugin.manifest.id;
+    const subscriptions: Disposable[] = [];
+    try {
+      const imported = (await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> };
+      const module = imported.default;
+      if (!module || typeof module.activate !== 'function') throw new Error(`${plugin.entry} has no default export made with definePlugin({ activate })`);
+      await module.activate(this.context(plugin, subscriptions) as never);
+      this.active.set(id, { module, subscriptions });
+      this.states.set(id, { id, manifest: plugin.manifest, status: 'active' });
+      this.logger.info('plugin activated', { plugin: id, registrations: subscriptions.length });
+    } catch (error) {
+      await disposeAll(subscriptions);
+      const message = error instanceof Error ? error.message : String(error);
+      this.states.set(id, { id, manifest: plugin.manifest, status: 'failed', error: message });
+      this.logger.error('plugin failed to activate', { plugin: id, error: message });
+    }
+  }
+
+  private async deactivate(pluginId: string): Promise<void> {
+    const active = this.active.get(pluginId);
+    const manifest = this.states.get(pluginId)?.manifest;
+    if (!active) return;
+    this.active.delete(pluginId);
+    try {
+      await active.module.deactivate?.();
+    } catch (error) {
+      this.logger.warn('plugin deactivate threw', { plugin: pluginId, error: String(error) });
+    }
+    await disposeAll(active.subscriptions);
+    this.states.set(pluginId, { id: pluginId, manifest, status: 'inactive' });
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private context(plugin: InstalledPlugin, subscriptions: Disposable[]): PluginContext {
+    const { manifest } = plugin;
+    // Registrations are tracked here as well, so disabling undoes them even if the plugin forgot to push them.
+    const own = <D extends Disposable>(d: D): D => (subscriptions.push(d), d);
+    const id = manifest.id;
+    const declared = (kind: string, list: Array<{ id?: string; field?: string; type?: string }> | undefined, key: string) => {
+      if (!list?.some((c) => (c.id ?? `${c.type}.${c.field}`) === key)) {
+        throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' registers ${kind} '${key}', which its manifest does not declare under contributes`);
+      }
+    };
+    const namespace = manifest.namespace ?? id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    const logger: PluginLogger = {
+      debug: (msg, f) => this.logger.debug(msg, { plugin: id, ...f }),
+      info: (msg, f) => this.logger.info(msg, { plugin: id, ...f }),
+      warn: (msg, f) => this.logger.warn(msg, { plugin: id, ...f }),
+      error: (msg, f) => this.logger.error(msg, { plugin: id, ...f }),
+    };
+    return {
+      plugin: { id, version: manifest.version, namespace },
+      subscriptions,
+      logger,
+      settings: { forRegion: (regionCode) => this.settingsFor(id, regionCode) as never },
+      storage: pluginStorageFor(this.db, id),
+      graphql: {
+        addField: (type, field, spec) => {
+          declared('GraphQL field', manifest.contributes?.graphql, `${type}.${field}`);
+          return own(this.fields.add({ pluginId: id, type, name: field, spec: spec as never }));
+        },
+        addRootField: (type, field, spec) => {
+          declared('GraphQL field', manifest.contributes?.graphql, `${type}.${field}`);
+          return own(this.fields.add({ pluginId: id, type, name: `${namespace}_${field}`, spec: spec as never }));
+        },
+      },
+      jobs: {
+        handle: (jobId, handler) => {
+          declared('job', manifest.contributes?.jobs, jobId);
+          const job = manifest.contributes!.jobs!.find((j) => j.id === jobId)!;
+          if (!this.options.jobs) return { dispose() {} };
+          return own(this.options.jobs.register(id, job, async (run) => {
+            try {
+              await handler(run);
+              await this.recordSuccess(id, await this.regionId(run.regionCode));
+            } catch (error) {
+              await this.recordFailure(id, await this.regionId(run.regionCode), error, `job ${jobId}`);
+              throw error;
+            }
+          }));
+        },
+      },
+      events: { on: (event, handler) => own(this.events.on(id, event, handler)) },
+      channels: {
+        register: (channelId, sender) => {
+          declared('channel', manifest.contributes?.channels, channelId);
+          const owner = this.channels.get(channelId);
+          if (owner) throw new WeixiError('CONFLICT', `plugins '${owner.pluginId}' and '${id}' both implement channel '${channelId}'`);
+          const entry = { pluginId: id, sender };
+          this.channels.set(channelId, entry);
+          return own({ dispose: () => void (this.channels.get(channelId) === entry && this.channels.delete(channelId)) });
+        },
+      },
+      services: pluginServices({
+        db: this.db,
+        clock: this.options.clock,
+        pluginId: id,
+        capabilities: manifest.capabilities ?? [],
+        channel: (channelId) => this.channel(channelId),
+      }),
+    };
+  }
+}
+
+async function disposeAll(subscriptions: Disposable[]): Promise<void> {
+  for (const s of [...new Set(subscriptions)].reverse()) {
+    try {
+      await s.dispose();
+    } catch {
+      // one failing dispose must not keep the others registered
+    }
+  }
+  subscriptions.length = 0;
+}

@@ -1,0 +1,60 @@
+/**
+ * One draw stream per random decision. Keeping them in one table guarantees no two decisions share a
+ * stream (which would make them perfectly correlated) and keeps a decision's numbers stable when others
+ * are added: append new streams, never renumber, or every seeded population changes.
+ */
+export const STREAM = {
+  // Per customer (key: row number n).
+  valueA: 1,
+  valueB: 2,
+  churnProne: 3,
+  churnKind: 4,
+  churnDetail: 5,
+  district: 6,
+  campus: 7,
+  payment: 8,
+  joinedRecently: 9,
+  joinedDays: 10,
+  churnDay: 11,
+  contract: 12,
+  contractPast: 13,
+  contractDays: 14,
+  deviceNone: 15,
+  device: 16,
+  age: 17,
+  birthdayThisWeek: 18,
+  birthdayOffset: 19,
+  accountManager: 20,
+  consentSms: 21,
+  consentCall: 22,
+  consentApp: 23,
+  consentEmail: 24,
+  surname: 25,
+  givenName: 26,
+  balance: 27,
+  deposit: 28,
+  points: 29,
+  activity: 30,
+  voiceRate: 31,
+  dataRate: 32,
+  // Per household block (key: block number).
+  household: 40,
+  householdSize: 41,
+  householdDistrict: 42,
+  // Per enterprise block (key: block number).
+  enterprise: 50,
+  enterpriseSize: 51,
+  enterpriseDistrict: 52,
+  enterpriseManager: 53,
+  // Per customer and month (key: n * 8 + month index).
+  revenueNoise: 100,
+  activityNoise: 101,
+  voiceNoise: 102,
+  dataNoise: 103,
+  sms: 104,
+  rechargeSkipped: 105,
+  rechargeAmount: 106,
+  complaint: 107,
+  secondComplaint: 108,
+  competitorContacts: 109,
+} as const;
