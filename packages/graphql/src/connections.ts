@@ -1,5 +1,6 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { InputError, type PageRequest } from '@weixi/core';
+import type { ChildArgs, ChildLoaders } from './loaders.js';
 
 /** Largest page any connection serves; asking for more is an error, not a silent cut. */
 export const MAX_PAGE_SIZE = 100;
@@ -62,4 +63,20 @@ export async function keysetConnection<T>(
       }),
   );
   return { ...result, totalCount: once(count) };
+}
+
+/** A nested connection (a customer's tasks, a task's transitions, ...) served by its batched loaders. */
+export function childConnection<Row>(
+  args: ConnectionArgs,
+  loaders: ChildLoaders<Row>,
+  parentId: number,
+  sortKey: (row: Row) => unknown[],
+  childArgs?: ChildArgs,
+) {
+  return keysetConnection(
+    args,
+    sortKey,
+    (page) => loaders.pages.load({ parentId, page, args: childArgs }),
+    () => loaders.count.load({ parentId, args: childArgs }),
+  );
 }

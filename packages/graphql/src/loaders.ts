@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { inArray, isNull, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { lifecycleOf, monthStart, type Clock, type CustomerLifecycle, type PageRequest } from '@weixi/core';
 import {
@@ -37,28 +37,41 @@ function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: u
   });
 }
 
+/** Field arguments beyond paging (`months`, `includePast`); keys with equal args batch together. */
+export interface ChildArgs {
+  months?: number;
+  includePast?: boolean;
+}
+
 /** A page request for the children of one parent. */
 export interface ChildPageKey {
   parentId: number;
   page: PageRequest;
-  /** Field arguments beyond paging (`months`, `includePast`); keys with equal args batch together. */
-  args?: { months?: number; includePast?: boolean };
+  args?: ChildArgs;
 }
 
-function childPages<Row>(db: Db, spec: (key: ChildPageKey) => ChildPageSpec) {
-  return groupedLoader<ChildPageKey, Row[]>(
-    (k) => JSON.stringify([k.page, k.args ?? {}]),
-    (ids, sample) => pagePerParent<Row>(db, spec(sample), ids, sample.page),
-    [],
-  );
+/** The two loaders behind a nested connection: its pages and its total counts, both batched per request. */
+export interface ChildLoaders<Row> {
+  pages: DataLoader<ChildPageKey, Row[], string>;
+  count: DataLoader<{ parentId: number; args?: ChildArgs }, number, string>;
 }
 
-function childCounts(db: Db, table: PgTable, parent: Parameters<typeof countPerParent>[2], where?: (key: { parentId: number; flag?: boolean }) => SQL | undefined) {
-  return groupedLoader<{ parentId: number; flag?: boolean }, number>(
-    (k) => String(k.flag ?? ''),
-    (ids, sample) => countPerParent(db, table, parent, ids, where?.(sample)),
-    0,
-  );
+function child<Row>(db: Db, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
+  return {
+    pages: groupedLoader<ChildPageKey, Row[]>(
+      (k) => JSON.stringify([k.page, k.args ?? {}]),
+      (ids, sample) => pagePerParent<Row>(db, spec(sample.args ?? {}), ids, sample.page),
+      [],
+    ),
+    count: groupedLoader<{ parentId: number; args?: ChildArgs }, number>(
+      (k) => JSON.stringify(k.args ?? {}),
+      (ids, sample) => {
+        const s = spec(sample.args ?? {});
+        return countPerParent(db, s.table, s.parent, ids, s.where);
+      },
+      0,
+    ),
+  };
 }
 
 /** The DataLoaders of one request: every nested list is fetched once per page, never once per parent. */
@@ -75,47 +88,30 @@ export function createLoaders(db: Db, clock: Clock) {
     }),
 
     /** Usage from `months` months back, newest first (the current month too, once recorded). */
-    usage: childPages<UsageRow>(
-      db,
-      (k) => ({
-        table: monthlyUsage,
-        parent: monthlyUsage.customerId,
-        keys: [sql`${monthlyUsage.month}`],
-        direction: 'desc',
-        where: sql`${monthlyUsage.month} >= ${monthStart(clock.now(), -(k.args?.months ?? 6))}`,
-      }),
-    ),
-    usageCount: groupedLoader<{ parentId: number; months: number }, number>(
-      (k) => String(k.months),
-      (ids, sample) => countPerParent(db, monthlyUsage, monthlyUsage.customerId, ids, sql`${monthlyUsage.month} >= ${monthStart(clock.now(), -sample.months)}`),
-      0,
-    ),
-    tasks: childPages<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc' })),
-    taskCount: childCounts(db, retentionTasks, retentionTasks.customerId),
-    events: childPages<EventRow>(db, () => ({
+    usage: child<UsageRow>(db, (a) => ({
+      table: monthlyUsage,
+      parent: monthlyUsage.customerId,
+      keys: [sql`${monthlyUsage.month}`],
+      direction: 'desc',
+      where: sql`${monthlyUsage.month} >= ${monthStart(clock.now(), -(a.months ?? 6))}`,
+    })),
+    tasks: child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc' })),
+    events: child<EventRow>(db, () => ({
       table: customerEvents,
       parent: customerEvents.customerId,
       keys: [sql`${customerEvents.occurredAt}`, sql`${customerEvents.id}`],
       direction: 'desc',
     })),
-    eventCount: childCounts(db, customerEvents, customerEvents.customerId),
-    memberships: childPages<MembershipRow>(
-      db,
-      (k) => ({
-        table: segmentMemberships,
-        parent: segmentMemberships.customerId,
-        keys: [sql`${segmentMemberships.id}`],
-        direction: 'desc',
-        where: k.args?.includePast ? undefined : openStay,
-      }),
-    ),
-    membershipCount: childCounts(db, segmentMemberships, segmentMemberships.customerId, (k) => (k.flag ? undefined : openStay)),
-    transitions: childPages<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
-    transitionCount: childCounts(db, taskTransitions, taskTransitions.taskId),
-    attempts: childPages<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
-    attemptCount: childCounts(db, taskAttempts, taskAttempts.taskId),
-    regionChildren: childPages<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc' })),
-    regionChildCount: childCounts(db, regions, regions.parentId),
+    memberships: child<MembershipRow>(db, (a) => ({
+      table: segmentMemberships,
+      parent: segmentMemberships.customerId,
+      keys: [sql`${segmentMemberships.id}`],
+      direction: 'desc',
+      where: a.includePast ? undefined : openStay,
+    })),
+    transitions: child<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
+    attempts: child<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
+    regionChildren: child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc' })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { WeixiBuilder } from '../builder.js';
 import type { EventRow, MembershipRow, TaskRow, UsageRow } from '../loaders.js';
-import { keysetConnection } from '../connections.js';
+import { childConnection } from '../connections.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -69,35 +69,18 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         args: { months: t.arg.int({ defaultValue: 6, description: 'How many months back, 1 to 36.' }) },
         resolve: (c, args, ctx) => {
           const months = Math.min(Math.max(args.months ?? 6, 1), 36);
-          return keysetConnection(
-            args,
-            (u: UsageRow) => [u.month],
-            (page) => ctx.loaders.usage.load({ parentId: c.id, page, args: { months } }),
-            () => ctx.loaders.usageCount.load({ parentId: c.id, months }),
-          );
+          return childConnection(args, ctx.loaders.usage, c.id, (u: UsageRow) => [u.month], { months });
         },
       }, refs.connections.MonthlyUsage),
       tasks: t.connection({
         type: refs.RetentionTask,
         description: 'Retention tasks for this customer, newest first.',
-        resolve: (c, args, ctx) =>
-          keysetConnection(
-            args,
-            (task: TaskRow) => [task.id],
-            (page) => ctx.loaders.tasks.load({ parentId: c.id, page }),
-            () => ctx.loaders.taskCount.load({ parentId: c.id }),
-          ),
+        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.tasks, c.id, (task: TaskRow) => [task.id]),
       }, refs.connections.RetentionTask),
       events: t.connection({
         type: refs.CustomerEvent,
         description: 'Events, most recent first.',
-        resolve: (c, args, ctx) =>
-          keysetConnection(
-            args,
-            (e: EventRow) => [e.occurredAt.toISOString(), e.id],
-            (page) => ctx.loaders.events.load({ parentId: c.id, page }),
-            () => ctx.loaders.eventCount.load({ parentId: c.id }),
-          ),
+        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.events, c.id, (e: EventRow) => [e.occurredAt.toISOString(), e.id]),
       }, refs.connections.CustomerEvent),
       segments: t.connection({
         type: refs.SegmentMembership,
@@ -105,12 +88,7 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         args: { includePast: t.arg.boolean({ defaultValue: false }) },
         resolve: (c, args, ctx) => {
           const includePast = Boolean(args.includePast);
-          return keysetConnection(
-            args,
-            (m: MembershipRow) => [m.id],
-            (page) => ctx.loaders.memberships.load({ parentId: c.id, page, args: { includePast } }),
-            () => ctx.loaders.membershipCount.load({ parentId: c.id, flag: includePast }),
-          );
+          return childConnection(args, ctx.loaders.memberships, c.id, (m: MembershipRow) => [m.id], { includePast });
         },
       }, refs.connections.SegmentMembership),
     }),

@@ -3,7 +3,7 @@ import { escapeLike, keysetBounds, keysetOrder, regionsByCode, InputError } from
 import { regions } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { RegionRow } from '../loaders.js';
-import { keysetConnection } from '../connections.js';
+import { childConnection, keysetConnection } from '../connections.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -24,13 +24,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
       }),
       children: t.connection({
         type: refs.Region,
-        resolve: (r, args, ctx) =>
-          keysetConnection(
-            args,
-            (row: RegionRow) => [row.code],
-            (page) => ctx.loaders.regionChildren.load({ parentId: r.id, page }),
-            () => ctx.loaders.regionChildCount.load({ parentId: r.id }),
-          ),
+        resolve: (r, args, ctx) => childConnection(args, ctx.loaders.regionChildren, r.id, (row: RegionRow) => [row.code]),
       }, refs.connections.Region),
     }),
   });

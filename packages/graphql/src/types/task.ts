@@ -10,7 +10,7 @@ import {
   taskSortKey,
 } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
-import { keysetConnection } from '../connections.js';
+import { childConnection, keysetConnection } from '../connections.js';
 import { localId } from '../ids.js';
 import type { AttemptRow, TaskRow, TransitionRow } from '../loaders.js';
 import type { Enums } from './enums.js';
@@ -39,24 +39,12 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       transitions: t.connection({
         type: refs.TaskTransition,
         description: 'Every state change, oldest first.',
-        resolve: (task, args, ctx) =>
-          keysetConnection(
-            args,
-            (r: TransitionRow) => [r.id],
-            (page) => ctx.loaders.transitions.load({ parentId: task.id, page }),
-            () => ctx.loaders.transitionCount.load({ parentId: task.id }),
-          ),
+        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.transitions, task.id, (r: TransitionRow) => [r.id]),
       }, refs.connections.TaskTransition),
       attempts: t.connection({
         type: refs.TaskAttempt,
         description: 'Contact attempts, oldest first.',
-        resolve: (task, args, ctx) =>
-          keysetConnection(
-            args,
-            (r: AttemptRow) => [r.id],
-            (page) => ctx.loaders.attempts.load({ parentId: task.id, page }),
-            () => ctx.loaders.attemptCount.load({ parentId: task.id }),
-          ),
+        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.attempts, task.id, (r: AttemptRow) => [r.id]),
       }, refs.connections.TaskAttempt),
     }),
   });
