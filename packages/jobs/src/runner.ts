@@ -1,0 +1,377 @@
+/**
+ * `createJobRunner`: registration, the scheduler step (`tick`), the worker step (`work`), manual runs, pause
+ * and resume, and an opt-in polling loop (`start`/`stop`). Nothing runs until `start()` (or a caller's own
+ * `tick()`/`work()`): importing this module or constructing a runner schedules nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '@weixi/core';
+import type { Database, JobRunStatus } from '@weixi/db';
+import type { JobRun, PluginLogger } from '@weixi/sdk';
+import type { BackoffOptions } from './backoff.js';
+import { validateCron } from './cron.js';
+import { DEFAULT_MAX_ATTEMPTS, enqueueManualRun, listJobRuns, setSchedulePaused, type JobRunFilter, type JobRunRecord } from './runs.js';
+import { scheduleCronJob, type JobRegion } from './scheduler.js';
+import { abandonRun, claimRun, completeRun, errorText, failRun, releaseRun, renewLease, type ClaimedRun, type Lease } from './worker.js';
+
+export interface JobDefinition {
+  /** Unique within the plugin. */
+  id: string;
+  /** Five-field cron, evaluated in each region's time zone. Absent: on demand only (`runNow`). */
+  cron?: string;
+  /** Attempts before a run is failed for good. Default 3. */
+  maxAttempts?: number;
+}
+
+export type JobHandler = (run: JobRun) => Promise<void>;
+
+export type JobLogger = Pick<PluginLogger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface JobRunnerOptions {
+  database: Database;
+  clock: Clock;
+  /** Recorded in `job_runs.worker_id`. Default `host:pid:random`. */
+  workerId?: string;
+  /** How long a claim holds without a heartbeat. Default 15 s; the heartbeat renews it every leaseMs/3. */
+  leaseMs?: number;
+  /** Loop cadence of `start()`. Default 1 s. */
+  pollMs?: number;
+  logger?: JobLogger;
+  /** Regions where the plugin is enabled now (its cron jobs are scheduled there, in each one's time zone). */
+  regionsFor(pluginId: string): Promise<JobRegion[]>;
+  /** Retry delays: base·2^(attempt−1), capped. Default base 10 s, cap 10 min. */
+  backoff?: BackoffOptions;
+  /** On first sight of a schedule, its latest slot runs only if it is younger than this. Default 60 s. */
+  firstSightGraceMs?: number;
+}
+
+export interface JobRunner {
+  readonly workerId: string;
+  /** Schedules (when it has a cron) and executes the job in this process until disposed. */
+  register(pluginId: string, job: JobDefinition, handler: JobHandler): { dispose(): void };
+  /** The scheduler step: enqueues each registered cron job's due slot in each enabled region, once. */
+  tick(): Promise<void>;
+  /** Claims and executes due runs one at a time until none is due; returns how many handlers ran. */
+  work(): Promise<number>;
+  /** Queues a manual run now; returns its id. */
+  runNow(pluginId: string, jobId: string, regionId: number): Promise<number>;
+  pause(pluginId: string, jobId: string, regionId: number): Promise<void>;
+  resume(pluginId: string, jobId: string, regionId: number): Promise<void>;
+  /** Run history, newest first, keyset-paged by id. */
+  runs(filter?: JobRunFilter): Promise<JobRunRecord[]>;
+  /** Starts the loop: tick() and work() every pollMs. Idempotent. */
+  start(): void;
+  /**
+   * Stops the loop. A run in flight gets `graceMs` (default leaseMs) to finish, is then aborted through its
+   * signal, and if its handler still does not end within a second it is given back to the queue.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  readonly started: boolean;
+}
+
+/** Why a run's signal was aborted. */
+export class JobAbortedError extends Error {
+  override name = 'JobAbortedError';
+  constructor(readonly reason: 'stop' | 'dispose' | 'lease-lost', message: string) {
+    super(message);
+  }
+}
+
+export const DEFAULT_LEASE_MS = 15_000;
+export const DEFAULT_POLL_MS = 1_000;
+const STOP_SETTLE_MS = 1_000;
+
+interface Registration {
+  pluginId: string;
+  jobId: string;
+  cron?: string;
+  maxAttempts: number;
+  handler: JobHandler;
+}
+
+interface InFlight {
+  registration: Registration;
+  settled: Promise<void>;
+  abort(reason: 'stop' | 'dispose'): void;
+  detach(reason: string): Promise<void>;
+}
+
+const keyOf = (pluginId: string, jobId: string) => `${pluginId}\u0000${jobId}`;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+const settledWithin = (promise: Promise<void>, ms: number) =>
+  new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+
+const defaultLogger: JobLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: (msg, fields) => console.warn(`[jobs] ${msg}`, fields ?? ''),
+  error: (msg, fields) => console.error(`[jobs] ${msg}`, fields ?? ''),
+};
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { database, clock } = options;
+  const db = database.db;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+  if (!(leaseMs > 0)) throw new RangeError(`leaseMs must be positive, got ${leaseMs}`);
+  if (!(pollMs > 0)) throw new RangeError(`pollMs must be positive, got ${pollMs}`);
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  const logger = options.logger ?? defaultLogger;
+  const registry = new Map<string, Registration>();
+
+  let inFlight: InFlight | undefined;
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let wake: (() => void) | undefined;
+  let workChain: Promise<unknown> = Promise.resolve();
+
+  function register(pluginId: string, job: JobDefinition, handler: JobHandler): { dispose(): void } {
+    if (!pluginId || !job.id) throw new TypeError('register needs a plugin id and a job id');
+    if (job.cron !== undefined) validateCron(job.cron);
+    const maxAttempts = job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts of ${pluginId}/${job.id} must be a positive integer`);
+    const key = keyOf(pluginId, job.id);
+    if (registry.has(key)) throw new Error(`job ${pluginId}/${job.id} is already registered in this runner`);
+    const registration: Registration = { pluginId, jobId: job.id, cron: job.cron, maxAttempts, handler };
+    registry.set(key, registration);
+    return {
+      dispose() {
+        if (registry.get(key) === registration) registry.delete(key);
+        if (inFlight?.registration === registration) inFlight.abort('dispose');
+      },
+    };
+  }
+
+  async function tick(): Promise<void> {
+    const now = clock.now();
+    const byPlugin = new Map<string, Registration[]>();
+    for (const registration of registry.values()) {
+      if (!registration.cron) continue;
+      const list = byPlugin.get(registration.pluginId) ?? [];
+      list.push(registration);
+      byPlugin.set(registration.pluginId, list);
+    }
+    const errors: unknown[] = [];
+    for (const [pluginId, jobs] of byPlugin) {
+      let regions: JobRegion[];
+      try {
+        regions = await options.regionsFor(pluginId);
+      } catch (error) {
+        errors.push(error);
+        continue;
+      }
+      for (const job of jobs) {
+        try {
+          const results = await scheduleCronJob(db, { pluginId, jobId: job.jobId, cron: job.cron!, maxAttempts: job.maxAttempts }, regions, now, {
+            firstSightGraceMs: options.firstSightGraceMs,
+            onInvalidRegion: (region, reason) => logger.warn(`not scheduling ${pluginId}/${job.jobId} in ${region.code}: ${reason}`),
+          });
+          for (const result of results) {
+            logger.debug(`schedule ${pluginId}/${job.jobId}: slot ${result.slot.toISOString()} ${result.outcome}`, { regionId: result.regionId });
+          }
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `${errors.length} schedules failed in this tick`);
+  }
+
+  function work(): Promise<number> {
+    const result = workChain.then(drain);
+    workChain = result.catch(() => undefined);
+    return result;
+  }
+
+  async function drain(): Promise<number> {
+    let ran = 0;
+    while (!stopping) {
+      const jobs = [...registry.values()].map(({ pluginId, jobId }) => ({ pluginId, jobId }));
+      const claim = await claimRun(db, { workerId, now: clock.now(), leaseMs, jobs });
+      if (!claim) break;
+      if (await execute(claim)) ran++;
+      await yieldToEventLoop();
+    }
+    return ran;
+  }
+
+  /** Runs one claimed run to its recorded outcome. Returns whether its handler was called. */
+  async function execute(claim: ClaimedRun): Promise<boolean> {
+    const lease: Lease = { id: claim.id, workerId, attempt: claim.attempt };
+    const fields = { runId: claim.id, pluginId: claim.pluginId, jobId: claim.jobId, regionCode: claim.regionCode, attempt: claim.attempt };
+    if (claim.attempt > claim.maxAttempts) {
+      await abandonRun(db, lease, clock.now(), `worker lost during the last attempt (lease expired after attempt ${claim.maxAttempts})`);
+      logger.warn(`run ${claim.id} failed: its worker was lost during the last attempt`, fields);
+      return false;
+    }
+    const registration = registry.get(keyOf(claim.pluginId, claim.jobId));
+    if (!registration) {
+      await releaseRun(db, lease, clock.now(), 'released: job not registered in this process');
+      return false;
+    }
+
+    const controller = new AbortController();
+    const state = { finished: false, lost: false, detached: false, abortedBy: undefined as 'stop' | 'dispose' | undefined };
+    const lose = () => {
+      if (state.finished) return;
+      state.lost = true;
+      controller.abort(new JobAbortedError('lease-lost', `run ${claim.id} lost its lease to another worker`));
+    };
+    const heartbeat = async () => {
+      if (state.finished) return;
+      try {
+        if (!(await renewLease(db, lease, clock.now(), leaseMs))) lose();
+      } catch (error) {
+        logger.warn(`heartbeat of run ${claim.id} failed: ${errorText(error)}`, fields);
+      }
+    };
+    const timer = setInterval(() => void heartbeat(), Math.max(10, Math.floor(leaseMs / 3)));
+    timer.unref();
+
+    const run: JobRun = {
+      runId: claim.id,
+      jobId: claim.jobId,
+      regionCode: claim.regionCode,
+      scheduledFor: claim.scheduledFor,
+      attempt: claim.attempt,
+      signal: controller.signal,
+      async progress(fraction, message) {
+        controller.signal.throwIfAborted();
+        if (state.finished) return;
+        if (!(await renewLease(db, lease, clock.now(), leaseMs, { fraction, message }))) {
+          lose();
+          controller.signal.throwIfAborted();
+        }
+      },
+    };
+
+    let outcome: { ok: true } | { ok: false; error: unknown } = { ok: true };
+    const settled = (async () => {
+      try {
+        await registration.handler(run);
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    })();
+    let detached!: () => void;
+    const detachedPromise = new Promise<void>((resolve) => (detached = resolve));
+    inFlight = {
+      registration,
+      settled,
+      abort(reason) {
+        state.abortedBy ??= reason;
+        controller.abort(new JobAbortedError(reason, reason === 'stop' ? 'the job runner is stopping' : 'the job was unregistered'));
+      },
+      async detach(reason) {
+        state.detached = true;
+        state.finished = true;
+        clearInterval(timer);
+        try {
+          await releaseRun(db, lease, clock.now(), reason);
+        } catch (error) {
+          logger.error(`could not release run ${claim.id}: ${errorText(error)}`, fields);
+        }
+        detached();
+      },
+    };
+
+    try {
+      await Promise.race([settled, detachedPromise]);
+    } finally {
+      inFlight = undefined;
+      state.finished = true;
+      clearInterval(timer);
+    }
+    if (state.detached) return true;
+    if (state.lost) {
+      logger.warn(`run ${claim.id} lost its lease; its outcome is left to the worker that took it over`, fields);
+      return true;
+    }
+    const now = clock.now();
+    const result = outcome as { ok: true } | { ok: false; error: unknown };
+    if (result.ok) {
+      if (await completeRun(db, lease, now)) logger.debug(`run ${claim.id} succeeded`, fields);
+      else logger.warn(`run ${claim.id} finished after losing its lease; not recorded`, fields);
+    } else if (state.abortedBy) {
+      await releaseRun(db, lease, now, `released: ${state.abortedBy === 'stop' ? 'runner stopped' : 'job unregistered'} during attempt ${claim.attempt}`);
+      logger.info(`run ${claim.id} given back to the queue (${state.abortedBy})`, fields);
+    } else {
+      const text = errorText(result.error);
+      const status = await failRun(db, lease, now, text, options.backoff);
+      const log = status === 'failed' ? logger.error : logger.warn;
+      log(`run ${claim.id} attempt ${claim.attempt} failed${status === 'failed' ? ' for good' : ', will retry'}: ${text}`, fields);
+    }
+    return true;
+  }
+
+  function start(): void {
+    if (loop) return;
+    stopping = false;
+    loop = (async () => {
+      while (!stopping) {
+        try {
+          await tick();
+        } catch (error) {
+          logger.error(`scheduler tick failed: ${errorText(error)}`);
+        }
+        if (stopping) break;
+        try {
+          await work();
+        } catch (error) {
+          logger.error(`worker step failed: ${errorText(error)}`);
+        }
+        if (stopping) break;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+    })();
+  }
+
+  async function stop(stopOptions: { graceMs?: number } = {}): Promise<void> {
+    stopping = true;
+    wake?.();
+    const current = inFlight;
+    if (current && !(await settledWithin(current.settled, stopOptions.graceMs ?? leaseMs))) {
+      current.abort('stop');
+      if (!(await settledWithin(current.settled, STOP_SETTLE_MS))) {
+        await current.detach('released: runner stopped and the handler ignored its abort signal');
+      }
+    }
+    await loop;
+    await workChain;
+    loop = undefined;
+    stopping = false;
+  }
+
+  return {
+    workerId,
+    register,
+    tick,
+    work,
+    runNow: (pluginId, jobId, regionId) =>
+      enqueueManualRun(db, { pluginId, jobId, regionId, now: clock.now(), maxAttempts: registry.get(keyOf(pluginId, jobId))?.maxAttempts }),
+    pause: (pluginId, jobId, regionId) => setSchedulePaused(db, { pluginId, jobId, regionId }, true),
+    resume: (pluginId, jobId, regionId) => setSchedulePaused(db, { pluginId, jobId, regionId }, false),
+    runs: (filter) => listJobRuns(db, filter),
+    start,
+    stop,
+    get started() {
+      return loop !== undefined;
+    },
+  };
+}
+
+export type { JobRegion, JobRunFilter, JobRunRecord, JobRunStatus };
