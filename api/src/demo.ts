@@ -2,7 +2,7 @@ import { createSegment, createTask, refreshSegment, refreshTiers, type Clock } f
 import { customers, type Database } from '@weixi/db';
 import { seedDemoData } from '@weixi/demo';
 import { and, asc, between, eq } from 'drizzle-orm';
-import type { Logger } from './log.js';
+import type { Logger } from '@weixi/platform';
 
 /** Segments an operator would build first; they show each kind of condition. */
 const DEMO_SEGMENTS = [

@@ -1,2 +1,1 @@
-export { startServer, type WeixiServer, type WeixiServerOptions } from './server.js';
-export { createLogger, type Logger } from './log.js';
+export { readConfig, type ApiConfig } from './config.js';

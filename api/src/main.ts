@@ -7,8 +7,7 @@ import { openDatabase } from '@weixi/db';
 import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
 import { seedDemo } from './demo.js';
-import { createLogger } from './log.js';
-import { startServer } from './server.js';
+import { createLogger, startPlatform } from '@weixi/platform';
 
 const logger = createLogger();
 
@@ -21,12 +20,12 @@ async function main(): Promise<void> {
     logger.info('empty database: generating demo data', { customers: config.demoCustomers });
     await seedDemo(database, systemClock, config.demoCustomers, logger);
   }
-  const server = await startServer({ database, port: config.port, host: config.host, logger });
+  const { server, close } = await startPlatform({ database, port: config.port, host: config.host, logger });
   logger.info('serving', { url: server.url });
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
-    await server.close();
+    await close();
     await database.close();
     process.exit(0);
   };

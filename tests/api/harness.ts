@@ -1,7 +1,7 @@
 import { regions } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
-import { startServer, type WeixiServer } from '@weixi/api';
-import { PluginHost, type Clock, type InstalledPlugin } from '@weixi/core';
+import { startPlatform, type Platform, type WeixiServer } from '@weixi/platform';
+import type { Clock, InstalledPlugin, PluginHost } from '@weixi/core';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {
@@ -22,6 +22,7 @@ export interface GraphQLResponse<T = Record<string, any>> {
 export interface TestApi {
   database: TestDatabase;
   plugins: PluginHost;
+  jobs: Platform['jobs'];
   server: WeixiServer;
   clock: TestClock;
   /** POSTs a GraphQL request to the running server, as any HTTP client would. */
@@ -52,9 +53,8 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plug
     ids.set(r.code, row!.id);
   }
   const clock = new TestClock(new Date(now));
-  const plugins = new PluginHost({ database, clock, plugins: options.plugins ?? [], failureThreshold: options.failureThreshold });
-  await plugins.start();
-  const server = await startServer({ database, clock, plugins });
+  const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold });
+  const { server, plugins, jobs } = platform;
   const gql = async <T,>(query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(server.url, {
       method: 'POST',
@@ -66,6 +66,7 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plug
   return {
     database,
     plugins,
+    jobs,
     server,
     clock,
     gql,
@@ -75,8 +76,7 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plug
       return result.data as T;
     },
     async close() {
-      await server.close();
-      await plugins.stop();
+      await platform.close();
       await database.close();
     },
   };

@@ -6,6 +6,7 @@ import { registerCustomer } from './types/customer.js';
 import { registerCustomerQueries } from './types/customer-queries.js';
 import { registerEnums } from './types/enums.js';
 import { registerIngest } from './types/ingest.js';
+import { registerJobs } from './types/jobs.js';
 import { registerPluginFields } from './types/plugin-fields.js';
 import { registerPlugins } from './types/plugins.js';
 import { registerRegion } from './types/region.js';
@@ -41,6 +42,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerIngest(builder, refs, enums);
   registerTiers(builder);
   registerPlugins(builder);
+  registerJobs(builder);
   registerPluginFields(builder, refs, options.pluginFields ?? []);
   return builder.toSchema({ sortSchema: true });
 }

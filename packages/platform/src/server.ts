@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
 import type { GraphQLError, GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
+import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
 import { buildSchema, createContext, toClientError } from '@weixi/graphql';
 import { createLogger, isClientError, type Logger } from './log.js';
@@ -16,6 +17,7 @@ export interface WeixiServerOptions {
   logger?: Logger;
   /** Plugins: their fields join the schema, which is rebuilt and swapped in whenever the host changes. */
   plugins?: PluginHost;
+  jobs?: JobRunner;
 }
 
 export interface WeixiServer {
@@ -45,7 +47,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   const yoga = createYoga({
     schema: () => schema,
     graphqlEndpoint: '/graphql',
-    context: () => createContext(options.database, clock, host),
+    context: () => createContext(options.database, clock, host, options.jobs),
     landingPage: false,
     logging: {
       debug: (...args) => logger.debug(String(args[0]), { detail: args.slice(1) }),

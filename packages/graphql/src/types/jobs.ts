@@ -1,0 +1,147 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { InputError, keysetBounds, keysetOrder, NotFoundError, regionsByCode, WeixiError } from '@weixi/core';
+import { jobRuns, JOB_RUN_STATUSES, type Db } from '@weixi/db';
+import type { WeixiBuilder } from '../builder.js';
+import type { WeixiContext } from '../context.js';
+import { keysetConnection } from '../connections.js';
+import { enumOf } from './enums.js';
+
+type JobRunRow = typeof jobRuns.$inferSelect;
+
+/** Checks the plugin declares the job and the region exists; returns the region id. */
+async function jobTarget(ctx: WeixiContext, pluginId: string, jobId: string, regionCode: string): Promise<number> {
+  const manifest = ctx.plugins?.state(pluginId)?.manifest;
+  if (!manifest) throw new NotFoundError('plugin', pluginId, 'pluginId');
+  if (!manifest.contributes?.jobs?.some((j) => j.id === jobId)) {
+    const declared = manifest.contributes?.jobs?.map((j) => j.id).join(', ') || 'none';
+    throw new InputError([{ path: 'jobId', message: `plugin '${pluginId}' declares no job '${jobId}' (it declares: ${declared})` }]);
+  }
+  const region = (await regionsByCode(ctx.database.db, [regionCode])).get(regionCode);
+  if (!region) throw new InputError([{ path: 'regionCode', message: `region ${JSON.stringify(regionCode)} does not exist` }]);
+  return region.id;
+}
+
+function runnerOf(ctx: WeixiContext) {
+  if (!ctx.jobs) throw new WeixiError('NOT_FOUND', 'this server runs no job runner');
+  return ctx.jobs;
+}
+
+/** Job runs (status, progress, error, times) and the runJob / pauseJob / resumeJob mutations. */
+export function registerJobs(builder: WeixiBuilder): void {
+  const Status = enumOf(builder, 'JobRunStatus', JOB_RUN_STATUSES, 'Where a job run is.');
+  const JobRun = builder.objectRef<JobRunRow>('JobRun');
+  builder.node(JobRun, {
+    description: 'One run of a plugin job for one region.',
+    id: { resolve: (r) => r.id },
+    loadOne: async (id, ctx) => (await ctx.database.db.select().from(jobRuns).where(eq(jobRuns.id, Number(id))))[0] ?? null,
+    fields: (t) => ({
+      pluginId: t.exposeString('pluginId'),
+      jobId: t.exposeString('jobId'),
+      region: t.field({ type: 'String', description: 'Region code.', resolve: async (r, _a, ctx) => (await ctx.loaders.region.load(r.regionId))!.code }),
+      trigger: t.exposeString('trigger', { description: '`schedule` or `manual`.' }),
+      scheduledFor: t.expose('scheduledFor', { type: 'DateTime', description: 'The cron slot, or when it was requested.' }),
+      status: t.expose('status', { type: Status }),
+      attempt: t.exposeInt('attempt'),
+      maxAttempts: t.exposeInt('maxAttempts'),
+      progress: t.exposeFloat('progress', { description: '0 to 1.' }),
+      progressMessage: t.exposeString('progressMessage', { nullable: true }),
+      error: t.exposeString('error', { nullable: true }),
+      startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+      finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+  const Filter = builder.inputType('JobRunFilter', {
+    fields: (t) => ({
+      pluginId: t.string(),
+      jobId: t.string(),
+      regionCode: t.string(),
+      statuses: t.field({ type: [Status] }),
+    }),
+  });
+  const Connection = builder.connectionObject({ type: JobRun, name: 'JobRunConnection' }, { name: 'JobRunEdge' });
+
+  builder.queryField('jobRuns', (t) =>
+    t.connection(
+      {
+        type: JobRun,
+        description: 'Job runs, newest first.',
+        args: { filter: t.arg({ type: Filter }) },
+        resolve: async (_root, args, ctx) => {
+          const { db } = ctx.database;
+          const f = args.filter;
+          let regionId: number | undefined;
+          if (f?.regionCode) {
+            const region = (await regionsByCode(db, [f.regionCode])).get(f.regionCode);
+            if (!region) throw new InputError([{ path: 'filter.regionCode', message: `region ${JSON.stringify(f.regionCode)} does not exist` }]);
+            regionId = region.id;
+          }
+          const where = and(
+            f?.pluginId ? eq(jobRuns.pluginId, f.pluginId) : undefined,
+            f?.jobId ? eq(jobRuns.jobId, f.jobId) : undefined,
+            regionId !== undefined ? eq(jobRuns.regionId, regionId) : undefined,
+            f?.statuses?.length ? inArray(jobRuns.status, f.statuses) : undefined,
+          );
+          const keys = [sql`${jobRuns.id}`];
+          return keysetConnection(
+            args,
+            (r: JobRunRow) => [r.id],
+            (page) => listRuns(db, where, keys, page),
+            async () => (await db.select({ n: sql<number>`count(*)::int` }).from(jobRuns).where(where))[0]!.n,
+          );
+        },
+      },
+      Connection,
+    ),
+  );
+
+  const RunPayload = builder.objectRef<{ run: JobRunRow }>('RunJobPayload').implement({
+    fields: (t) => ({ run: t.field({ type: JobRun, resolve: (p) => p.run }) }),
+  });
+  const SchedulePayload = builder.objectRef<{ paused: boolean }>('JobSchedulePayload').implement({
+    fields: (t) => ({ paused: t.exposeBoolean('paused') }),
+  });
+  const jobArgs = (t: any) => ({
+    pluginId: t.arg.string({ required: true }),
+    jobId: t.arg.string({ required: true }),
+    regionCode: t.arg.string({ required: true }),
+  });
+  builder.mutationFields((t) => ({
+    runJob: t.field({
+      type: RunPayload,
+      description: 'Queues a run of a plugin job for a region now; follow it in jobRuns.',
+      args: jobArgs(t),
+      resolve: async (_root, args: any, ctx) => {
+        const regionId = await jobTarget(ctx, args.pluginId, args.jobId, args.regionCode);
+        const id = await runnerOf(ctx).runNow(args.pluginId, args.jobId, regionId);
+        return { run: (await ctx.database.db.select().from(jobRuns).where(eq(jobRuns.id, id)))[0]! };
+      },
+    }),
+    pauseJob: t.field({
+      type: SchedulePayload,
+      description: 'Stops a job\'s schedule in a region (slots that pass while paused do not run later).',
+      args: jobArgs(t),
+      resolve: async (_root, args: any, ctx) => {
+        await runnerOf(ctx).pause(args.pluginId, args.jobId, await jobTarget(ctx, args.pluginId, args.jobId, args.regionCode));
+        return { paused: true };
+      },
+    }),
+    resumeJob: t.field({
+      type: SchedulePayload,
+      args: jobArgs(t),
+      resolve: async (_root, args: any, ctx) => {
+        await runnerOf(ctx).resume(args.pluginId, args.jobId, await jobTarget(ctx, args.pluginId, args.jobId, args.regionCode));
+        return { paused: false };
+      },
+    }),
+  }));
+}
+
+function listRuns(db: Db, where: ReturnType<typeof and>, keys: ReturnType<typeof sql>[], page: Parameters<typeof keysetBounds>[2]) {
+  return db
+    .select()
+    .from(jobRuns)
+    .where(and(where, keysetBounds(keys, 'desc', page)))
+    .orderBy(keysetOrder(keys, 'desc', page.inverted))
+    .limit(page.limit);
+}

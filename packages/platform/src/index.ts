@@ -1,0 +1,3 @@
+export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { startServer, type WeixiServer, type WeixiServerOptions } from './server.js';
+export { createLogger, isClientError, type Logger } from './log.js';

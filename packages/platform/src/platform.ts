@@ -1,0 +1,66 @@
+import { PluginHost, systemClock, type Clock, type InstalledPlugin } from '@weixi/core';
+import type { Database } from '@weixi/db';
+import { createJobRunner, type JobRunner } from '@weixi/jobs';
+import { createLogger, type Logger } from './log.js';
+import { startServer, type WeixiServer } from './server.js';
+
+export interface PlatformOptions {
+  database: Database;
+  clock?: Clock;
+  /** Plugins to host, in activation (dependency) order. */
+  plugins?: InstalledPlugin[];
+  /** Plugins refused before activation (engine or dependency problems), shown in `plugins`. */
+  refused?: Array<{ id: string; reason: string }>;
+  /** Run the job loop in this process (schedules and queued runs). Off for tests that drive jobs by hand. */
+  runJobs?: boolean;
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  jobs?: { leaseMs?: number; pollMs?: number };
+  /** Failures in a row after which a plugin is switched off in a region. */
+  failureThreshold?: number;
+}
+
+export interface Platform {
+  server: WeixiServer;
+  plugins: PluginHost;
+  jobs: JobRunner;
+  close(): Promise<void>;
+}
+
+/** Boots a Weixi: plugin host (activating enabled plugins), job runner, and the GraphQL server. */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  let host: PluginHost | undefined;
+  const jobs = createJobRunner({
+    database: options.database,
+    clock,
+    logger,
+    leaseMs: options.jobs?.leaseMs,
+    pollMs: options.jobs?.pollMs,
+    regionsFor: (pluginId) => host!.jobRegions(pluginId),
+  });
+  host = new PluginHost({
+    database: options.database,
+    clock,
+    plugins: options.plugins ?? [],
+    refused: options.refused,
+    logger,
+    failureThreshold: options.failureThreshold,
+    jobs: { register: (pluginId, job, handler) => jobs.register(pluginId, job, handler) },
+  });
+  await host.start();
+  if (options.runJobs ?? true) jobs.start();
+  const server = await startServer({ database: options.database, clock, plugins: host, jobs, logger, port: options.port, host: options.host });
+  return {
+    server,
+    plugins: host,
+    jobs,
+    async close() {
+      await server.close();
+      await jobs.stop();
+      await host!.stop();
+    },
+  };
+}
