@@ -348,6 +348,7 @@ export type CustomersByIdQueryVariables = Exact<{
 
 export type CustomersByIdQuery = { nodes: Array<
     | { __typename: 'Customer', id: string, msisdn: string, name: string, status: CustomerStatus, paymentType: PaymentType, plan: string, joinedOn: string, tenureMonths: number, balanceCents: number, tier: Tier, lifecycleStage: LifecycleStage, warnings: Array<WarningIndicator>, region: { code: string, name: string } }
+    | { __typename: 'JobRun' }
     | { __typename: 'Region' }
     | { __typename: 'RetentionTask' }
     | { __typename: 'Segment' }
