@@ -7,6 +7,10 @@ export interface ApiConfig {
   host: string;
   /** Customers to generate when the database is empty; 0 turns demo data off. */
   demoCustomers: number;
+  /** Plugins beyond the workspace's plugins/*: npm package names or folder paths. */
+  plugins: string[];
+  /** Plugin ids allowed to run despite an engine mismatch. */
+  pluginOverrides: string[];
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -23,5 +27,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: number('PORT', 4000),
     host: env.HOST || '127.0.0.1',
     demoCustomers: number('WEIXI_DEMO_CUSTOMERS', 20_000),
+    plugins: list(env.WEIXI_PLUGINS),
+    pluginOverrides: list(env.WEIXI_PLUGIN_OVERRIDES),
   };
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

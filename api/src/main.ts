@@ -7,7 +7,8 @@ import { openDatabase } from '@weixi/db';
 import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
 import { seedDemo } from './demo.js';
-import { createLogger, startPlatform } from '@weixi/platform';
+import { fileURLToPath } from 'node:url';
+import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
 
 const logger = createLogger();
 
@@ -20,7 +21,16 @@ async function main(): Promise<void> {
     logger.info('empty database: generating demo data', { customers: config.demoCustomers });
     await seedDemo(database, systemClock, config.demoCustomers, logger);
   }
-  const { server, close } = await startPlatform({ database, port: config.port, host: config.host, logger });
+  const { plugins, refused } = await loadPlugins({
+    workspaceDir: fileURLToPath(new URL('../..', import.meta.url)),
+    packages: config.plugins,
+    baseDir: process.cwd(),
+    overrides: config.pluginOverrides,
+    logger,
+  });
+  for (const r of refused) logger.warn('plugin refused', { plugin: r.id, reason: r.reason });
+  logger.info('plugins found', { plugins: plugins.map((p) => p.manifest.id) });
+  const { server, close } = await startPlatform({ database, plugins, refused, port: config.port, host: config.host, logger });
   logger.info('serving', { url: server.url });
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
   const stop = async (signal: string) => {

@@ -1,3 +1,4 @@
 export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
 export { startServer, type WeixiServer, type WeixiServerOptions } from './server.js';
 export { createLogger, isClientError, type Logger } from './log.js';
+export { loadPlugins, type LoadPluginsOptions } from './plugins.js';

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+let child: ChildProcess;
+let url: string;
+let database: TestDatabase | undefined;
+let dataDir: string | undefined;
+
+/** Starts `api/src/main.ts` as `pnpm start` does, with a small demo population, and waits for its URL. */
+beforeAll(async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' };
+  if (testDatabaseKind() === 'postgres') {
+    database = await createTestDatabase();
+    env.DATABASE_URL = database.url;
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'weixi-start-'));
+    env.WEIXI_DATA_DIR = join(dataDir, 'data');
+    delete env.DATABASE_URL;
+  }
+  child = spawn(tsx, ['api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL within 90 s; stderr: ${stderr}`)), 90_000);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /GraphiQL: (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}; stderr: ${stderr}`)));
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await database?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function gql(query: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
+}
+
+describe('pnpm start', () => {
+  it('serves the demo population, demo segments, tasks and the workspace plugins', async () => {
+    const r = await gql(`{
+      customers { totalCount }
+      regions(level: CITY) { totalCount }
+      segments { totalCount edges { node { name count } } }
+      tasks { totalCount }
+      plugins { edges { node { id status } } }
+    }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.customers.totalCount).toBe(800);
+    expect(r.data.regions.totalCount).toBe(6);
+    expect(r.data.segments.totalCount).toBe(5);
+    expect(r.data.segments.edges.some((e: any) => e.node.count > 0)).toBe(true);
+    expect(r.data.tasks.totalCount).toBeGreaterThan(0);
+    expect(r.data.plugins.edges.every((e: any) => ['INACTIVE', 'ACTIVE'].includes(e.node.status))).toBe(true);
+    const health = await fetch(url.replace('/graphql', '/health'));
+    expect(await health.json()).toEqual({ status: 'ok', database: testDatabaseKind() });
+  });
+});
