@@ -12,3 +12,4 @@ export { createSegment, deleteSegment, updateSegment, type Segment, type Segment
 export * from './tiers/index.js';
 export * from './lifecycle/index.js';
 export * from './host/index.js';
+export * from './plugins/index.js';

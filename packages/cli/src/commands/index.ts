@@ -2,9 +2,10 @@
 import type { Command } from '../command.js';
 import { helpCommand } from './help.js';
 import { migrate } from './migrate.js';
+import { plugins } from './plugins.js';
 import { seed } from './seed.js';
 
-export const COMMANDS: Command[] = [migrate, seed, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, plugins, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -1,14 +1,16 @@
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { PluginManifest } from '@weixi/sdk';
 import { InputError } from '../errors.js';
+import { createSettingsAjv } from '../plugins/settings.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: false });
-const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+// One validator per settings schema object (draft 2020-12, the same ajv setup the manifest check uses).
+const compiled = new WeakMap<object, ReturnType<ReturnType<typeof createSettingsAjv>['compile']>>();
 
 function issuePath(base: string, error: ErrorObject): string {
   const pointer = error.instancePath.split('/').filter(Boolean).join('.');
   const missing = error.keyword === 'required' ? (error.params as { missingProperty: string }).missingProperty : '';
-  return [base, pointer, missing].filter(Boolean).join('.');
+  const extra = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : '';
+  return [base, pointer, missing, extra].filter(Boolean).join('.');
 }
 
 /** Validates resolved settings against the plugin's settings schema; issues name each offending key. */
@@ -19,7 +21,7 @@ export function validateSettings(manifest: PluginManifest, settings: Record<stri
   }
   let validate = compiled.get(manifest.settings);
   if (!validate) {
-    validate = ajv.compile(manifest.settings);
+    validate = createSettingsAjv().compile(manifest.settings);
     compiled.set(manifest.settings, validate);
   }
   if (!validate(settings)) {
