@@ -20,7 +20,7 @@ const status = async () =>
 describe('plugin host over HTTP', () => {
   it('lists installed plugins; nothing is active until a region enables it', async () => {
     const s = await status();
-    expect(Object.keys(s)).toEqual(['broken', 'copycat', 'flaky', 'greeter']);
+    expect(Object.keys(s)).toEqual(['broken', 'copycat', 'flaky', 'greeter', 'listener']);
     expect(Object.values(s).every((p: any) => p.status === 'INACTIVE')).toBe(true);
     const missing = await api.gql(`query ($id: ID!) { customer(id: $id) { greeting } }`, { id: js });
     expect(missing.errors![0]!.message).toContain('Cannot query field "greeting" on type "Customer"');
@@ -102,5 +102,25 @@ describe('plugin host over HTTP', () => {
     const quiet = await api.gql(`query ($id: ID!) { customer(id: $id) { risk } }`, { id: js });
     expect(quiet.errors).toBeUndefined();
     expect(quiet.data!.customer.risk).toBeNull();
+  });
+
+  it('delivers domain events to subscribed plugins, containing a failing handler', async () => {
+    await api.ok(`mutation { enablePlugin(id: "listener") { plugin { status } } }`);
+    const imported = await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { created } }`, {
+      c: [customerInput('13300000009', { regionCode: 'ZJ-HZ' }), customerInput('13300000008', { regionCode: 'ZJ-HZ' }), customerInput('13300000007', { regionCode: 'JS-SZ' })],
+    });
+    expect(imported.upsertCustomers.created).toBe(3);
+    const created = await api.ok(`mutation ($id: ID!) { createTask(input: { customerId: $id, reason: "r", assignee: "a", dueAt: "2026-12-01T00:00:00Z" }) { task { id } } }`, { id: zj });
+    const taskId = created.createTask.task.id;
+    await api.ok(`mutation ($id: ID!) { startTask(id: $id) { task { id } } }`, { id: taskId });
+    await api.ok(`mutation ($id: ID!) { recordTaskOutcome(id: $id, outcome: RETAINED) { task { state } } }`, { id: taskId });
+    const seen = (await api.ok(`query { listener_seen }`)).listener_seen;
+    expect(seen).toEqual([
+      { event: 'customers.imported', region: 'ZJ-HZ', count: 2 },
+      { event: 'customers.imported', region: 'JS-SZ', count: 1 },
+      { event: 'task.completed', region: 'ZJ-HZ', outcome: 'retained' },
+    ]);
+    const health = (await api.ok(`query { plugin(id: "listener") { health { consecutiveFailures lastError } } }`)).plugin.health;
+    expect(health[0].lastError).toBe('a broken handler must not fail the mutation');
   });
 });

@@ -1,5 +1,6 @@
 import { recordEvents, recordUsage, upsertCustomers, MAX_CUSTOMER_BATCH, MAX_EVENT_BATCH, MAX_USAGE_BATCH } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
+import { emitByRegion } from '../events.js';
 import { localId } from '../ids.js';
 import type { CustomerRow, EventRow, UsageRow } from '../loaders.js';
 import type { Enums } from './enums.js';
@@ -93,19 +94,33 @@ export function registerIngest(builder: WeixiBuilder, refs: Refs, enums: Enums):
       type: UpsertCustomersPayload,
       description: `Inserts or replaces customers by MSISDN (idempotent), up to ${MAX_CUSTOMER_BATCH} per call. A batch with any bad item writes nothing.`,
       args: { customers: t.arg({ type: [CustomerInput], required: true }) },
-      resolve: (_root, args, ctx) =>
-        upsertCustomers(
+      resolve: async (_root, args, ctx) => {
+        const result = await upsertCustomers(
           ctx.database.db,
           args.customers.map((c) => ({ ...c, consent: c.consent ? Object.fromEntries(c.consent.map((k) => [k.channel, k.granted])) : null })),
-        ),
+        );
+        await emitByRegion(ctx, result.customers.map((c) => c.regionId), result.customers.map((c) => c.id), (regionCode, customerIds) =>
+          ctx.plugins!.events.emit('customers.imported', { regionCode, customerIds }),
+        );
+        return result;
+      },
     }),
     recordUsage: t.field({
       type: RecordUsagePayload,
       description: `Records monthly facts, replacing earlier figures for the same customer and month (idempotent), up to ${MAX_USAGE_BATCH} per call.`,
       args: { usage: t.arg({ type: [UsageInput], required: true }) },
-      resolve: async (_root, args, ctx) => ({
-        usage: await recordUsage(ctx.database.db, ctx.clock, args.usage.map((u, i) => ({ ...u, ...reference(u, `usage[${i}]`) }))),
-      }),
+      resolve: async (_root, args, ctx) => {
+        const usage = await recordUsage(ctx.database.db, ctx.clock, args.usage.map((u, i) => ({ ...u, ...reference(u, `usage[${i}]`) })));
+        if (ctx.plugins) {
+          const customers = await ctx.loaders.customer.loadMany([...new Set(usage.map((u) => u.customerId))]);
+          const found = customers.filter((c): c is CustomerRow => c !== null && !(c instanceof Error));
+          const months = [...new Set(usage.map((u) => u.month.slice(0, 7)))].sort();
+          await emitByRegion(ctx, found.map((c) => c.regionId), found.map((c) => c.id), (regionCode, customerIds) =>
+            ctx.plugins!.events.emit('usage.recorded', { regionCode, customerIds, months }),
+          );
+        }
+        return { usage };
+      },
     }),
     recordEvents: t.field({
       type: RecordEventsPayload,

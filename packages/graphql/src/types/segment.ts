@@ -229,6 +229,7 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
       resolve: async (_root, args, ctx) => {
         const id = localId(args.id, 'id');
         const result = await refreshSegment(ctx.database.db, id, { now: ctx.clock.now() });
+        await ctx.plugins?.events.emit('segment.refreshed', { segmentId: id, entered: result.entered, left: result.left });
         return { segment: await reload(ctx, id), entered: result.entered, left: result.left };
       },
     }),

@@ -150,9 +150,15 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
         note: t.arg.string(),
         channel: t.arg.string(),
       },
-      resolve: async (_root, args, ctx) => ({
-        task: await recordTaskOutcome(ctx.database.db, ctx.clock, localId(args.id, 'id'), { outcome: args.outcome, note: args.note, channel: args.channel }),
-      }),
+      resolve: async (_root, args, ctx) => {
+        const task = await recordTaskOutcome(ctx.database.db, ctx.clock, localId(args.id, 'id'), { outcome: args.outcome, note: args.note, channel: args.channel });
+        if (task.state === 'done' && ctx.plugins) {
+          const customer = await ctx.loaders.customer.load(task.customerId);
+          const region = customer && (await ctx.loaders.region.load(customer.regionId));
+          if (region) await ctx.plugins.events.emit('task.completed', { regionCode: region.code, taskId: task.id, outcome: task.outcome! });
+        }
+        return { task };
+      },
     }),
     cancelTask: t.field({
       type: TaskPayload,

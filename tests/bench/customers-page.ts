@@ -1,0 +1,105 @@
+/**
+ * The customers page over real HTTP: the nested query of tests/api/statements.test.ts with first: 100,
+ * POSTed to the Weixi server and to the one-statement baseline; median of warm runs, the same data
+ * required from both, and the number of SQL statements Weixi issued for one page.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { createLogger, startServer } from '@weixi/platform';
+import type { Clock } from '@weixi/core';
+import type { Database } from '@weixi/db';
+import { startBaselineServer } from './baseline-server.js';
+import { check, median, round, timed, type Check } from './measure.js';
+
+export const PAGE_SIZE = 100;
+export const CUSTOMERS_PAGE = `query CustomersPage($first: Int!) {
+  customers(first: $first) {
+    totalCount
+    edges { node {
+      msisdn tier lifecycleStage region { code parent { code } }
+      usage(months: 6) { totalCount edges { node { month revenueCents } } }
+      tasks(first: 5) { totalCount edges { node { state transitions { totalCount } } } }
+      segments { totalCount edges { node { enteredAt segment { name count } } } }
+    } }
+  }
+}`;
+
+export interface PageFigures {
+  customers: number;
+  weixiMs: number;
+  baselineMs: number;
+  ratio: number;
+  weixiStatements: number;
+  baselineStatements: number;
+  responseBytes: { weixi: number; baseline: number };
+  runsMs: { weixi: number[]; baseline: number[] };
+}
+
+async function post(url: string): Promise<{ data: any; bytes: number }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query: CUSTOMERS_PAGE, variables: { first: PAGE_SIZE } }),
+  });
+  const text = await res.text();
+  const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
+  if (!res.ok || body.errors) throw new Error(`${url} answered ${res.status}: ${text.slice(0, 500)}`);
+  return { data: body.data, bytes: Buffer.byteLength(text) };
+}
+
+/** The path of the first difference, for the failure message. */
+function firstDifference(a: unknown, b: unknown, path = 'data'): string | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const found = firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return `${path}: Weixi ${JSON.stringify(a)?.slice(0, 200)} vs baseline ${JSON.stringify(b)?.slice(0, 200)}`;
+}
+
+type Node = { msisdn: string; usage: { edges: { node: { month: string; revenueCents: number } }[] } };
+const usageFigures = (data: any) => (data.customers.edges as { node: Node }[]).map(({ node }) => [node.msisdn, node.usage.edges.map((e) => [e.node.month, e.node.revenueCents])]);
+
+export async function benchCustomersPage(database: Database, clock: Clock, runs: number): Promise<{ page: PageFigures; checks: Check[] }> {
+  const weixi = await startServer({ database, clock, logger: createLogger('warn') });
+  const baseline = await startBaselineServer(database, clock);
+  try {
+    // Two warm-up requests each (schema caches, plans, connections), then alternating timed runs.
+    for (let i = 0; i < 2; i++) {
+      await post(weixi.url);
+      await post(baseline.url);
+    }
+    let statements = 0;
+    const off = database.onStatement(() => statements++);
+    const weixiPage = await post(weixi.url);
+    off();
+    const baselinePage = await post(baseline.url);
+    const times = { weixi: [] as number[], baseline: [] as number[] };
+    for (let run = 0; run < runs; run++) {
+      times.weixi.push((await timed(() => post(weixi.url))).ms);
+      times.baseline.push((await timed(() => post(baseline.url))).ms);
+    }
+    const edges = (weixiPage.data as any).customers.edges as unknown[];
+    const checks = [
+      check('customers page: a full page', edges.length === PAGE_SIZE, `${edges.length} customers`),
+      check('customers page: same customers and usage figures', isDeepStrictEqual(usageFigures(weixiPage.data), usageFigures(baselinePage.data)), firstDifference(usageFigures(weixiPage.data), usageFigures(baselinePage.data)) ?? 'equal'),
+      check('customers page: same whole response', isDeepStrictEqual(weixiPage.data, baselinePage.data), firstDifference(weixiPage.data, baselinePage.data) ?? 'equal'),
+    ];
+    const page: PageFigures = {
+      customers: edges.length,
+      weixiMs: round(median(times.weixi)),
+      baselineMs: round(median(times.baseline)),
+      ratio: round(median(times.weixi) / median(times.baseline), 2),
+      weixiStatements: statements,
+      baselineStatements: 1,
+      responseBytes: { weixi: weixiPage.bytes, baseline: baselinePage.bytes },
+      runsMs: { weixi: times.weixi.map((x) => round(x)), baseline: times.baseline.map((x) => round(x)) },
+    };
+    console.log(`  Weixi ${page.weixiMs} ms (${statements} statements) vs baseline ${page.baselineMs} ms: ratio ${page.ratio}`);
+    return { page, checks };
+  } finally {
+    await weixi.close();
+    await baseline.close();
+  }
+}
