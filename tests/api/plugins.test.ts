@@ -20,7 +20,7 @@ const status = async () =>
 describe('plugin host over HTTP', () => {
   it('lists installed plugins; nothing is active until a region enables it', async () => {
     const s = await status();
-    expect(Object.keys(s)).toEqual(['broken', 'copycat', 'flaky', 'greeter', 'listener']);
+    expect(Object.keys(s)).toEqual(['broken', 'copycat', 'flaky', 'greeter', 'listener', 'ticker']);
     expect(Object.values(s).every((p: any) => p.status === 'INACTIVE')).toBe(true);
     const missing = await api.gql(`query ($id: ID!) { customer(id: $id) { greeting } }`, { id: js });
     expect(missing.errors![0]!.message).toContain('Cannot query field "greeting" on type "Customer"');
