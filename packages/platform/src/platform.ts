@@ -32,16 +32,16 @@ export interface Platform {
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
-  let host: PluginHost | undefined;
   const jobs = createJobRunner({
     database: options.database,
     clock,
     logger,
     leaseMs: options.jobs?.leaseMs,
     pollMs: options.jobs?.pollMs,
-    regionsFor: (pluginId) => host!.jobRegions(pluginId),
+    // Called only once the host below exists: the runner asks where a plugin's jobs run.
+    regionsFor: (pluginId) => host.jobRegions(pluginId),
   });
-  host = new PluginHost({
+  const host = new PluginHost({
     database: options.database,
     clock,
     plugins: options.plugins ?? [],
@@ -60,7 +60,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     async close() {
       await server.close();
       await jobs.stop();
-      await host!.stop();
+      await host.stop();
     },
   };
 }
