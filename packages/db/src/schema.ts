@@ -410,3 +410,52 @@ export const contacts = pgTable(
   },
   (t) => [index('contacts_customer_idx').on(t.customerId, t.id), index('contacts_channel_idx').on(t.channel, t.status)],
 );
+
+// ---------------------------------------------------------------------------------------------------
+// Access: API keys (stored hashed) and the audit log of every mutation.
+// ---------------------------------------------------------------------------------------------------
+
+export const ROLES = ['admin', 'operator', 'agent', 'integrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key: only its public prefix and the SHA-256 of its secret are stored; the key is shown once. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: serial('id').primaryKey(),
+    /** Public, unique part of the key (`wx_<prefix>_<secret>`), used to find the row. */
+    prefix: text('prefix').notNull().unique(),
+    secretHash: text('secret_hash').notNull(),
+    name: text('name'),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Region codes whose subtrees the key may see (operators; empty for admins). */
+    regionCodes: jsonb('region_codes').$type<string[]>().notNull().default([]),
+    /** The agent whose tasks an agent key may see. */
+    agentId: text('agent_id'),
+    /** Integrator scopes, e.g. `read`, `ingest`. */
+    scopes: jsonb('scopes').$type<string[]>().notNull().default([]),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at'),
+    revokedAt: ts('revoked_at'),
+  },
+  (t) => [check('api_keys_role_check', sql`${t.role} in ('admin', 'operator', 'agent', 'integrator')`)],
+);
+
+/** Append-only record of every mutation: who, what, which objects, which plugin, when. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: serial('id').primaryKey(),
+    at: ts('at').notNull().defaultNow(),
+    /** `key:<prefix>`, `jwt:<subject>` or `system`. */
+    actor: text('actor').notNull(),
+    role: text('role'),
+    operation: text('operation').notNull(),
+    /** Global ids or natural keys of the objects touched. */
+    objects: jsonb('objects').$type<string[]>().notNull().default([]),
+    pluginId: text('plugin_id'),
+    outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
+    detail: text('detail'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at)],
+);
