@@ -2,7 +2,7 @@
  * Errors that users can act on. Each carries a stable `code` and, for bad input, one issue per offending
  * item and field, with a path such as `customers[3].msisdn`. The GraphQL layer turns them into typed errors.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'LIMIT_EXCEEDED';
 
 export interface InputIssue {
   /** Where the problem is, from the argument name: `customers[3].msisdn`, `definition.and[1].metric.months`. */

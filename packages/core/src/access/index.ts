@@ -1,0 +1,7 @@
+/** Access control groundwork: principals, API keys, JWTs, authentication and region scope predicates. */
+export * from './errors.js';
+export * from './principal.js';
+export * from './api-keys.js';
+export * from './jwt.js';
+export * from './authenticate.js';
+export * from './scope.js';
