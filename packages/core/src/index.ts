@@ -5,6 +5,7 @@ export * from './regions/index.js';
 export * from './customers/index.js';
 export * from './usage/index.js';
 export * from './events/index.js';
+export * from './contacts/index.js';
 export * from './tasks/index.js';
 export * from './pages.js';
 export * from './segments/index.js';

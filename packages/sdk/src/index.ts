@@ -38,6 +38,7 @@ export type Capability =
   | 'tasks:write'
   | 'warnings:write'
   | 'contact:send'
+  | 'contacts:read'
   | 'offers:grant';
 
 export const CAPABILITIES: readonly Capability[] = [
@@ -50,6 +51,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'tasks:write',
   'warnings:write',
   'contact:send',
+  'contacts:read',
   'offers:grant',
 ];
 
@@ -269,13 +271,179 @@ export interface CustomerView {
   birthday?: string | null;
 }
 
+/**
+ * A condition over customers and their monthly usage, as JSON: the same shape as a segment definition
+ * (the `SegmentCondition` GraphQL input). Exactly one key is set per condition; values are strings parsed
+ * by the field's kind (`'2026-03-31'`, `'1200'`, `'true'`). The core validates it and compiles it to one
+ * SQL statement, so a warning rule or an eligibility check never loops over customers in JavaScript.
+ *
+ * @example
+ * ```ts
+ * // active customers who joined before May and had no active day in the last 2 complete months (沉默客户)
+ * const silent: SegmentCondition = { and: [
+ *   { field: { field: 'status', op: 'eq', value: 'active' } },
+ *   { field: { field: 'joinedOn', op: 'lt', value: '2026-05-01' } },
+ *   { metric: { metric: 'activeDays', measure: 'monthsWithoutActivity', months: 2, op: 'gte', value: 2 } },
+ * ] };
+ * ```
+ */
+export interface SegmentCondition {
+  and?: SegmentCondition[];
+  or?: SegmentCondition[];
+  not?: SegmentCondition;
+  field?: SegmentFieldCondition;
+  /** A text comparison on `customers.attributes ->> key`. */
+  attribute?: { key: string; op: ComparisonOp; value?: string | null; values?: string[] | null };
+  /** The customer lives in the subtree of one of these regions. */
+  region?: { codes: string[] };
+  tier?: { in: CustomerTier[] };
+  metric?: SegmentMetricCondition;
+}
+
+/** Value tiers, highest first: 钻/金/银卡 (diamond, gold, silver), 中高端 (mid_high), 普通 (ordinary). */
+export type CustomerTier = 'diamond' | 'gold' | 'silver' | 'mid_high' | 'ordinary';
+
+/** `in`/`notIn` take `values`; `isNull`/`isNotNull` take nothing; the rest take `value`. */
+export type ComparisonOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'notIn' | 'isNull' | 'isNotNull' | 'startsWith' | 'contains';
+
+/** A customer field compared with a value. `...InDays` and `tenureMonths` count from the evaluation day. */
+export interface SegmentFieldCondition {
+  field:
+    | 'msisdn' | 'name' | 'plan' | 'paymentType' | 'balanceCents' | 'creditLimitCents' | 'points' | 'joinedOn'
+    | 'tenureMonths' | 'contractEndsOn' | 'contractEndsInDays' | 'device' | 'birthdayInDays' | 'groupKind'
+    | 'isCampus' | 'accountManager' | 'status' | 'churnedOn';
+  op: ComparisonOp;
+  value?: string | null;
+  values?: string[] | null;
+}
+
+/**
+ * A usage figure over the last `months` complete months before the evaluation month (missing months count
+ * as 0): `total`, `average`, `changeRatio` (recent vs the `months` before: -0.3 is a 30% drop), or
+ * `monthsWithoutActivity` (trailing months, at most `months`, where the metric is 0).
+ */
+export interface SegmentMetricCondition {
+  metric: UsageMetric;
+  measure: 'total' | 'average' | 'changeRatio' | 'monthsWithoutActivity';
+  months: number;
+  op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
+  value: number;
+}
+
+export type UsageMetric = 'revenueCents' | 'voiceMinutes' | 'dataMb' | 'sms' | 'rechargeCents' | 'activeDays' | 'complaints' | 'competitorContacts';
+
+export interface SegmentQueryOptions {
+  /**
+   * When to evaluate the condition (default now): day-based fields and usage months count from the calendar
+   * day of this instant in the region's time zone. Jobs pass `run.scheduledFor`, so a retry sees the same day.
+   */
+  asOf?: Date;
+}
+
+export interface SegmentPageOptions extends SegmentQueryOptions {
+  /** Keyset paging: only customers with an id above this one. */
+  afterId?: number;
+  /** At most this many ids (1 to 10,000); absent: all of them. */
+  limit?: number;
+}
+
+/** One month of a customer's facts (月度账单/话单汇总). */
+export interface UsageMonthView {
+  customerId: number;
+  /** `YYYY-MM`. */
+  month: string;
+  revenueCents: number;
+  voiceMinutes: number;
+  dataMb: number;
+  sms: number;
+  rechargeCents: number;
+  activeDays: number;
+  complaints: number;
+  competitorContacts: number;
+}
+
+/** A calendar day of a region, in its time zone: what "today" means for a region's customers. */
+export interface RegionDay {
+  regionCode: string;
+  /** IANA zone, e.g. `Asia/Shanghai`. */
+  timeZone: string;
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** The first instant of the day. */
+  start: Date;
+  /** The first instant of the next day. */
+  end: Date;
+}
+
+export type ContactStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'suppressed';
+
+/** A recorded contact (the outbox of every message any plugin asked the core to send). */
+export interface ContactView {
+  contactId: number;
+  customerId: number;
+  /** The customer's region. */
+  regionCode: string;
+  channel: string;
+  /** The plugin that asked for the contact. */
+  pluginId: string;
+  message: string;
+  status: ContactStatus;
+  detail: string | null;
+  createdAt: Date;
+}
+
+export interface ContactFilter {
+  /** Contacts of customers in this region's subtree. */
+  regionCode?: string;
+  customerId?: number;
+  channel?: string;
+  statuses?: ContactStatus[];
+  /** Only contacts recorded at or after this instant. */
+  since?: Date;
+  /** Newest first, at most this many (default 50, at most 500). */
+  limit?: number;
+}
+
 /** Domain services; each method checks the capability it names. */
 export interface PluginServices {
   customers: {
     /** `customers:read` (and `customers.pii:read` for PII fields). */
     byIds(ids: readonly number[]): Promise<CustomerView[]>;
-    /** `customers:read`: ids of customers of a region subtree whose birthday falls within `days` days. */
-    withBirthdayWithin(regionCode: string, days: number): Promise<number[]>;
+    /**
+     * `customers:read`: ids of active customers of a region subtree whose next birthday falls within `days`
+     * days of the region's calendar day at `asOf` (default now): 0 is today only. Feb 29 counts as Feb 28.
+     */
+    withBirthdayWithin(regionCode: string, days: number, options?: { asOf?: Date }): Promise<number[]>;
+  };
+  segments: {
+    /**
+     * `segments:read`: ids (ascending) of the customers in the region's subtree who match `condition`,
+     * evaluated set-based in the database. An invalid condition is refused with every problem listed.
+     *
+     * @example
+     * ```ts
+     * for (let afterId = 0; ; ) {
+     *   const ids = await ctx.services.segments.matching(run.regionCode, condition, { asOf: run.scheduledFor, afterId, limit: 500 });
+     *   if (ids.length === 0) break;
+     *   afterId = ids.at(-1)!;
+     *   // ... act on this batch, idempotently
+     * }
+     * ```
+     */
+    matching(regionCode: string, condition: SegmentCondition, options?: SegmentPageOptions): Promise<number[]>;
+    /** `segments:read`: how many customers in the region's subtree match `condition`. */
+    count(regionCode: string, condition: SegmentCondition, options?: SegmentQueryOptions): Promise<number>;
+  };
+  usage: {
+    /**
+     * `usage:read`: the monthly facts of these customers for the months `from`..`to` (`YYYY-MM`, inclusive, at
+     * most 36 months), by customer and month. A month without a row for a customer is absent (count it as 0).
+     */
+    monthly(customerIds: readonly number[], months: { from: string; to: string }): Promise<UsageMonthView[]>;
+  };
+  regions: {
+    /** No capability (the region tree is not customer data): the region's calendar day at `at` (default now). */
+    day(regionCode: string, at?: Date): Promise<RegionDay>;
   };
   tasks: {
     /** `tasks:write`: creates a task once per idempotency key. */
@@ -287,6 +455,11 @@ export interface PluginServices {
      * withdrew consent for the channel is not contacted (status `suppressed`). Once per idempotency key.
      */
     send(input: { channel: string; customerId: number; message: string; idempotencyKey: string }): Promise<{ contactId: number; status: string }>;
+    /**
+     * `contacts:read`: recorded contacts, newest first, filtered. A channel uses it for frequency limits, a
+     * tactic for its cooldown, both to show what went out.
+     */
+    list(filter: ContactFilter): Promise<ContactView[]>;
   };
 }
 
@@ -303,7 +476,11 @@ export interface PluginChannels {
 
 /** What `activate` receives. */
 export interface PluginContext<S = Record<string, unknown>> {
-  readonly plugin: { id: string; version: string; namespace: string };
+  /**
+   * Who the plugin is: its id, version, GraphQL namespace, and its manifest as validated (a frozen copy, as
+   * VS Code's `extension.packageJSON`), for code that adapts to what it declares.
+   */
+  readonly plugin: { id: string; version: string; namespace: string; manifest: Readonly<PluginManifest> };
   /** Push Disposables here; they are disposed, last first, when the plugin is disabled or the host stops. */
   readonly subscriptions: Disposable[];
   readonly logger: PluginLogger;

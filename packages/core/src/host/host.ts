@@ -317,7 +317,7 @@ export class PluginHost {
       error: (msg, f) => this.logger.error(msg, { plugin: id, ...f }),
     };
     return {
-      plugin: { id, version: manifest.version, namespace },
+      plugin: { id, version: manifest.version, namespace, manifest: frozenCopy(manifest) },
       subscriptions,
       logger,
       settings: { forRegion: (regionCode) => this.settingsFor(id, regionCode) as never },
@@ -364,7 +364,8 @@ export class PluginHost {
         clock: this.options.clock,
         pluginId: id,
         capabilities: manifest.capabilities ?? [],
-        channel: (channelId) => this.channel(channelId),
+        channel: (channelId) => this.channels.get(channelId),
+        enabledIn: (pluginId, regionId) => this.isEnabledIn(pluginId, regionId),
       }),
     };
   }
@@ -379,4 +380,16 @@ async function disposeAll(subscriptions: Disposable[]): Promise<void> {
     }
   }
   subscriptions.length = 0;
+}
+
+/** A deep-frozen copy, so a plugin reading its manifest cannot change the host's. */
+function frozenCopy<T>(value: T): T {
+  const freeze = (v: unknown): unknown => {
+    if (typeof v === 'object' && v !== null) {
+      for (const item of Object.values(v)) freeze(item);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  return freeze(structuredClone(value)) as T;
 }

@@ -1,18 +1,30 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { contacts, customers, queryRows, regions, type Db } from '@weixi/db';
-import type { Capability, ChannelSender, CustomerView, PluginServices } from '@weixi/sdk';
+import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { contacts, customers, monthlyUsage, queryRows, regions, type Db } from '@weixi/db';
+import type { Capability, ChannelSender, ContactView, CustomerView, PluginServices, RegionDay, SegmentCondition as SdkCondition } from '@weixi/sdk';
 import type { Clock } from '../clock.js';
-import { NotFoundError } from '../errors.js';
+import { InputError, NotFoundError } from '../errors.js';
+import { parseMonth } from '../months.js';
+import type { SegmentCondition as CoreCondition } from '../segments/definition.js';
+import { compileCustomerPredicate } from '../segments/compile.js';
+import { validateSegmentDefinition } from '../segments/validate.js';
 import { createTask } from '../tasks/tasks.js';
+import { listContactRecords } from '../contacts/list.js';
 import { capabilityGuard } from './capabilities.js';
+
+// The SDK's condition type mirrors the core's definition; this fails to compile when they drift apart.
+type Fits<Target, Source extends Target> = Source;
+type _SdkFitsCore = Fits<CoreCondition, SdkCondition>;
+type _CoreFitsSdk = Fits<SdkCondition, CoreCondition>;
 
 export interface ServiceDeps {
   db: Db;
   clock: Clock;
   pluginId: string;
   capabilities: readonly Capability[];
-  /** The registered sender of a channel, if any plugin implements it. */
-  channel(channelId: string): ChannelSender | undefined;
+  /** The plugin implementing a channel and its sender, if any plugin does. */
+  channel(channelId: string): { pluginId: string; sender: ChannelSender } | undefined;
+  /** Whether a plugin is active and enabled in a region (a channel delivers only where it is enabled). */
+  enabledIn(pluginId: string, regionId: number): boolean;
 }
 
 /** The domain services a plugin reaches through its context, each call checked against its capabilities. */
@@ -43,24 +55,76 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           ...(pii ? { name: c.name, msisdn: c.msisdn, birthday: c.birthday } : {}),
         }));
       },
-      async withBirthdayWithin(regionCode, days) {
+      async withBirthdayWithin(regionCode, days, options = {}) {
         guard.require('customers:read', 'customers.withBirthdayWithin');
-        const today = clock.now().toISOString().slice(0, 10);
+        if (!Number.isInteger(days) || days < 0 || days > 366) throw new InputError([{ path: 'days', message: `must be a whole number of days from 0 to 366, got ${days}` }]);
+        const region = await regionOf(db, regionCode);
+        const today = calendarDate(options.asOf ?? clock.now(), region.timeZone);
         // Days to the next birthday, computed in SQL over the region subtree; Feb 29 falls on Feb 28.
         const rows = await queryRows<{ id: number }>(
           db,
-          sql`with region as (select path from regions where code = ${regionCode}),
-              next as (
+          sql`with next as (
                 select c.id, make_date(extract(year from ${today}::date)::int, extract(month from c.birthday)::int,
                   least(extract(day from c.birthday)::int, case when extract(month from c.birthday) = 2 then 28 else 31 end)) as d
-                from customers c join regions r on r.id = c.region_id, region
-                where c.birthday is not null and c.status = 'active' and starts_with(r.path, region.path)
+                from customers c join regions r on r.id = c.region_id
+                where c.birthday is not null and c.status = 'active' and starts_with(r.path, ${region.path})
               )
               select id from next
               where (case when d < ${today}::date then (d + interval '1 year')::date else d end) - ${today}::date between 0 and ${days}
               order by id`,
         );
         return rows.map((r) => Number(r.id));
+      },
+    },
+    segments: {
+      async matching(regionCode, condition, options = {}) {
+        guard.require('segments:read', 'segments.matching');
+        const { limit, afterId } = options;
+        if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 10_000)) {
+          throw new InputError([{ path: 'options.limit', message: `must be a whole number from 1 to 10000, got ${limit}` }]);
+        }
+        if (afterId !== undefined && !Number.isSafeInteger(afterId)) throw new InputError([{ path: 'options.afterId', message: `must be a customer id, got ${afterId}` }]);
+        const { from, where } = await compiledInRegion(regionCode, condition, options.asOf);
+        const rows = await queryRows<{ id: number }>(
+          db,
+          sql`select c.id from ${from} where ${where}${afterId === undefined ? sql`` : sql` and c.id > ${afterId}`} order by c.id${limit === undefined ? sql`` : sql` limit ${limit}`}`,
+        );
+        return rows.map((r) => Number(r.id));
+      },
+      async count(regionCode, condition, options = {}) {
+        guard.require('segments:read', 'segments.count');
+        const { from, where } = await compiledInRegion(regionCode, condition, options.asOf);
+        const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} where ${where}`);
+        return Number(row?.n ?? 0);
+      },
+    },
+    usage: {
+      async monthly(customerIds, months) {
+        guard.require('usage:read', 'usage.monthly');
+        const from = parseMonth(months.from);
+        const to = parseMonth(months.to);
+        const issues = [
+          ...(from ? [] : [{ path: 'months.from', message: `${JSON.stringify(months.from)} is not a month (YYYY-MM)` }]),
+          ...(to ? [] : [{ path: 'months.to', message: `${JSON.stringify(months.to)} is not a month (YYYY-MM)` }]),
+        ];
+        if (from && to && (from > to || monthIndex(to) - monthIndex(from) >= 36)) {
+          issues.push({ path: 'months', message: `from ${months.from} to ${months.to} must be 1 to 36 months, from first to last` });
+        }
+        if (customerIds.length > 10_000) issues.push({ path: 'customerIds', message: `at most 10000 customers per call, got ${customerIds.length}` });
+        if (issues.length > 0) throw new InputError(issues);
+        if (customerIds.length === 0) return [];
+        const rows = await db
+          .select()
+          .from(monthlyUsage)
+          .where(and(inArray(monthlyUsage.customerId, [...customerIds]), gte(monthlyUsage.month, from!), lte(monthlyUsage.month, to!)))
+          .orderBy(asc(monthlyUsage.customerId), asc(monthlyUsage.month));
+        return rows.map((r) => ({ ...r, month: r.month.slice(0, 7) }));
+      },
+    },
+    regions: {
+      async day(regionCode, at) {
+        const region = await regionOf(db, regionCode);
+        return regionDay(region.code, region.timeZone, at ?? clock.now());
       },
     },
     tasks: {
@@ -73,14 +137,23 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     contacts: {
       async send(input) {
         guard.require('contact:send', 'contacts.send');
-        const sender = deps.channel(input.channel);
+        const implementation = deps.channel(input.channel);
         const [customer] = await db
-          .select({ consent: customers.consent, regionCode: regions.code })
+          .select({ consent: customers.consent, regionId: customers.regionId, regionCode: regions.code })
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
           .where(eq(customers.id, input.customerId));
         if (!customer) throw new NotFoundError('customer', input.customerId, 'customerId');
-        const refused = customer.consent[input.channel] === false;
+        // Why the contact cannot go out, decided before anything is sent; null: hand it to the channel.
+        const blocked: { status: 'suppressed' | 'failed'; detail: string } | null =
+          customer.consent[input.channel] === false
+            ? { status: 'suppressed', detail: `no consent for ${input.channel}` }
+            : !implementation
+              ? { status: 'failed', detail: `no plugin implements channel '${input.channel}'` }
+              : !deps.enabledIn(implementation.pluginId, customer.regionId)
+                ? { status: 'failed', detail: `channel '${input.channel}' (plugin '${implementation.pluginId}') is not enabled in region ${customer.regionCode}` }
+                : null;
+        const now = clock.now();
         const [row] = await db
           .insert(contacts)
           .values({
@@ -88,9 +161,11 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
             channel: input.channel,
             pluginId,
             message: input.message,
-            status: refused ? 'suppressed' : sender ? 'queued' : 'failed',
-            detail: refused ? `no consent for ${input.channel}` : sender ? null : `no plugin implements channel '${input.channel}'`,
+            status: blocked?.status ?? 'queued',
+            detail: blocked?.detail ?? null,
             idempotencyKey: input.idempotencyKey,
+            createdAt: now,
+            updatedAt: now,
           })
           .onConflictDoNothing({ target: contacts.idempotencyKey })
           .returning();
@@ -98,14 +173,76 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           const [existing] = await db.select().from(contacts).where(eq(contacts.idempotencyKey, input.idempotencyKey));
           return { contactId: existing!.id, status: existing!.status };
         }
-        if (refused || !sender) return { contactId: row.id, status: refused ? 'suppressed' : 'failed' };
-        const result = await sender.send({ contactId: row.id, customerId: input.customerId, regionCode: customer.regionCode, message: input.message });
+        if (blocked || !implementation) return { contactId: row.id, status: blocked?.status ?? 'failed' };
+        // A sender that throws fails this contact only; the caller gets the status, as for any failed delivery.
+        const result = await implementation.sender
+          .send({ contactId: row.id, customerId: input.customerId, regionCode: customer.regionCode, message: input.message })
+          .catch((error: unknown) => ({ status: 'failed' as const, detail: `channel '${input.channel}' failed: ${error instanceof Error ? error.message : String(error)}` }));
         await db
           .update(contacts)
           .set({ status: result.status, detail: result.detail ?? null, updatedAt: clock.now() })
           .where(and(eq(contacts.id, row.id)));
         return { contactId: row.id, status: result.status };
       },
+      async list(filter) {
+        guard.require('contacts:read', 'contacts.list');
+        const limit = filter.limit ?? 50;
+        if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError([{ path: 'filter.limit', message: `must be a whole number from 1 to 500, got ${limit}` }]);
+        if (filter.regionCode !== undefined) await regionOf(db, filter.regionCode);
+        const records = await listContactRecords(db, { ...filter, order: 'newest', limit });
+        return records.map(({ idempotencyKey: _key, ...view }): ContactView => view);
+      },
     },
   };
+
+  /** A condition validated, compiled as of the region's calendar day, and restricted to the region's subtree. */
+  async function compiledInRegion(regionCode: string, condition: SdkCondition, asOf: Date | undefined): Promise<{ from: SQL; where: SQL }> {
+    const definition = await validateSegmentDefinition(db, condition, 'condition');
+    const region = await regionOf(db, regionCode);
+    // The compiler counts days and months in UTC from `now`: midnight UTC of the local date gives the local ones.
+    const now = new Date(`${calendarDate(asOf ?? clock.now(), region.timeZone)}T00:00:00Z`);
+    const { from, where } = compileCustomerPredicate(definition, { now });
+    return { from, where: sql`(${where}) and c.region_id in (select r.id from regions r where starts_with(r.path, ${region.path}))` };
+  }
+}
+
+async function regionOf(db: Db, regionCode: string): Promise<{ code: string; path: string; timeZone: string }> {
+  const [region] = await db.select({ code: regions.code, path: regions.path, timeZone: regions.timeZone }).from(regions).where(eq(regions.code, regionCode));
+  if (!region) throw new NotFoundError('region', regionCode, 'regionCode');
+  return region;
+}
+
+const monthIndex = (firstDay: string) => Number(firstDay.slice(0, 4)) * 12 + Number(firstDay.slice(5, 7));
+
+/** The calendar date (`YYYY-MM-DD`) of an instant in a time zone. */
+function calendarDate(at: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/** The first instant of a local date in a zone (twice refined, so a DST change that day is honoured). */
+function startOfDate(date: string, timeZone: string): Date {
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  let at = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
+  at = midnightUtc - zoneOffsetMs(at, timeZone);
+  return new Date(at);
+}
+
+function regionDay(regionCode: string, timeZone: string, at: Date): RegionDay {
+  const date = calendarDate(at, timeZone);
+  const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { regionCode, timeZone, date, start: startOfDate(date, timeZone), end: startOfDate(next, timeZone) };
 }

@@ -1,0 +1,1 @@
+export { listContactRecords, type ContactRecord, type ContactRecordFilter } from './list.js';
