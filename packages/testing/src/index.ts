@@ -1,0 +1,23 @@
+/**
+ * @weixi/testing: test a Weixi plugin the way it runs. `createTestPlatform` boots the real platform on a
+ * fresh database with your plugins, data and a fake clock; see README.md for the guide.
+ */
+export {
+  createTestPlatform,
+  DEFAULT_TEST_NOW,
+  type GraphQLResponse,
+  type LogEntry,
+  type TestCustomer,
+  type TestJobRun,
+  type TestPlatform,
+  type TestPlatformOptions,
+  type TestUsage,
+} from './platform.js';
+export { FakeClock, MINUTE, HOUR, DAY } from './clock.js';
+export { DEFAULT_TEST_REGIONS, type TestRegion } from './regions.js';
+export { globalId, localId } from './ids.js';
+export { pluginDir } from './plugin-dir.js';
+export { HARNESS_PLUGIN_ID } from './harness-plugin.js';
+export type { CapturedContact, CapturedTask, ContactsFilter, TasksFilter } from './records.js';
+export type { InstalledPlugin } from '@weixi/core';
+export type { Database } from '@weixi/db';
