@@ -1,0 +1,14 @@
+import { definePlugin } from '@weixi/sdk';
+import { scanRegion } from './scan.js';
+import { silentMonthsField } from './schema.js';
+import type { SilentSettings } from './task.js';
+
+/** 沉默客户预警: the `scan` job and `Customer.silentMonths`. */
+export default definePlugin<SilentSettings>({
+  activate(ctx) {
+    ctx.subscriptions.push(
+      ctx.jobs.handle('scan', (run) => scanRegion(ctx, run)),
+      ctx.graphql.addField('Customer', 'silentMonths', silentMonthsField(ctx)),
+    );
+  },
+});
