@@ -2,19 +2,16 @@
  * The real `weixi` process, spawned as a user would run it, against a PGlite directory or a PostgreSQL
  * test database (WEIXI_TEST_DB), checking exit codes, output and what ends up in the database.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { MIGRATIONS_FOLDER, openDatabase, type Database } from '@weixi/db';
+import { MIGRATIONS_FOLDER, type Database } from '@weixi/db';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectDatabase, runWeixi } from './spawn-cli.test-support.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
 const kind = testDatabaseKind();
 const SLOW = 120_000;
 
@@ -41,38 +38,8 @@ afterAll(async () => {
   if (tempDir) await rm(tempDir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function weixi(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
-      cwd: ROOT,
-      env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Reads the database the process wrote (PGlite allows one process at a time, so only between runs). */
-async function inspect<T>(read: (database: Database) => Promise<T>): Promise<T> {
-  if (postgresDb) return read(postgresDb);
-  const database = await openDatabase({ dataDir: env.WEIXI_DATA_DIR! });
-  try {
-    return await read(database);
-  } finally {
-    await database.close();
-  }
-}
+const weixi = (...args: string[]) => runWeixi(args, env);
+const inspect = <T,>(read: (database: Database) => Promise<T>) => inspectDatabase({ postgres: postgresDb, dataDir: env.WEIXI_DATA_DIR }, read);
 
 async function customerCount(): Promise<number> {
   return inspect(async (database) => {

@@ -3,41 +3,20 @@
  * WEIXI_PLUGINS, or laid out as a workspace's plugins/. Each fixture's entry module would leave a marker
  * file if imported; none may appear, since these commands read manifests only.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWeixi } from '../spawn-cli.test-support.js';
 
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const MAIN = join(ROOT, 'packages/cli/src/main.ts');
-// Absolute, so the CLI can also run from a folder that is not this checkout.
-const TSX = pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('tsx')).href;
 const SLOW = 60_000;
 
 let fixtures: string;
 let workspace: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function weixi(args: string[], options: { plugins?: string[]; cwd?: string } = {}): Promise<Run> {
-  const env = { ...process.env, WEIXI_PLUGINS: (options.plugins ?? []).join(','), WEIXI_DEBUG: '' };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'plugins', ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function weixi(args: string[], options: { plugins?: string[]; cwd?: string } = {}) {
+  return runWeixi(['plugins', ...args], { ...process.env, WEIXI_PLUGINS: (options.plugins ?? []).join(','), WEIXI_DEBUG: '' }, options.cwd);
 }
 
 const manifest = (id: string, extra: Record<string, unknown> = {}) => ({ id, displayName: `Fixture ${id}`, description: `The ${id} fixture.`, engines: { weixi: '^0.1.0' }, ...extra });

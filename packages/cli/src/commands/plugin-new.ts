@@ -1,0 +1,173 @@
+/**
+ * `weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]`: writes a plugin package that
+ * runs and passes its test as it is: package.json with its manifest, src/index.ts (`definePlugin`), one
+ * concept file, a test through `@weixi/testing`, and a README. The files come from templates/plugin/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KEBAB_CASE, PLATFORM_SDK_VERSION as SDK_VERSION, validateManifest } from '@weixi/core/plugins';
+import type { Command } from '../command.js';
+import { CliError, UsageError } from '../cli-error.js';
+import { parseOptions } from '../arguments.js';
+
+const KINDS = ['tactic', 'channel', 'warning'] as const;
+type Kind = (typeof KINDS)[number];
+
+const TEMPLATES = fileURLToPath(new URL('../../templates/plugin/', import.meta.url));
+
+/** The files of each kind besides package.json and README.md: template path → path in the plugin. */
+const FILES: Record<Kind, string[]> = {
+  tactic: ['src/index.ts', 'src/offer.ts', 'src/offer.test.ts'],
+  warning: ['src/index.ts', 'src/rule.ts', 'src/rule.test.ts'],
+  channel: ['src/index.ts', 'src/sender.ts', 'src/sender.test.ts'],
+};
+
+const DESCRIPTIONS: Record<Kind, string> = {
+  tactic: 'A retention tactic (维系招式): offers contract renewal to customers whose contract ends soon',
+  warning: 'A churn-warning rule (流失预警): a callback task for customers with repeated complaints',
+  channel: 'A contact channel (渠道): delivers messages to customers',
+};
+
+const USAGE = `Usage: weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]
+
+Writes a new plugin package into <dir>/<name>: package.json with a valid manifest, src/index.ts, a
+concept file (offer.ts, rule.ts or sender.ts), a test that runs through @weixi/testing, and a README.
+
+  <name>        the plugin id, kebab-case, e.g. tactic-contract-renewal; its prefix (tactic-, channel-,
+                warning-) picks the kind when --kind is not given (default tactic)
+  --kind K      tactic, channel or warning
+  --dir D       the folder to create it in (default plugins)
+  -h, --help    show this help
+
+Example: pnpm weixi plugin new warning-complaints --kind warning`;
+
+export const plugin: Command = {
+  name: 'plugin',
+  summary: 'create a new plugin package from a template (plugin new <name>)',
+  usage: USAGE,
+  async run(args) {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError('no subcommand given: use new', 'plugin');
+    if (sub !== 'new') throw new UsageError(`unknown subcommand '${sub}': use new`, 'plugin');
+    const positional = rest.filter((a, i) => !a.startsWith('-') && !['--kind', '--dir'].includes(rest[i - 1] ?? ''));
+    const values = parseOptions('plugin', rest.filter((a) => !positional.includes(a)), {
+      kind: { type: 'string' },
+      dir: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (positional.length === 0) throw new UsageError('plugin new needs a name, e.g. weixi plugin new tactic-contract-renewal', 'plugin');
+    if (positional.length > 1) throw new UsageError(`plugin new takes one name, got: ${positional.join(' ')}`, 'plugin');
+    const name = positional[0]!;
+    const kind = kindOf(name, values.kind);
+    const folder = resolve(values.dir ?? 'plugins', name);
+    const files = await scaffold({ name, kind, folder });
+    const shown = where(folder);
+    process.stdout.write(
+      [
+        `Created ${kind} plugin '${name}' in ${shown}:`,
+        ...files.map((f) => `  ${f}`),
+        '',
+        'Next:',
+        '  pnpm install',
+        `  npx vitest run ${shown}`,
+        `  pnpm weixi plugins validate ${shown}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  },
+};
+
+function kindOf(name: string, option: string | undefined): Kind {
+  if (!new RegExp(KEBAB_CASE).test(name) || name.length > 60) {
+    throw new UsageError(`'${name}' is not a valid plugin name: use lowercase letters and digits joined by single hyphens, at most 60 characters, e.g. tactic-contract-renewal`, 'plugin');
+  }
+  if (option !== undefined && !(KINDS as readonly string[]).includes(option)) {
+    throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got '${option}'`, 'plugin');
+  }
+  const prefixed = KINDS.find((k) => name.startsWith(`${k}-`));
+  if (option !== undefined && prefixed !== undefined && prefixed !== option) {
+    throw new UsageError(`'${name}' reads as a ${prefixed} plugin but --kind is ${option}; rename it or drop --kind`, 'plugin');
+  }
+  return (option as Kind | undefined) ?? prefixed ?? 'tactic';
+}
+
+/** The Weixi workspace a folder lies in (a pnpm workspace with packages/sdk), if any. */
+function weixiWorkspace(folder: string): string | undefined {
+  for (let dir = dirname(folder); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml')) && existsSync(join(dir, 'packages', 'sdk', 'package.json'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+async function scaffold({ name, kind, folder }: { name: string; kind: Kind; folder: string }): Promise<string[]> {
+  if (existsSync(folder)) throw new CliError(`${where(folder)} already exists; choose another name or remove that folder first`);
+  const workspace = weixiWorkspace(folder);
+  const words = name.split('-');
+  const vars: Record<string, string> = {
+    id: name,
+    displayName: words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
+    description: DESCRIPTIONS[kind],
+    channelId: kind === 'channel' && words.length > 1 && words[0] === 'channel' ? words.slice(1).join('-') : name,
+    // README commands, run from the workspace root in the monorepo, else from the plugin's folder.
+    testCommand: workspace ? `npx vitest run ${relative(workspace, folder)}` : 'npx vitest run',
+    validateCommand: workspace ? `pnpm weixi plugins validate ${relative(workspace, folder)}` : 'weixi plugins validate .',
+  };
+  const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => vars[key] ?? m);
+
+  const weixi = { id: name, displayName: vars.displayName, description: vars.description, engines: { weixi: `^${SDK_VERSION}` }, activationEvents: ['onStartup'], ...JSON.parse(fill(await readFile(join(TEMPLATES, kind, 'manifest.json'), 'utf8'))) };
+  // The template must yield a manifest the platform accepts; a broken template is a bug here, not the user's.
+  validateManifest({ version: '0.1.0', ...weixi }, join(TEMPLATES, kind, 'manifest.json'));
+  // In the monorepo the packages are the workspace's own; elsewhere they come from a registry.
+  const weixiRange = workspace ? 'workspace:*' : `^${SDK_VERSION}`;
+  const vitestRange = workspace ? await workspaceVitest(workspace) : '^3.2.0';
+  const packageJson = {
+    name: workspace ? `@weixi/${name}` : name,
+    version: '0.1.0',
+    private: true,
+    type: 'module',
+    description: vars.description,
+    exports: { '.': './src/index.ts' },
+    scripts: { test: 'vitest run' },
+    dependencies: { '@weixi/sdk': weixiRange },
+    devDependencies: { '@weixi/testing': weixiRange, vitest: vitestRange },
+    weixi,
+  };
+  vars.settingsTable = settingsTable(weixi.settings);
+
+  const written: Array<[string, string]> = [
+    ['package.json', `${JSON.stringify(packageJson, null, 2)}\n`],
+    ['README.md', fill(await readFile(join(TEMPLATES, 'README.md.tmpl'), 'utf8'))],
+    ...(await Promise.all(FILES[kind].map(async (file): Promise<[string, string]> => [file, fill(await readFile(join(TEMPLATES, kind, `${file}.tmpl`), 'utf8'))]))),
+    // Inside the monorepo the root vitest config applies; elsewhere the plugin brings its own.
+    ...(workspace ? [] : [['vitest.config.ts', await readFile(join(TEMPLATES, 'vitest.config.ts.tmpl'), 'utf8')] as [string, string]]),
+  ];
+  for (const [file, content] of written) {
+    await mkdir(dirname(join(folder, file)), { recursive: true });
+    await writeFile(join(folder, file), content, { flag: 'wx' });
+  }
+  return written.map(([file]) => file.split('/').join(sep));
+}
+
+/** The vitest version the workspace root pins, so the plugin shares it. */
+async function workspaceVitest(workspace: string): Promise<string> {
+  const root = JSON.parse(await readFile(join(workspace, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  return root.devDependencies?.vitest ?? '^3.2.0';
+}
+
+function settingsTable(settings: { properties?: Record<string, { type?: string; default?: unknown; description?: string }> } | undefined): string {
+  const rows = Object.entries(settings?.properties ?? {}).map(([key, s]) => `| \`${key}\` | ${s.type ?? ''} | \`${JSON.stringify(s.default)}\` | ${s.description ?? ''} |`);
+  return rows.length === 0 ? 'None.' : ['| setting | type | default | what |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** A path as the user would type it: relative to the working directory when inside it. */
+function where(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
