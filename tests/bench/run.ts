@@ -49,10 +49,10 @@ try {
     checks.push(...result.checks);
     return result;
   });
-  const customersPage: PageFigures = await meter.phase('customers page', async () => {
+  const customersPage: PageFigures[] = await meter.phase('customers page', async () => {
     const result = await benchCustomersPage(database, clock, options.pageRuns);
     checks.push(...result.checks);
-    return result.page;
+    return result.pages;
   });
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),

@@ -95,7 +95,7 @@ export interface SegmentFigures {
   runsMs: Record<string, number[]>;
 }
 
-export function datesOf(now: Date): Dates {
+function datesOf(now: Date): Dates {
   const today = now.toISOString().slice(0, 10);
   const in60Days = new Date(Date.parse(`${today}T00:00:00Z`) + 60 * 86_400_000).toISOString().slice(0, 10);
   return { today, in60Days, m0: monthStart(now, 0), m1: monthStart(now, -1), m3: monthStart(now, -3), m6: monthStart(now, -6) };

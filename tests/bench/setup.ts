@@ -4,8 +4,7 @@
  */
 import { refreshTiers } from '@weixi/core';
 import { openDatabase, type Database, type DatabaseClient } from '@weixi/db';
-// @weixi/demo is not a dependency of tests/package.json (only of @weixi/api), so it is imported by path.
-import { seedDemoData, type SeedProgress } from '../../packages/demo/src/index.js';
+import { seedDemoData, type SeedProgress } from '@weixi/demo';
 import { round, timed } from './measure.js';
 
 /** The fixed "now" of every run: the population, segments and page are computed for it (reproducible). */
