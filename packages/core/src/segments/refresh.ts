@@ -28,34 +28,46 @@ export async function refreshSegment(db: Db, segmentId: number, opts: { now: Dat
   const { from, where } = compileCustomerPredicate(parseSegmentDefinition(segment.definition), opts);
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const id = sql`${segmentId}::int`;
-  // All CTEs see the same snapshot; `on conflict` lets a concurrent refresh of the same segment win quietly.
-  const [row] = await queryRows<{ member_count: number; entered: number; left_count: number }>(db, sql`
-    with matched as (select c.id as customer_id from ${from} where ${where}),
-    closed as (
-      update ${segmentMemberships} s set left_at = ${now}
-      where s.segment_id = ${id} and s.left_at is null
-        and not exists (select 1 from matched x where x.customer_id = s.customer_id)
-      returning 1
-    ),
-    opened as (
-      insert into ${segmentMemberships} (segment_id, customer_id, entered_at)
-      select ${id}, x.customer_id, ${now} from matched x
-      where not exists (
-        select 1 from ${segmentMemberships} s
-        where s.segment_id = ${id} and s.customer_id = x.customer_id and s.left_at is null)
-      on conflict (segment_id, customer_id) where left_at is null do nothing
-      returning 1
-    ),
-    counted as (select count(*)::int as n from matched),
-    recorded as (
-      update ${segments} set member_count = (select n from counted), refreshed_at = ${now},
-        refreshed_version = ${segment.version}::int
-      where id = ${id}
-    )
-    select (select n from counted) as member_count,
-      (select count(*)::int from opened) as entered,
-      (select count(*)::int from closed) as left_count`);
-  return { memberCount: row!.member_count, entered: row!.entered, left: row!.left_count, refreshedAt: opts.now };
+  // The matches go to a keyed temporary table first: the diff against the open stays then probes an index
+  // with fresh statistics. A CTE has neither, and with stale statistics on the stays (the first refresh
+  // into an empty table, or two refreshes before autovacuum) the planner picked nested loops over it that
+  // took a minute at a million customers.
+  const row = await db.transaction(async (tx) => {
+    await tx.execute(sql`create temporary table segment_refresh_matched (customer_id int primary key) on commit drop`);
+    await tx.execute(sql`insert into segment_refresh_matched (customer_id) select c.id from ${from} where ${where}`);
+    await tx.execute(sql`analyze segment_refresh_matched`);
+    // The stays may still carry the statistics of an empty table; hash anti joins stay linear whatever
+    // the estimates say, where a nested loop over a mis-estimated side goes quadratic.
+    await tx.execute(sql`set local enable_nestloop = off`);
+    // All CTEs see the same snapshot; `on conflict` lets a concurrent refresh of the same segment win quietly.
+    const [diff] = await queryRows<{ member_count: number; entered: number; left_count: number }>(tx, sql`
+      with closed as (
+        update ${segmentMemberships} s set left_at = ${now}
+        where s.segment_id = ${id} and s.left_at is null
+          and not exists (select 1 from segment_refresh_matched x where x.customer_id = s.customer_id)
+        returning 1
+      ),
+      opened as (
+        insert into ${segmentMemberships} (segment_id, customer_id, entered_at)
+        select ${id}, x.customer_id, ${now} from segment_refresh_matched x
+        where not exists (
+          select 1 from ${segmentMemberships} s
+          where s.segment_id = ${id} and s.customer_id = x.customer_id and s.left_at is null)
+        on conflict (segment_id, customer_id) where left_at is null do nothing
+        returning 1
+      ),
+      counted as (select count(*)::int as n from segment_refresh_matched),
+      recorded as (
+        update ${segments} set member_count = (select n from counted), refreshed_at = ${now},
+          refreshed_version = ${segment.version}::int
+        where id = ${id}
+      )
+      select (select n from counted) as member_count,
+        (select count(*)::int from opened) as entered,
+        (select count(*)::int from closed) as left_count`);
+    return diff!;
+  });
+  return { memberCount: row.member_count, entered: row.entered, left: row.left_count, refreshedAt: opts.now };
 }
 
 /** How many customers a definition matches now, without writing anything. */
