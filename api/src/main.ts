@@ -6,6 +6,7 @@ import { systemClock } from '@weixi/core';
 import { openDatabase } from '@weixi/db';
 import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
+import { firstAdminBanner, firstAdminKey } from './first-admin.js';
 import { seedDemo } from './demo.js';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
@@ -30,8 +31,20 @@ async function main(): Promise<void> {
   });
   for (const r of refused) logger.warn('plugin refused', { plugin: r.id, reason: r.reason });
   logger.info('plugins found', { plugins: plugins.map((p) => p.manifest.id) });
-  const { server, close } = await startPlatform({ database, plugins, refused, port: config.port, host: config.host, logger });
+  const adminKey = await firstAdminKey(database);
+  // GraphiQL is prefilled with the new key only on a loopback address, where only this machine sees it.
+  const local = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
+  const { server, close } = await startPlatform({
+    database,
+    plugins,
+    refused,
+    port: config.port,
+    host: config.host,
+    logger,
+    graphiqlAdminKey: local ? adminKey : undefined,
+  });
   logger.info('serving', { url: server.url });
+  if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });

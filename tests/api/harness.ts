@@ -2,6 +2,8 @@ import { regions } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { startPlatform, type Platform, type WeixiServer } from '@weixi/platform';
 import type { Clock, InstalledPlugin, PluginHost } from '@weixi/core';
+import { createApiKey, type CreateApiKeyInput } from '@weixi/core/access';
+import { graphqlHttpClient, type GraphQLHttpClient, type GraphQLResponse } from '@weixi/testing';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {
@@ -14,10 +16,7 @@ export class TestClock implements Clock {
   }
 }
 
-export interface GraphQLResponse<T = Record<string, any>> {
-  data?: T;
-  errors?: { message: string; path?: string[]; extensions?: { code?: string; issues?: { path: string; message: string }[] } }[];
-}
+export type { GraphQLResponse };
 
 export interface TestApi {
   database: TestDatabase;
@@ -29,6 +28,12 @@ export interface TestApi {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any error and returns `data`. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** The admin API key gql and ok send. */
+  adminKey: string;
+  /** A client sending another credential (an API key or JWT), or none at all with `null`. */
+  as(token: string | null): GraphQLHttpClient;
+  /** Creates an API key for this grant (role, regionCodes, agentId, scopes) and returns it. */
+  key(grant: CreateApiKeyInput): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,26 +60,21 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plug
   const clock = new TestClock(new Date(now));
   const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold });
   const { server, plugins, jobs } = platform;
-  const gql = async <T,>(query: string, variables?: Record<string, unknown>) => {
-    const res = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as GraphQLResponse<T>;
-  };
+  const key = async (grant: CreateApiKeyInput) => (await createApiKey(database.db, grant)).key;
+  const adminKey = await key({ role: 'admin', name: 'test admin' });
+  const as = (token: string | null) => graphqlHttpClient(server.url, token);
+  const admin = as(adminKey);
   return {
     database,
     plugins,
     jobs,
     server,
     clock,
-    gql,
-    async ok<T>(query: string, variables?: Record<string, unknown>) {
-      const result = await gql<T>(query, variables);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
-      return result.data as T;
-    },
+    gql: admin.gql,
+    ok: admin.ok,
+    adminKey,
+    as,
+    key,
     async close() {
       await platform.close();
       await database.close();

@@ -11,6 +11,8 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 
 let child: ChildProcess;
 let url: string;
+let adminKey: string;
+let banner: string;
 let database: TestDatabase | undefined;
 let dataDir: string | undefined;
 
@@ -36,6 +38,8 @@ beforeAll(async () => {
       const m = /GraphiQL: (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
+        banner = out;
+        adminKey = /Authorization: Bearer (wx_\S+)/.exec(out)?.[1] ?? '';
         resolve(m[1]!);
       }
     });
@@ -53,12 +57,32 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+async function post(query: string, authorization?: string) {
+  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query }) });
+}
+
 async function gql(query: string) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return (await res.json()) as { data?: any; errors?: unknown[] };
+  return (await (await post(query, `Bearer ${adminKey}`)).json()) as { data?: any; errors?: unknown[] };
 }
 
 describe('pnpm start', () => {
+  it('prints a local admin key once, serves nothing anonymously, and GraphiQL explains how to authenticate', async () => {
+    expect(adminKey).toMatch(/^wx_[a-z0-9]{10}_/);
+    expect(banner).toContain('pnpm weixi keys create');
+    const anonymous = await post('{ customers { totalCount } }');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    const body = (await anonymous.json()) as { data?: unknown; errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors[0]!.message).toContain('Authorization: Bearer');
+    const wrong = await post('{ customers { totalCount } }', `Bearer ${adminKey.slice(0, -4)}AAAA`);
+    expect(wrong.status).toBe(401);
+    const page = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain('Authorization: Bearer');
+    expect(page).toContain(adminKey);
+  });
+
   it('serves the demo population, demo segments, tasks and the workspace plugins', async () => {
     const r = await gql(`{
       customers { totalCount }

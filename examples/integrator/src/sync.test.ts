@@ -6,11 +6,14 @@ import { startTestApi, type TestApi } from '../../../tests/api/harness.js';
 import { DEFAULT_CSV, main, parseCustomersCsv, type SyncReport } from './sync.js';
 
 let api: TestApi;
+let token: string;
 let report: SyncReport;
 const printed: string[] = [];
 beforeAll(async () => {
   api = await startTestApi('2026-11-15T04:00:00Z');
-  report = await main({ url: api.server.url, now: api.clock.now(), log: (line) => printed.push(line) });
+  // As in production: an integrator key that may read and ingest, nothing more.
+  token = await api.key({ role: 'integrator', scopes: ['read', 'ingest'], name: 'csv sync' });
+  report = await main({ url: api.server.url, token, now: api.clock.now(), log: (line) => printed.push(line) });
 });
 afterAll(() => api.close());
 
@@ -75,7 +78,7 @@ describe('the example sync', () => {
     const again = await main({
       url: api.server.url,
       now: api.clock.now(),
-      token: 's3cret',
+      token,
       log: () => {},
       fetch: (input, init) => {
         authorization.push((init?.headers as Record<string, string>).authorization);
@@ -84,7 +87,7 @@ describe('the example sync', () => {
     });
     expect(again).toMatchObject({ created: 0, updated: 10, usageRecorded: 50 });
     expect(again.warning).toHaveLength(6);
-    expect(new Set(authorization)).toEqual(new Set(['Bearer s3cret']));
+    expect(new Set(authorization)).toEqual(new Set([`Bearer ${token}`]));
     const r = await api.ok(`query { customerByMsisdn(msisdn: "19951000003") { usage(months: 12) { totalCount } } }`);
     expect(r.customerByMsisdn.usage.totalCount).toBe(6);
   });
@@ -93,7 +96,7 @@ describe('the example sync', () => {
     const dir = await mkdtemp(join(tmpdir(), 'weixi-sync-'));
     const csv = (await readFile(DEFAULT_CSV, 'utf8')).replace('19951000004,刘洋,JS-SZ', '19951000004,刘洋,JS-XX');
     await writeFile(join(dir, 'bad-region.csv'), csv);
-    await expect(main({ url: api.server.url, now: api.clock.now(), csvPath: join(dir, 'bad-region.csv'), log: () => {} })).rejects.toThrow(
+    await expect(main({ url: api.server.url, token, now: api.clock.now(), csvPath: join(dir, 'bad-region.csv'), log: () => {} })).rejects.toThrow(
       'line 5 (customers[3].regionCode): region "JS-XX" does not exist',
     );
 

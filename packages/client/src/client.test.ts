@@ -31,7 +31,7 @@ let api: TestApi;
 let weixi: WeixiClient;
 beforeAll(async () => {
   api = await startTestApi('2026-11-15T04:00:00Z');
-  weixi = createWeixiClient({ url: api.server.url });
+  weixi = createWeixiClient({ url: api.server.url, headers: { authorization: `Bearer ${api.adminKey}` } });
 });
 afterAll(() => api.close());
 
@@ -229,14 +229,14 @@ describe('errors', () => {
     const sent: Record<string, string>[] = [];
     const spy = createWeixiClient({
       url: api.server.url,
-      headers: async () => ({ authorization: 'Bearer t0ken' }),
+      headers: async () => ({ authorization: `Bearer ${api.adminKey}` }),
       fetch: (input, init) => {
         sent.push(init?.headers as Record<string, string>);
         return fetch(input, init);
       },
     });
     await spy.request(segmentCountQuery, { id: 'U2VnbWVudDox' }, { headers: { 'x-request-id': 'r-1' } });
-    expect(sent[0]).toMatchObject({ authorization: 'Bearer t0ken', 'x-request-id': 'r-1', 'content-type': 'application/json' });
+    expect(sent[0]).toMatchObject({ authorization: `Bearer ${api.adminKey}`, 'x-request-id': 'r-1', 'content-type': 'application/json' });
   });
 });
 

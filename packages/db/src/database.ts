@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -77,17 +78,32 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
 
   let pglite = options.pglite;
+  let release = () => {};
   if (!pglite) {
     const dataDir = target!.kind === 'pglite' ? target!.dataDir : 'memory://';
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    if (!dataDir.startsWith('memory://')) {
+      mkdirSync(dataDir, { recursive: true });
+      release = lockDataDir(dataDir);
+    }
     pglite = new PGlite(dataDir);
   }
-  await pglite.waitReady;
+  try {
+    await pglite.waitReady;
+  } catch (error) {
+    release();
+    throw error;
+  }
   const client = pglite;
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return makeDatabase(db, { kind: 'pglite', pglite: client }, listeners, async () => {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
-  }, () => client.close());
+  }, async () => {
+    try {
+      await client.close();
+    } finally {
+      release();
+    }
+  });
 }
 
 /** Runs raw SQL through drizzle and returns its rows, whichever driver is underneath. */

@@ -10,3 +10,4 @@ export {
   type OpenDatabaseOptions,
   type Schema,
 } from './database.js';
+export { DataDirInUseError } from './data-dir-lock.js';

@@ -1,10 +1,15 @@
 import type { Clock, PluginHost } from '@weixi/core';
+import type { Principal } from '@weixi/core/access';
 import type { Database } from '@weixi/db';
 import type { JobRunner } from '@weixi/jobs';
 import { createLoaders, type Loaders } from './loaders.js';
 
-/** What every resolver gets: the database, the clock, the plugin host (when plugins run) and DataLoaders. */
+/**
+ * What every resolver gets: who is asking (`principal`, authenticated before execution), the database,
+ * the clock, the plugin host and job runner (when they run) and the request's DataLoaders.
+ */
 export interface WeixiContext {
+  principal: Principal;
   database: Database;
   clock: Clock;
   plugins?: PluginHost;
@@ -12,6 +17,14 @@ export interface WeixiContext {
   loaders: Loaders;
 }
 
-export function createContext(database: Database, clock: Clock, plugins?: PluginHost, jobs?: JobRunner): WeixiContext {
-  return { database, clock, plugins, jobs, loaders: createLoaders(database.db, clock) };
+export interface ContextOptions {
+  principal: Principal;
+  database: Database;
+  clock: Clock;
+  plugins?: PluginHost;
+  jobs?: JobRunner;
+}
+
+export function createContext(options: ContextOptions): WeixiContext {
+  return { ...options, loaders: createLoaders(options.database.db, options.clock) };
 }

@@ -19,7 +19,12 @@ export function toClientError(error: GraphQLError, masked: (error: GraphQLError)
     return new GraphQLError(original.message, {
       nodes: error.nodes,
       path: error.path,
-      extensions: { code: original.code, ...(original.issues.length ? { issues: original.issues } : {}) },
+      extensions: {
+        ...error.extensions,
+        code: original.code,
+        ...('reason' in original ? { reason: original.reason } : {}),
+        ...(original.issues.length ? { issues: original.issues } : {}),
+      },
     });
   }
   const pg = original as { code?: string; constraint?: string; constraint_name?: string } | undefined;

@@ -2,6 +2,7 @@ import { PluginHost, systemClock, type Clock, type InstalledPlugin } from '@weix
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
 import { createLogger, type Logger } from './log.js';
+import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
 
 export interface PlatformOptions {
@@ -19,6 +20,10 @@ export interface PlatformOptions {
   jobs?: { leaseMs?: number; pollMs?: number };
   /** Failures in a row after which a plugin is switched off in a region. */
   failureThreshold?: number;
+  /** How requests authenticate; default from the environment (WEIXI_JWT_*). */
+  auth?: AuthOptions;
+  /** A local admin key to prefill GraphiQL's headers with (demo first start only). */
+  graphiqlAdminKey?: string;
 }
 
 export interface Platform {
@@ -52,7 +57,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   await host.start();
   if (options.runJobs ?? true) jobs.start();
-  const server = await startServer({ database: options.database, clock, plugins: host, jobs, logger, port: options.port, host: options.host });
+  const server = await startServer({
+    database: options.database,
+    clock,
+    plugins: host,
+    jobs,
+    logger,
+    port: options.port,
+    host: options.host,
+    auth: options.auth,
+    graphiqlAdminKey: options.graphiqlAdminKey,
+  });
   return {
     server,
     plugins: host,

@@ -6,6 +6,8 @@ import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
 import { buildSchema, createContext, toClientError } from '@weixi/graphql';
+import { jwtOptionsFromEnv } from '@weixi/core/access';
+import { graphiqlWelcome, principalOf, type AuthOptions } from './auth.js';
 import { createLogger, isClientError, type Logger } from './log.js';
 
 export interface WeixiServerOptions {
@@ -18,6 +20,10 @@ export interface WeixiServerOptions {
   /** Plugins: their fields join the schema, which is rebuilt and swapped in whenever the host changes. */
   plugins?: PluginHost;
   jobs?: JobRunner;
+  /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
+  auth?: AuthOptions;
+  /** A local admin key to prefill GraphiQL's headers with (the demo's first start); never in production. */
+  graphiqlAdminKey?: string;
 }
 
 export interface WeixiServer {
@@ -32,6 +38,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const host = options.plugins;
+  const auth = options.auth ?? { jwt: jwtOptionsFromEnv() };
   const build = () => options.schema ?? buildSchema({ pluginFields: host?.fields.list() ?? [] });
   let schema = build();
   // Enabling or disabling a plugin rebuilds the schema with a fresh builder; requests already running
@@ -47,7 +54,10 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   const yoga = createYoga({
     schema: () => schema,
     graphqlEndpoint: '/graphql',
-    context: () => createContext(options.database, clock, host, options.jobs),
+    context: async ({ request }) => {
+      const principal = await principalOf(request, options.database, clock, auth);
+      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs });
+    },
     landingPage: false,
     logging: {
       debug: (...args) => logger.debug(String(args[0]), { detail: args.slice(1) }),
@@ -58,7 +68,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
         logger.error('request failed', { error: args[0] });
       },
     },
-    graphiql: { title: 'Weixi GraphQL' },
+    graphiql: { title: 'Weixi GraphQL', ...graphiqlWelcome(options.graphiqlAdminKey) },
     maskedErrors: {
       maskError: (error, message, isDev) =>
         toClientError(error as GraphQLError, (e) => defaultMaskError(e, message, isDev) as GraphQLError),

@@ -5,7 +5,6 @@
 export {
   createTestPlatform,
   DEFAULT_TEST_NOW,
-  type GraphQLResponse,
   type LogEntry,
   type TestCustomer,
   type TestJobRun,
@@ -13,6 +12,8 @@ export {
   type TestPlatformOptions,
   type TestUsage,
 } from './platform.js';
+export { graphqlHttpClient, type GraphQLHttpClient, type GraphQLResponse } from './http-client.js';
+export type { CreateApiKeyInput } from '@weixi/core/access';
 export { FakeClock, MINUTE, HOUR, DAY } from './clock.js';
 export { DEFAULT_TEST_REGIONS, type TestRegion } from './regions.js';
 export { globalId, localId } from './ids.js';

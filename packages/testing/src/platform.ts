@@ -15,6 +15,8 @@ import { HARNESS_PLUGIN_ID, harnessPlugin } from './harness-plugin.js';
 import { globalId, localId } from './ids.js';
 import { listContacts, listTasks, type CapturedContact, type CapturedTask, type ContactsFilter, type TasksFilter } from './records.js';
 import { DEFAULT_TEST_REGIONS, insertRegions, type TestRegion } from './regions.js';
+import { createApiKey, type CreateApiKeyInput } from '@weixi/core/access';
+import { graphqlHttpClient, type GraphQLHttpClient, type GraphQLResponse } from './http-client.js';
 
 /** Where a test platform starts: 10:00 on Monday 16 November 2026 in Shanghai. */
 export const DEFAULT_TEST_NOW = '2026-11-16T10:00:00+08:00';
@@ -45,10 +47,6 @@ export interface TestPlatformOptions {
   failureThreshold?: number;
 }
 
-export interface GraphQLResponse<T = Record<string, any>> {
-  data?: T;
-  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: { code?: string; [key: string]: unknown } }>;
-}
 
 /** A job run as `runDueJobs` and `runJob` report it. */
 export interface TestJobRun {
@@ -118,6 +116,12 @@ export interface TestPlatform {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like `gql`, but throws on any error and returns `data`. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** The platform admin API key that `gql` and `ok` send. */
+  readonly adminKey: string;
+  /** A client sending another credential (an API key or a JWT), or none with `null`. */
+  as(token: string | null): GraphQLHttpClient;
+  /** Creates an API key (role, regionCodes, agentId, scopes), e.g. to test what an operator sees. */
+  key(grant: CreateApiKeyInput): Promise<string>;
   /**
    * Runs what is due at the clock's current time: the scheduler step (cron slots in each enabled city's
    * time zone) and then the worker until nothing is due. Moves no clock. Returns the runs that ran, oldest first.
@@ -196,19 +200,9 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     for (const s of options.settings ?? []) await host.updateSettings(s.plugin, s.region ?? null, s.settings);
     for (const e of options.enable ?? []) await activated(e.plugin, host.enable(e.plugin, e.region ?? null));
 
-    const gql = async <T,>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
-      const res = await fetch(started.server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await res.json()) as GraphQLResponse<T>;
-    };
-    const ok = async <T,>(query: string, variables?: Record<string, unknown>): Promise<T> => {
-      const result = await gql<T>(query, variables);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
-      return result.data as T;
-    };
+    const key = async (grant: CreateApiKeyInput) => (await createApiKey(database.db, grant)).key;
+    const adminKey = await key({ role: 'admin', name: 'test platform admin' });
+    const { gql, ok } = graphqlHttpClient(started.server.url, adminKey);
     const runsWhere = async (ids?: number[]) => {
       const rows = await database.db
         .select({ run: jobRuns, regionCode: regions.code })
@@ -242,6 +236,9 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       logs,
       gql,
       ok,
+      adminKey,
+      as: (token) => graphqlHttpClient(started.server.url, token),
+      key,
       async runDueJobs() {
         const before = await attempts();
         await started.jobs.tick();

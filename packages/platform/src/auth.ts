@@ -1,0 +1,58 @@
+/**
+ * Authentication at the door: every GraphQL request carries `Authorization: Bearer <API key or JWT>`,
+ * resolved to a principal before anything executes. A missing or bad credential is answered with HTTP 401
+ * (a valid one that may not do something gets 403 from the resolver that refuses it), with the reason.
+ */
+import { GraphQLError } from 'graphql';
+import type { Clock } from '@weixi/core';
+import { AccessError, authenticate, type JwtOptions, type Principal } from '@weixi/core/access';
+import type { Database } from '@weixi/db';
+
+export interface AuthOptions {
+  /** JWT settings (`jwtOptionsFromEnv()` by default); API keys are always accepted. */
+  jwt?: JwtOptions;
+}
+
+/** The request's principal, or a GraphQL error carrying the HTTP status yoga answers with. */
+export async function principalOf(request: Request, database: Database, clock: Clock, options: AuthOptions): Promise<Principal> {
+  try {
+    return await authenticate(database.db, request.headers.get('authorization'), { jwt: options.jwt }, clock);
+  } catch (error) {
+    if (error instanceof AccessError) throw accessGraphQLError(error);
+    throw error;
+  }
+}
+
+export function accessGraphQLError(error: AccessError): GraphQLError {
+  return new GraphQLError(error.message, {
+    originalError: error,
+    extensions: {
+      code: error.code,
+      reason: error.reason,
+      http: { status: error.httpStatus, headers: error.httpStatus === 401 ? { 'WWW-Authenticate': 'Bearer realm="weixi"' } : {} },
+    },
+  });
+}
+
+/** GraphiQL's opening text: how to authenticate, and the local admin key when the server was given one. */
+export function graphiqlWelcome(localAdminKey?: string): { defaultQuery: string; headers?: string } {
+  const lines = [
+    '# Welcome to Weixi. Every request needs a credential:',
+    '#   Authorization: Bearer <API key or JWT>',
+    '# Set it in the Headers tab below, e.g. {"Authorization": "Bearer wx_..."}.',
+    '# Create keys with: pnpm weixi keys create --role <admin|operator|agent|integrator> [--region CODE ...]',
+    ...(localAdminKey ? ['# The Headers tab already holds the local admin key printed at first start.'] : []),
+    '',
+    '{',
+    '  customers(first: 5) {',
+    '    totalCount',
+    '    edges { node { msisdn name tier region { name } } }',
+    '  }',
+    '}',
+    '',
+  ];
+  return {
+    defaultQuery: lines.join('\n'),
+    ...(localAdminKey ? { headers: JSON.stringify({ Authorization: `Bearer ${localAdminKey}` }, null, 2) } : {}),
+  };
+}
