@@ -5,6 +5,7 @@
  * without the top-level totalCount, whose count(*) over every customer dominates both sides at scale.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { createApiKey } from '@weixi/core/access';
 import { createLogger, startServer } from '@weixi/platform';
 import type { Clock } from '@weixi/core';
 import type { Database } from '@weixi/db';
@@ -37,10 +38,13 @@ export interface PageFigures {
   runsMs: { weixi: number[]; baseline: number[] };
 }
 
+/** Both servers authenticate every request, as in production; an admin key pays no scope predicates. */
+let authorization = '';
+
 async function post(url: string, query: string): Promise<{ data: any; bytes: number }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization },
     body: JSON.stringify({ query, variables: { first: PAGE_SIZE } }),
   });
   const text = await res.text();
@@ -103,6 +107,7 @@ async function measure(query: string, label: string, weixiUrl: string, baselineU
 
 /** The page as asked, then without its top-level totalCount (a count(*) of every customer, the same on both sides). */
 export async function benchCustomersPage(database: Database, clock: Clock, runs: number): Promise<{ pages: PageFigures[]; checks: Check[] }> {
+  authorization = `Bearer ${(await createApiKey(database.db, { role: 'admin', name: 'bench' })).key}`;
   const weixi = await startServer({ database, clock, logger: createLogger('warn') });
   const baseline = await startBaselineServer(database, clock);
   try {
