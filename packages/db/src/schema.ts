@@ -159,11 +159,16 @@ export const customerEvents = pgTable(
   ],
 );
 
-/** A dynamic segment: a typed definition compiled to SQL. `version` grows on every definition change. */
+/**
+ * A dynamic segment: a typed definition compiled to SQL. `version` grows on every definition change.
+ * `region_id` is its owner: null for a national segment (created by admins), else the region whose
+ * operators manage it; a refresh then only admits customers in that region's subtree.
+ */
 export const segments = pgTable('segments', {
   id: serial('id').primaryKey(),
   name: text('name').notNull().unique(),
   description: text('description'),
+  regionId: integer('region_id').references(() => regions.id, { onDelete: 'restrict' }),
   definition: jsonb('definition').$type<unknown>().notNull(),
   version: integer('version').notNull().default(1),
   /** The definition version the current membership was computed from (null: never refreshed). */

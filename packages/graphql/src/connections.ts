@@ -1,6 +1,7 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { InputError, type PageRequest } from '@weixi/core';
 import type { ChildArgs, ChildLoaders } from './loaders.js';
+import { once } from './once.js';
 
 /** Largest page any connection serves; asking for more is an error, not a silent cut. */
 export const MAX_PAGE_SIZE = 100;
@@ -34,11 +35,6 @@ function checkPageSize(args: ConnectionArgs): void {
       throw new InputError([{ path: name, message: `${size} is outside the page size limit (0 to ${MAX_PAGE_SIZE})` }]);
     }
   }
-}
-
-function once<T>(compute: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => (value ??= compute());
 }
 
 /**

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import { inArray, isNull, sql } from 'drizzle-orm';
+import { and, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { lifecycleOf, monthStart, type Clock, type CustomerLifecycle, type PageRequest } from '@weixi/core';
+import { regionScopeSql, visibleRegionPaths, type Principal } from '@weixi/core/access';
 import {
   customerEvents,
   customers,
@@ -15,6 +16,8 @@ import {
   type Db,
 } from '@weixi/db';
 import { countPerParent, groupedLoader, pagePerParent, type ChildPageSpec } from './batch.js';
+import { once } from './once.js';
+import { customerScope, regionVisibility, segmentVisibility, taskScope } from './visibility.js';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type RegionRow = typeof regions.$inferSelect;
@@ -26,12 +29,13 @@ export type EventRow = typeof customerEvents.$inferSelect;
 export type TransitionRow = typeof taskTransitions.$inferSelect;
 export type AttemptRow = typeof taskAttempts.$inferSelect;
 
-function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: unknown }) {
+/** Rows by id in one statement per batch; ids the caller cannot see (outside `visible`) load as null. */
+function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: unknown }, visible: SQL) {
   return new DataLoader<number, Row | null>(async (ids) => {
     const rows = (await db
       .select()
       .from(table)
-      .where(inArray((table as unknown as { id: typeof customers.id }).id, [...ids]))) as unknown as Row[];
+      .where(and(inArray((table as unknown as { id: typeof customers.id }).id, [...ids]), visible))) as unknown as Row[];
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
@@ -74,14 +78,32 @@ function child<Row>(db: Db, spec: (args: ChildArgs) => ChildPageSpec): ChildLoad
   };
 }
 
-/** The DataLoaders of one request: every nested list is fetched once per page, never once per parent. */
-export function createLoaders(db: Db, clock: Clock) {
+/**
+ * The DataLoaders of one request: every nested list is fetched once per page, never once per parent, and
+ * every loader only returns what the principal sees (its predicate is part of the same statement).
+ */
+export function createLoaders(db: Db, clock: Clock, principal: Principal) {
   const openStay = isNull(segmentMemberships.leftAt);
+  const visibleSegment = inArray(segmentMemberships.segmentId, db.select({ id: segments.id }).from(segments).where(segmentVisibility(principal)));
+  const visibleRegion = regionVisibility(principal);
+  const visibleCustomer = inArray(segmentMemberships.customerId, db.select({ id: customers.id }).from(customers).where(customerScope(principal)));
   return {
-    customer: byIdLoader<CustomerRow>(db, customers),
-    region: byIdLoader<RegionRow>(db, regions),
-    segment: byIdLoader<SegmentRow>(db, segments),
-    task: byIdLoader<TaskRow>(db, retentionTasks),
+    customer: byIdLoader<CustomerRow>(db, customers, customerScope(principal)),
+    region: byIdLoader<RegionRow>(db, regions, visibleRegion),
+    segment: byIdLoader<SegmentRow>(db, segments, segmentVisibility(principal)),
+    task: byIdLoader<TaskRow>(db, retentionTasks, taskScope(principal)),
+    /** Current members of each segment among the customers the principal sees. */
+    segmentCount: new DataLoader<number, number>(async (ids) => {
+      const counts = await countPerParent(db, segmentMemberships, segmentMemberships.segmentId, [...ids], and(openStay, visibleCustomer));
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    /** Codes of the regions the principal sees as a whole (its subtrees), for plugin resolvers; `all` when unbounded. */
+    visibleRegionCodes: once(async (): Promise<readonly string[] | 'all'> => {
+      const paths = visibleRegionPaths(principal);
+      if (paths === 'all') return 'all';
+      if (paths === 'none') return [];
+      return (await db.select({ code: regions.code }).from(regions).where(regionScopeSql(principal, regions.id)).orderBy(regions.path)).map((r) => r.code);
+    }),
     lifecycle: new DataLoader<number, CustomerLifecycle | undefined>(async (ids) => {
       const found = await lifecycleOf(db, ids, { now: clock.now() });
       return ids.map((id) => found.get(id));
@@ -95,7 +117,7 @@ export function createLoaders(db: Db, clock: Clock) {
       direction: 'desc',
       where: sql`${monthlyUsage.month} >= ${monthStart(clock.now(), -(a.months ?? 6))}`,
     })),
-    tasks: child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc' })),
+    tasks: child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(principal) })),
     events: child<EventRow>(db, () => ({
       table: customerEvents,
       parent: customerEvents.customerId,
@@ -107,11 +129,11 @@ export function createLoaders(db: Db, clock: Clock) {
       parent: segmentMemberships.customerId,
       keys: [sql`${segmentMemberships.id}`],
       direction: 'desc',
-      where: a.includePast ? undefined : openStay,
+      where: and(a.includePast ? undefined : openStay, visibleSegment),
     })),
     transitions: child<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
     attempts: child<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
-    regionChildren: child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc' })),
+    regionChildren: child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc', where: visibleRegion })),
   };
 }
 

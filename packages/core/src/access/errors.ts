@@ -2,7 +2,7 @@
  * Authentication and authorization failures. They are WeixiErrors, so the GraphQL layer passes their
  * message and code to the client; `reason` says precisely what was wrong with the credential.
  */
-import { WeixiError } from '../errors.js';
+import { WeixiError, type InputIssue } from '../errors.js';
 
 /** UNAUTHENTICATED (HTTP 401): no usable credential. FORBIDDEN (HTTP 403): a valid one that may not do this. */
 export type AccessErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN';
@@ -35,8 +35,9 @@ export class AccessError extends WeixiError {
     code: AccessErrorCode,
     readonly reason: AccessFailureReason,
     message: string,
+    issues: InputIssue[] = [],
   ) {
-    super(code, message);
+    super(code, message, issues);
     this.name = 'AccessError';
   }
 

@@ -1,8 +1,10 @@
 import { getTableColumns, sql } from 'drizzle-orm';
-import { customers, type Db } from '@weixi/db';
+import { customers, queryRows, type Db } from '@weixi/db';
+import { SYSTEM_PRINCIPAL, type Principal } from '../access/index.js';
 import { IssueList } from '../errors.js';
 import { regionsByCode } from '../regions/regions.js';
 import { checkCustomerInput, normaliseMsisdn, type CustomerInput } from './input.js';
+import { callerRegions, mayWriteRegion, throwIfOutside, type BatchOptions } from './write-scope.js';
 
 export type Customer = typeof customers.$inferSelect;
 
@@ -18,8 +20,11 @@ export interface UpsertCustomersResult {
 /**
  * Inserts or replaces customers by MSISDN in one statement. The whole batch is validated first and a
  * batch with any bad item writes nothing; re-sending the same batch changes nothing but `updated_at`.
+ * The principal may only write customers into its regions, and may not take over (replace) a customer
+ * that lives outside them: either rejects the batch with FORBIDDEN.
  */
-export async function upsertCustomers(db: Db, inputs: readonly CustomerInput[], path = 'customers'): Promise<UpsertCustomersResult> {
+export async function upsertCustomers(db: Db, inputs: readonly CustomerInput[], options: BatchOptions = {}): Promise<UpsertCustomersResult> {
+  const { path = 'customers', principal = SYSTEM_PRINCIPAL } = options;
   const issues = new IssueList();
   if (inputs.length === 0) issues.add(path, 'must hold at least one customer');
   if (inputs.length > MAX_CUSTOMER_BATCH) issues.add(path, `holds ${inputs.length} customers; at most ${MAX_CUSTOMER_BATCH} per call`);
@@ -38,6 +43,7 @@ export async function upsertCustomers(db: Db, inputs: readonly CustomerInput[], 
     else firstIndexOf.set(msisdn, index);
   });
   issues.throwIfAny();
+  await checkWriteScope(db, principal, inputs, found, path);
 
   const rows = inputs.map((i) => ({
     msisdn: normaliseMsisdn(i.msisdn)!,
@@ -77,6 +83,23 @@ export async function upsertCustomers(db: Db, inputs: readonly CustomerInput[], 
     created,
     updated: written.length - created,
   };
+}
+
+/** Rejects the batch when an item's region, or the region of the customer it would replace, is outside the principal's. */
+async function checkWriteScope(db: Db, principal: Principal, inputs: readonly CustomerInput[], found: Map<string, { path: string }>, path: string): Promise<void> {
+  if (principal.kind === 'admin') return;
+  const msisdns = inputs.map((i) => normaliseMsisdn(i.msisdn)!);
+  // Through a security-definer function: on PostgreSQL row-level security hides customers of other regions
+  // from this request, and a takeover must still be refused by name rather than fail in the database.
+  const existing = await queryRows<{ msisdn: string; region_path: string }>(db, sql`select msisdn, region_path from weixi_customer_regions(${sql.param(msisdns)}::text[])`);
+  const taken = new Set(existing.filter((r) => !mayWriteRegion(principal, r.region_path)).map((r) => r.msisdn));
+  const outside = new IssueList();
+  inputs.forEach((input, index) => {
+    const at = `${path}[${index}]`;
+    if (!mayWriteRegion(principal, found.get(input.regionCode)!.path)) outside.add(`${at}.regionCode`, `${input.regionCode} is outside ${callerRegions(principal)}`);
+    if (taken.has(msisdns[index]!)) outside.add(`${at}.msisdn`, `${msisdns[index]} is a customer outside ${callerRegions(principal)}`);
+  });
+  throwIfOutside(principal, outside.issues);
 }
 
 function columnName(key: string): string {

@@ -1,6 +1,8 @@
 import { customerEvents, type Db } from '@weixi/db';
+import { SYSTEM_PRINCIPAL } from '../access/index.js';
 import { IssueList } from '../errors.js';
-import { resolveCustomerReferences, type CustomerReference } from '../customers/identify.js';
+import type { BatchOptions } from '../customers/write-scope.js';
+import { resolveCustomerReferences, throwIfUnknown, type CustomerReference } from '../customers/identify.js';
 
 export type CustomerEvent = typeof customerEvents.$inferSelect;
 
@@ -22,13 +24,16 @@ export interface RecordEventsResult {
   duplicates: number;
 }
 
-export async function recordEvents(db: Db, inputs: readonly EventInput[], path = 'events'): Promise<RecordEventsResult> {
+/** Records a batch of events, validated whole; an item naming a customer the principal does not see rejects it with NOT_FOUND. */
+export async function recordEvents(db: Db, inputs: readonly EventInput[], options: BatchOptions = {}): Promise<RecordEventsResult> {
+  const { path = 'events', principal = SYSTEM_PRINCIPAL } = options;
   const issues = new IssueList();
+  const unknown = new IssueList();
   if (inputs.length === 0) issues.add(path, 'must hold at least one event');
   if (inputs.length > MAX_EVENT_BATCH) issues.add(path, `holds ${inputs.length} events; at most ${MAX_EVENT_BATCH} per call`);
   issues.throwIfAny();
 
-  const customerIds = await resolveCustomerReferences(db, inputs, path, issues);
+  const customerIds = await resolveCustomerReferences(db, inputs, path, issues, { principal, unknown });
   const keys = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `${path}[${index}]`;
@@ -41,6 +46,7 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], path =
       else keys.set(input.idempotencyKey, index);
     }
   });
+  throwIfUnknown(unknown, issues);
   issues.throwIfAny();
 
   const events = await db

@@ -4,8 +4,8 @@
  * its count and the definition version it was computed from. History is kept: leaving and coming back
  * makes a second stay.
  */
-import { eq, sql } from 'drizzle-orm';
-import { queryRows, segmentMemberships, segments, type Db } from '@weixi/db';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { customers, queryRows, regions, segmentMemberships, segments, type Db } from '@weixi/db';
 import { NotFoundError } from '../errors.js';
 import { compileCustomerPredicate } from './compile.js';
 import type { SegmentCondition } from './definition.js';
@@ -18,14 +18,17 @@ export interface SegmentRefresh {
   refreshedAt: Date;
 }
 
+/** Recomputes a segment's membership; a segment owned by a region only admits customers of its subtree. */
 export async function refreshSegment(db: Db, segmentId: number, opts: { now: Date }): Promise<SegmentRefresh> {
   const [segment] = await db
-    .select({ definition: segments.definition, version: segments.version })
+    .select({ definition: segments.definition, version: segments.version, regionId: segments.regionId })
     .from(segments)
     .where(eq(segments.id, segmentId));
   if (!segment) throw new NotFoundError('segment', segmentId);
   // Stored definitions were validated on write; this re-checks their shape without another query.
-  const { from, where } = compileCustomerPredicate(parseSegmentDefinition(segment.definition), opts);
+  const compiled = compileCustomerPredicate(parseSegmentDefinition(segment.definition), opts);
+  const { from } = compiled;
+  const where = segment.regionId === null ? compiled.where : sql`(${compiled.where}) and ${inOwnerSubtree(segment.regionId)}`;
   const now = sql`${opts.now.toISOString()}::timestamptz`;
   const id = sql`${segmentId}::int`;
   // The matches go to a keyed temporary table first: the diff against the open stays then probes an index
@@ -70,9 +73,18 @@ export async function refreshSegment(db: Db, segmentId: number, opts: { now: Dat
   return { memberCount: row.member_count, entered: row.entered, left: row.left_count, refreshedAt: opts.now };
 }
 
-/** How many customers a definition matches now, without writing anything. */
-export async function countSegmentPreview(db: Db, def: SegmentCondition, opts: { now: Date }): Promise<number> {
+/** The compiled customers `c` in the subtree of the owner region. */
+function inOwnerSubtree(regionId: number): SQL {
+  return sql`c.region_id in (select r.id from ${regions} r join ${regions} o on starts_with(r.path, o.path) where o.id = ${regionId}::int)`;
+}
+
+/**
+ * How many customers a definition matches now, without writing anything. `within` (a predicate on the
+ * `customers` table, e.g. the caller's scope) bounds the customers counted.
+ */
+export async function countSegmentPreview(db: Db, def: SegmentCondition, opts: { now: Date; within?: SQL }): Promise<number> {
   const { from, where } = compileCustomerPredicate(def, opts);
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} where ${where}`);
+  const bound = opts.within ? sql` and c.id in (select ${customers.id} from ${customers} where ${opts.within})` : sql``;
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} where ${where}${bound}`);
   return row!.n;
 }

@@ -28,8 +28,11 @@ function conflict(name: string): WeixiError {
   return new WeixiError('CONFLICT', `input.name: a segment named ${JSON.stringify(name)} already exists`, [{ path: 'input.name', message: `a segment named ${JSON.stringify(name)} already exists` }]);
 }
 
-/** Creates a segment; it has no members until its first refresh. */
-export async function createSegment(db: Db, clock: Clock, input: SegmentInput & { name: string; definition: unknown }): Promise<Segment> {
+/**
+ * Creates a segment; it has no members until its first refresh. `regionId` is its owner region (null or
+ * absent: national); a refresh then only admits customers in that region's subtree.
+ */
+export async function createSegment(db: Db, clock: Clock, input: SegmentInput & { name: string; definition: unknown; regionId?: number | null }): Promise<Segment> {
   const issues = new IssueList();
   checkName(input.name, 'input.name', issues, true);
   issues.throwIfAny();
@@ -39,7 +42,7 @@ export async function createSegment(db: Db, clock: Clock, input: SegmentInput & 
   const now = clock.now();
   const [row] = await db
     .insert(segments)
-    .values({ name, description: input.description ?? null, definition, createdAt: now, updatedAt: now })
+    .values({ name, description: input.description ?? null, regionId: input.regionId ?? null, definition, createdAt: now, updatedAt: now })
     .onConflictDoNothing({ target: segments.name })
     .returning();
   if (!row) throw conflict(name);

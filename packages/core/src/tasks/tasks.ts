@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { customers, queryRows, retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type TaskOutcome, type TaskState } from '@weixi/db';
 import type { Clock } from '../clock.js';
 import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
@@ -25,8 +25,12 @@ export class IllegalTransitionError extends WeixiError {
   }
 }
 
-/** Creates a task (assigned at once when an assignee is given). Returns `created: false` for a replayed key. */
-export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, actor: string | null = null): Promise<{ task: RetentionTask; created: boolean }> {
+/**
+ * Creates a task (assigned at once when an assignee is given). Returns `created: false` for a replayed key.
+ * `scope` (a predicate on customers) bounds the customers the caller may create tasks for: any other reads
+ * as not found.
+ */
+export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, actor: string | null = null, scope?: SQL): Promise<{ task: RetentionTask; created: boolean }> {
   const issues = new IssueList();
   if (!input.reason.trim()) issues.add('input.reason', 'must not be empty');
   if (Number.isNaN(input.dueAt.getTime())) issues.add('input.dueAt', 'is not a valid time');
@@ -34,7 +38,7 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
   issues.throwIfAny();
 
   return db.transaction(async (tx) => {
-    const [customer] = await tx.select({ id: customers.id }).from(customers).where(eq(customers.id, input.customerId));
+    const [customer] = await tx.select({ id: customers.id }).from(customers).where(and(eq(customers.id, input.customerId), scope));
     if (!customer) throw new NotFoundError('customer', input.customerId, 'input.customerId');
     const now = clock.now();
     const state: TaskState = input.assignee ? 'assigned' : 'open';
@@ -57,6 +61,11 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
       .returning();
     if (!task) {
       const [existing] = await tx.select().from(retentionTasks).where(eq(retentionTasks.idempotencyKey, input.idempotencyKey!));
+      // A replay names the same customer; a key reused for another one must not hand out that customer's task.
+      if (existing!.customerId !== input.customerId) {
+        const message = `the idempotency key ${JSON.stringify(input.idempotencyKey)} was already used for another customer's task`;
+        throw new WeixiError('CONFLICT', `input.idempotencyKey: ${message}`, [{ path: 'input.idempotencyKey', message }]);
+      }
       return { task: existing!, created: false };
     }
     await tx.insert(taskTransitions).values({ taskId: task.id, fromState: null, toState: state, at: now, actor });
@@ -70,15 +79,18 @@ interface Transition {
   note?: string | null;
   actor?: string | null;
   attempt?: { outcome: TaskOutcome; channel?: string | null };
+  /** A predicate on tasks bounding what the caller may move: any other task reads as not found. */
+  scope?: SQL;
 }
 
 /**
  * Moves one task. The row is locked, the state checked against the state machine, and the new state,
  * the transition row and any attempt are written in one transaction, so concurrent calls cannot both win.
+ * The scope is checked on the locked row, so a task reassigned meanwhile cannot be moved by its old agent.
  */
 async function transition(db: Db, clock: Clock, taskId: number, change: Transition): Promise<RetentionTask> {
   return db.transaction(async (tx) => {
-    const [task] = await tx.select().from(retentionTasks).where(eq(retentionTasks.id, taskId)).for('update');
+    const [task] = await tx.select().from(retentionTasks).where(and(eq(retentionTasks.id, taskId), change.scope)).for('update');
     if (!task) throw new NotFoundError('retention task', taskId, 'id');
     if (!ACTION_FROM[change.action].includes(task.state)) throw new IllegalTransitionError(task.id, task.state, change.action);
     const now = clock.now();
@@ -99,13 +111,13 @@ async function transition(db: Db, clock: Clock, taskId: number, change: Transiti
   });
 }
 
-export function assignTask(db: Db, clock: Clock, taskId: number, assignee: string, actor: string | null = null): Promise<RetentionTask> {
+export function assignTask(db: Db, clock: Clock, taskId: number, assignee: string, actor: string | null = null, scope?: SQL): Promise<RetentionTask> {
   if (!assignee.trim()) throw new InputError([{ path: 'input.assignee', message: 'must not be empty' }]);
-  return transition(db, clock, taskId, { action: 'assign', actor, note: `assigned to ${assignee.trim()}`, to: () => ({ state: 'assigned', assignee: assignee.trim() }) });
+  return transition(db, clock, taskId, { action: 'assign', actor, scope, note: `assigned to ${assignee.trim()}`, to: () => ({ state: 'assigned', assignee: assignee.trim() }) });
 }
 
-export function startTask(db: Db, clock: Clock, taskId: number, actor: string | null = null): Promise<RetentionTask> {
-  return transition(db, clock, taskId, { action: 'start', actor, to: () => ({ state: 'in_progress' }) });
+export function startTask(db: Db, clock: Clock, taskId: number, actor: string | null = null, scope?: SQL): Promise<RetentionTask> {
+  return transition(db, clock, taskId, { action: 'start', actor, scope, to: () => ({ state: 'in_progress' }) });
 }
 
 export interface TaskOutcomeInput {
@@ -115,11 +127,12 @@ export interface TaskOutcomeInput {
 }
 
 /** Records a contact attempt; a final outcome (or the last allowed attempt) closes the task as done. */
-export function recordTaskOutcome(db: Db, clock: Clock, taskId: number, input: TaskOutcomeInput, actor: string | null = null): Promise<RetentionTask> {
+export function recordTaskOutcome(db: Db, clock: Clock, taskId: number, input: TaskOutcomeInput, actor: string | null = null, scope?: SQL): Promise<RetentionTask> {
   if (!TASK_OUTCOMES.includes(input.outcome)) throw new InputError([{ path: 'input.outcome', message: `must be one of ${TASK_OUTCOMES.join(', ')}` }]);
   return transition(db, clock, taskId, {
     action: 'recordOutcome',
     actor,
+    scope,
     note: input.note,
     attempt: { outcome: input.outcome, channel: input.channel },
     to: (task) => {
@@ -129,8 +142,8 @@ export function recordTaskOutcome(db: Db, clock: Clock, taskId: number, input: T
   });
 }
 
-export function cancelTask(db: Db, clock: Clock, taskId: number, reason: string | null = null, actor: string | null = null): Promise<RetentionTask> {
-  return transition(db, clock, taskId, { action: 'cancel', actor, note: reason, to: () => ({ state: 'cancelled' }) });
+export function cancelTask(db: Db, clock: Clock, taskId: number, reason: string | null = null, actor: string | null = null, scope?: SQL): Promise<RetentionTask> {
+  return transition(db, clock, taskId, { action: 'cancel', actor, scope, note: reason, to: () => ({ state: 'cancelled' }) });
 }
 
 /** Expires every unfinished task whose due time has passed, in one statement; returns how many. */

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { monthlyUsage, type Db } from '@weixi/db';
 import type { Clock } from '../clock.js';
+import { SYSTEM_PRINCIPAL } from '../access/index.js';
 import { IssueList } from '../errors.js';
-import { resolveCustomerReferences, type CustomerReference } from '../customers/identify.js';
+import type { BatchOptions } from '../customers/write-scope.js';
+import { resolveCustomerReferences, throwIfUnknown, type CustomerReference } from '../customers/identify.js';
 import { monthStart, parseMonth } from '../months.js';
 
 export type MonthlyUsage = typeof monthlyUsage.$inferSelect;
@@ -25,16 +27,19 @@ export const MAX_USAGE_BATCH = 5000;
 
 /**
  * Records monthly facts, replacing any earlier figures for the same customer and month (idempotent).
- * The batch is validated whole; one bad item rejects it and nothing is written.
+ * The batch is validated whole; one bad item rejects it and nothing is written, and one naming a customer
+ * the principal does not see (missing, or outside its regions) rejects it with NOT_FOUND.
  */
-export async function recordUsage(db: Db, clock: Clock, inputs: readonly UsageInput[], path = 'usage'): Promise<MonthlyUsage[]> {
+export async function recordUsage(db: Db, clock: Clock, inputs: readonly UsageInput[], options: BatchOptions = {}): Promise<MonthlyUsage[]> {
+  const { path = 'usage', principal = SYSTEM_PRINCIPAL } = options;
   const issues = new IssueList();
+  const unknown = new IssueList();
   if (inputs.length === 0) issues.add(path, 'must hold at least one month of usage');
   if (inputs.length > MAX_USAGE_BATCH) issues.add(path, `holds ${inputs.length} items; at most ${MAX_USAGE_BATCH} per call`);
   issues.throwIfAny();
 
   const currentMonth = monthStart(clock.now());
-  const customerIds = await resolveCustomerReferences(db, inputs, path, issues);
+  const customerIds = await resolveCustomerReferences(db, inputs, path, issues, { principal, unknown });
   const seen = new Map<string, number>();
   const rows = inputs.map((input, index) => {
     const at = `${path}[${index}]`;
@@ -68,6 +73,7 @@ export async function recordUsage(db: Db, clock: Clock, inputs: readonly UsageIn
       competitorContacts: input.competitorContacts ?? 0,
     };
   });
+  throwIfUnknown(unknown, issues);
   issues.throwIfAny();
 
   const replaced = Object.fromEntries(

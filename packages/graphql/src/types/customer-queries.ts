@@ -8,11 +8,12 @@ import {
   type CustomerOrderField,
 } from '@weixi/core';
 import { customers } from '@weixi/db';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
 import type { CustomerRow } from '../loaders.js';
 import { keysetConnection } from '../connections.js';
 import { localId } from '../ids.js';
+import { customerScope } from '../visibility.js';
 import { enumOf, type Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -40,7 +41,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
   builder.queryFields((t) => ({
     customers: t.connection({
       type: refs.Customer,
-      description: 'Customers matching the filter, keyset-paged in the given order (default: by id).',
+      description: 'Customers matching the filter among those the caller sees, keyset-paged in the given order (default: by id).',
       args: {
         filter: t.arg({ type: CustomerFilter }),
         orderBy: t.arg({ type: CustomerOrder }),
@@ -48,7 +49,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
       resolve: async (_root, args, ctx) => {
         const { db } = ctx.database;
         const filter = args.filter;
-        const where = filter
+        const filtered = filter
           ? await customerFilterSql(db, {
               regionCodes: filter.regionCodes,
               statuses: filter.statuses,
@@ -59,6 +60,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
               where: await extraFilter.toSql(filter as Record<string, unknown>, ctx),
             })
           : undefined;
+        const where = and(customerScope(ctx.principal), filtered);
         const order = { field: args.orderBy?.field ?? 'id', direction: args.orderBy?.direction ?? 'asc' } as const;
         return keysetConnection(
           args,
@@ -81,7 +83,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
       resolve: async (_root, args, ctx) => {
         const msisdn = normaliseMsisdn(args.msisdn);
         if (!msisdn) return null;
-        const [row] = await ctx.database.db.select().from(customers).where(eq(customers.msisdn, msisdn));
+        const [row] = await ctx.database.db.select().from(customers).where(and(eq(customers.msisdn, msisdn), customerScope(ctx.principal)));
         if (row) ctx.loaders.customer.prime(row.id, row);
         return row ?? null;
       },

@@ -6,7 +6,10 @@ import type { CustomerRow, EventRow, UsageRow } from '../loaders.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
-/** The integrator's write path: customers, monthly facts and events, in idempotent batches. */
+/**
+ * The integrator's write path: customers, monthly facts and events, in idempotent batches. Each batch is
+ * written as the caller: one item outside its regions rejects the whole batch with FORBIDDEN (see core).
+ */
 export function registerIngest(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
   const ConsentInput = builder.inputType('ChannelConsentInput', {
     fields: (t) => ({ channel: t.string({ required: true }), granted: t.boolean({ required: true }) }),
@@ -98,6 +101,7 @@ export function registerIngest(builder: WeixiBuilder, refs: Refs, enums: Enums):
         const result = await upsertCustomers(
           ctx.database.db,
           args.customers.map((c) => ({ ...c, consent: c.consent ? Object.fromEntries(c.consent.map((k) => [k.channel, k.granted])) : null })),
+          { principal: ctx.principal },
         );
         await emitByRegion(ctx, result.customers.map((c) => c.regionId), result.customers.map((c) => c.id), (regionCode, customerIds) =>
           ctx.plugins!.events.emit('customers.imported', { regionCode, customerIds }),
@@ -110,7 +114,7 @@ export function registerIngest(builder: WeixiBuilder, refs: Refs, enums: Enums):
       description: `Records monthly facts, replacing earlier figures for the same customer and month (idempotent), up to ${MAX_USAGE_BATCH} per call.`,
       args: { usage: t.arg({ type: [UsageInput], required: true }) },
       resolve: async (_root, args, ctx) => {
-        const usage = await recordUsage(ctx.database.db, ctx.clock, args.usage.map((u, i) => ({ ...u, ...reference(u, `usage[${i}]`) })));
+        const usage = await recordUsage(ctx.database.db, ctx.clock, args.usage.map((u, i) => ({ ...u, ...reference(u, `usage[${i}]`) })), { principal: ctx.principal });
         if (ctx.plugins) {
           const customers = await ctx.loaders.customer.loadMany([...new Set(usage.map((u) => u.customerId))]);
           const found = customers.filter((c): c is CustomerRow => c !== null && !(c instanceof Error));
@@ -126,7 +130,7 @@ export function registerIngest(builder: WeixiBuilder, refs: Refs, enums: Enums):
       type: RecordEventsPayload,
       description: `Records customer events, up to ${MAX_EVENT_BATCH} per call; events whose idempotencyKey was seen are skipped.`,
       args: { events: t.arg({ type: [EventInput], required: true }) },
-      resolve: (_root, args, ctx) => recordEvents(ctx.database.db, args.events.map((e, i) => ({ ...e, ...reference(e, `events[${i}]`) }))),
+      resolve: (_root, args, ctx) => recordEvents(ctx.database.db, args.events.map((e, i) => ({ ...e, ...reference(e, `events[${i}]`) })), { principal: ctx.principal }),
     }),
   }));
 }

@@ -4,11 +4,13 @@ import { jobRuns, JOB_RUN_STATUSES, type Db } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
 import { keysetConnection } from '../connections.js';
+import { regionToChange } from '../permissions.js';
+import { jobRunVisibility } from '../visibility.js';
 import { enumOf } from './enums.js';
 
 type JobRunRow = typeof jobRuns.$inferSelect;
 
-/** Checks the plugin declares the job and the region exists; returns the region id. */
+/** Checks the plugin declares the job, the region exists and the caller may control jobs there; returns the region id. */
 async function jobTarget(ctx: WeixiContext, pluginId: string, jobId: string, regionCode: string): Promise<number> {
   const manifest = ctx.plugins?.state(pluginId)?.manifest;
   if (!manifest) throw new NotFoundError('plugin', pluginId, 'pluginId');
@@ -16,9 +18,7 @@ async function jobTarget(ctx: WeixiContext, pluginId: string, jobId: string, reg
     const declared = manifest.contributes?.jobs?.map((j) => j.id).join(', ') || 'none';
     throw new InputError([{ path: 'jobId', message: `plugin '${pluginId}' declares no job '${jobId}' (it declares: ${declared})` }]);
   }
-  const region = (await regionsByCode(ctx.database.db, [regionCode])).get(regionCode);
-  if (!region) throw new InputError([{ path: 'regionCode', message: `region ${JSON.stringify(regionCode)} does not exist` }]);
-  return region.id;
+  return (await regionToChange(ctx, 'jobs', regionCode, 'regionCode'))!.id;
 }
 
 function runnerOf(ctx: WeixiContext) {
@@ -33,7 +33,7 @@ export function registerJobs(builder: WeixiBuilder): void {
   builder.node(JobRun, {
     description: 'One run of a plugin job for one region.',
     id: { resolve: (r) => r.id },
-    loadOne: async (id, ctx) => (await ctx.database.db.select().from(jobRuns).where(eq(jobRuns.id, Number(id))))[0] ?? null,
+    loadOne: async (id, ctx) => (await ctx.database.db.select().from(jobRuns).where(and(eq(jobRuns.id, Number(id)), jobRunVisibility(ctx.principal))))[0] ?? null,
     fields: (t) => ({
       pluginId: t.exposeString('pluginId'),
       jobId: t.exposeString('jobId'),
@@ -65,7 +65,7 @@ export function registerJobs(builder: WeixiBuilder): void {
     t.connection(
       {
         type: JobRun,
-        description: 'Job runs, newest first.',
+        description: 'Job runs of the regions the caller sees, newest first.',
         args: { filter: t.arg({ type: Filter }) },
         resolve: async (_root, args, ctx) => {
           const { db } = ctx.database;
@@ -77,6 +77,7 @@ export function registerJobs(builder: WeixiBuilder): void {
             regionId = region.id;
           }
           const where = and(
+            jobRunVisibility(ctx.principal),
             f?.pluginId ? eq(jobRuns.pluginId, f.pluginId) : undefined,
             f?.jobId ? eq(jobRuns.jobId, f.jobId) : undefined,
             regionId !== undefined ? eq(jobRuns.regionId, regionId) : undefined,

@@ -1,9 +1,9 @@
 import type { FieldRegistration } from '@weixi/core';
-import type { FieldParent, FieldType } from '@weixi/sdk';
+import type { FieldParent, FieldRequest, FieldType } from '@weixi/sdk';
 import { GraphQLError } from 'graphql';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
-import type { CustomerRow } from '../loaders.js';
+import type { CustomerRow, SegmentRow } from '../loaders.js';
 import type { Refs } from './refs.js';
 
 const OUTPUT: Record<FieldType, unknown> = {
@@ -37,6 +37,14 @@ async function contained(ctx: WeixiContext, registration: FieldRegistration, reg
   }
 }
 
+/**
+ * What a plugin resolver may serve: the codes of every region the caller sees as a whole (an operator's
+ * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents).
+ */
+async function requestOf(ctx: WeixiContext): Promise<FieldRequest> {
+  return { regionCodes: await ctx.loaders.visibleRegionCodes() };
+}
+
 /** Adds every registered plugin field to the schema being built. Plugin fields are nullable. */
 export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: readonly FieldRegistration[]): void {
   for (const registration of fields) {
@@ -53,7 +61,8 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
       if (!ctx.plugins?.isEnabledIn(registration.pluginId, customer.regionId)) return null;
       const region = await ctx.loaders.region.load(customer.regionId);
       const parent: FieldParent = { id: parentId, regionCode: region!.code };
-      return contained(ctx, registration, customer.regionId, () => spec.resolve(parent, args, { regionCodes: 'all' }));
+      const request = await requestOf(ctx);
+      return contained(ctx, registration, customer.regionId, () => spec.resolve(parent, args, request));
     };
     switch (registration.type) {
       case 'Customer':
@@ -74,8 +83,11 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
         builder.objectField(refs.Segment, registration.name, (t) =>
           t.field({
             ...options(t),
-            resolve: (segment: { id: number }, args: Record<string, unknown>, ctx: WeixiContext) =>
-              contained(ctx, registration, null, () => spec.resolve({ id: segment.id, regionCode: '' }, args, { regionCodes: 'all' })),
+            resolve: async (segment: SegmentRow, args: Record<string, unknown>, ctx: WeixiContext) => {
+              const owner = segment.regionId === null ? null : await ctx.loaders.region.load(segment.regionId);
+              const request = await requestOf(ctx);
+              return contained(ctx, registration, null, () => spec.resolve({ id: segment.id, regionCode: owner?.code ?? '' }, args, request));
+            },
           } as any),
         );
         break;
@@ -85,8 +97,10 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
         add(registration.name, (t: any) =>
           t.field({
             ...options(t),
-            resolve: (_root: unknown, args: Record<string, unknown>, ctx: WeixiContext) =>
-              contained(ctx, registration, null, () => spec.resolve(null as never, args, { regionCodes: 'all' })),
+            resolve: async (_root: unknown, args: Record<string, unknown>, ctx: WeixiContext) => {
+              const request = await requestOf(ctx);
+              return contained(ctx, registration, null, () => spec.resolve(null as never, args, request));
+            },
           }),
         );
         break;

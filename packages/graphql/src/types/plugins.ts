@@ -1,12 +1,30 @@
-import { WeixiError, type PluginHost, type PluginState } from '@weixi/core';
+import { NotFoundError, WeixiError, type PluginHost, type PluginState } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
 import { keysetConnection } from '../connections.js';
+import { regionToChange } from '../permissions.js';
 import { enumOf } from './enums.js';
 
 function hostOf(ctx: WeixiContext): PluginHost {
   if (!ctx.plugins) throw new WeixiError('NOT_FOUND', 'this server runs without a plugin host');
   return ctx.plugins;
+}
+
+/** Keeps the items of regions the caller sees as a whole; items of no region (global) only for admins. */
+async function inCallerRegions<T>(ctx: WeixiContext, items: readonly T[], regionOf: (item: T) => string | null): Promise<T[]> {
+  const visible = await ctx.loaders.visibleRegionCodes();
+  if (visible === 'all') return [...items];
+  return items.filter((item) => {
+    const code = regionOf(item);
+    return code !== null && visible.includes(code);
+  });
+}
+
+/** The region code a plugin change names, once the caller may change plugins there (global: admins only). */
+async function pluginRegion(ctx: WeixiContext, args: { id: string; regionCode?: string | null }): Promise<string | null> {
+  if (!hostOf(ctx).state(args.id)) throw new NotFoundError('plugin', args.id, 'id');
+  const region = await regionToChange(ctx, 'plugins', args.regionCode ?? null, 'regionCode');
+  return region?.code ?? null;
 }
 
 /** Plugin administration: list, inspect, enable and disable per region, and settings per region. */
@@ -39,14 +57,24 @@ export function registerPlugins(builder: WeixiBuilder): void {
       capabilities: t.stringList({ resolve: (p) => p.manifest?.capabilities ?? [] }),
       contributes: t.field({ type: 'JSON', description: 'Static contributions from the manifest.', resolve: (p) => p.manifest?.contributes ?? {} }),
       settingsSchema: t.field({ type: 'JSON', nullable: true, resolve: (p) => p.manifest?.settings ?? null }),
-      enabledRegions: t.stringList({ description: 'Region codes where it is enabled, inherited ones included.', resolve: (p, _a, ctx) => hostOf(ctx).enabledRegionCodes(p.id) }),
+      enabledRegions: t.stringList({
+        description: 'Region codes where it is enabled, inherited ones included, among the regions the caller sees.',
+        resolve: async (p, _a, ctx) => inCallerRegions(ctx, await hostOf(ctx).enabledRegionCodes(p.id), (code) => code),
+      }),
       settings: t.field({
         type: 'JSONObject',
-        description: 'Settings as resolved for a region (its own over its ancestors\' over the global ones over defaults); no region: the global level.',
+        description: 'Settings as resolved for a region (its own over its ancestors\' over the global ones over defaults); no region: the global level. Operators read the global level and their own regions.',
         args: { regionCode: t.arg.string() },
-        resolve: (p, args, ctx) => hostOf(ctx).settingsFor(p.id, args.regionCode ?? null),
+        resolve: async (p, args, ctx) => {
+          if (args.regionCode != null) await regionToChange(ctx, 'plugins', args.regionCode, 'regionCode');
+          return hostOf(ctx).settingsFor(p.id, args.regionCode ?? null);
+        },
       }),
-      health: t.field({ type: [Health], resolve: (p, _a, ctx) => hostOf(ctx).health(p.id) }),
+      health: t.field({
+        type: [Health],
+        description: 'Failure counts in the regions the caller sees (the global row for admins only).',
+        resolve: async (p, _a, ctx) => inCallerRegions(ctx, await hostOf(ctx).health(p.id), (h) => h.regionCode),
+      }),
     }),
   });
   const PluginConnection = builder.connectionObject({ type: Plugin, name: 'PluginConnection' }, { name: 'PluginEdge' });
@@ -93,13 +121,13 @@ export function registerPlugins(builder: WeixiBuilder): void {
       type: Payload,
       description: 'Enables a plugin for a region and everything below it (or globally). The schema is rebuilt and swapped in, with no restart.',
       args: scopeArgs(t),
-      resolve: (_root, args: any, ctx) => hostOf(ctx).enable(args.id, args.regionCode ?? null),
+      resolve: async (_root, args: any, ctx) => hostOf(ctx).enable(args.id, await pluginRegion(ctx, args)),
     }),
     disablePlugin: t.field({
       type: Payload,
       description: 'Disables a plugin for a region (or globally). Disabled everywhere, it is deactivated and its registrations disposed.',
       args: scopeArgs(t),
-      resolve: (_root, args: any, ctx) => hostOf(ctx).disable(args.id, args.regionCode ?? null),
+      resolve: async (_root, args: any, ctx) => hostOf(ctx).disable(args.id, await pluginRegion(ctx, args)),
     }),
     updatePluginSettings: t.field({
       type: Payload,
@@ -107,7 +135,7 @@ export function registerPlugins(builder: WeixiBuilder): void {
       args: { ...scopeArgs(t), settings: t.arg({ type: 'JSONObject', required: true }) },
       resolve: async (_root, args: any, ctx) => {
         const host = hostOf(ctx);
-        await host.updateSettings(args.id, args.regionCode ?? null, args.settings);
+        await host.updateSettings(args.id, await pluginRegion(ctx, args), args.settings);
         return host.state(args.id)!;
       },
     }),

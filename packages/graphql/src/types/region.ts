@@ -1,11 +1,19 @@
 import { and, eq, like, sql } from 'drizzle-orm';
-import { escapeLike, keysetBounds, keysetOrder, regionsByCode, InputError } from '@weixi/core';
+import { escapeLike, keysetBounds, keysetOrder, InputError } from '@weixi/core';
 import { regions } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { RegionRow } from '../loaders.js';
 import { childConnection, keysetConnection } from '../connections.js';
+import type { WeixiContext } from '../context.js';
+import { regionVisibility } from '../visibility.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
+
+/** The region with this code, or null when it does not exist or the caller does not see it. */
+export async function visibleRegion(ctx: WeixiContext, code: string): Promise<RegionRow | null> {
+  const [row] = await ctx.database.db.select().from(regions).where(and(eq(regions.code, code), regionVisibility(ctx.principal)));
+  return row ?? null;
+}
 
 export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
   builder.node(refs.Region, {
@@ -32,7 +40,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
   builder.queryFields((t) => ({
     regions: t.connection({
       type: refs.Region,
-      description: 'Regions in tree order (by path). Filter by level or by an ancestor.',
+      description: 'Regions the caller sees (its subtrees and their ancestors), in tree order (by path). Filter by level or by an ancestor.',
       args: {
         level: t.arg({ type: enums.RegionLevel }),
         within: t.arg.string({ description: 'Only regions below this region code.' }),
@@ -41,11 +49,11 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
         const { db } = ctx.database;
         let within;
         if (args.within) {
-          const found = (await regionsByCode(db, [args.within])).get(args.within);
+          const found = await visibleRegion(ctx, args.within);
           if (!found) throw new InputError([{ path: 'within', message: `region ${JSON.stringify(args.within)} does not exist` }]);
           within = and(like(regions.path, `${escapeLike(found.path)}%`), sql`${regions.id} <> ${found.id}`);
         }
-        const where = and(args.level ? eq(regions.level, args.level) : undefined, within);
+        const where = and(regionVisibility(ctx.principal), args.level ? eq(regions.level, args.level) : undefined, within);
         const keys = [sql`${regions.path}`];
         return keysetConnection(
           args,
@@ -59,7 +67,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
       type: refs.Region,
       nullable: true,
       args: { code: t.arg.string({ required: true }) },
-      resolve: async (_root, args, ctx) => (await regionsByCode(ctx.database.db, [args.code])).get(args.code) ?? null,
+      resolve: (_root, args, ctx) => visibleRegion(ctx, args.code),
     }),
   }));
 }

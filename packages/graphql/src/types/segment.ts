@@ -4,6 +4,7 @@ import {
   keysetOrder,
   countSegmentPreview,
   createSegment,
+  NotFoundError,
   customerFilterSql,
   deleteSegment,
   listCustomers,
@@ -18,12 +19,14 @@ import {
   type SegmentCondition,
 } from '@weixi/core';
 import { customers, segments } from '@weixi/db';
-import { inArray, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
 import { keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import type { CustomerRow, SegmentRow } from '../loaders.js';
+import { authorizeRegion, regionToChange } from '../permissions.js';
+import { customerScope, seesAllCustomers, segmentVisibility } from '../visibility.js';
 import type { CustomerFilterExtension } from './customer-queries.js';
 import { enumName, enumOf, type Enums } from './enums.js';
 import type { Refs } from './refs.js';
@@ -113,17 +116,23 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
       refreshedVersion: t.exposeInt('refreshedVersion', { nullable: true, description: 'The version the membership was computed from.' }),
       stale: t.boolean({ description: 'True when the definition changed since the last refresh (or it never ran).', resolve: (s) => s.refreshedVersion !== s.version }),
       refreshedAt: t.expose('refreshedAt', { type: 'DateTime', nullable: true }),
-      count: t.exposeInt('memberCount', { description: 'Members as of the last refresh.' }),
+      region: t.field({
+        type: refs.Region,
+        nullable: true,
+        description: 'The owner region: its operators manage the segment, and it only admits customers of its subtree. Null: national.',
+        resolve: (s, _a, ctx) => (s.regionId === null ? null : ctx.loaders.region.load(s.regionId)),
+      }),
+      count: t.int({ description: 'Members as of the last refresh, among the customers the caller sees.', resolve: (s, _a, ctx) => membersInScope(ctx, s) }),
       members: t.connection({
         type: refs.Customer,
-        description: 'Current members, by customer id.',
+        description: 'Current members the caller sees, by customer id.',
         resolve: async (s, args, ctx) => {
-          const where = await customerFilterSql(ctx.database.db, { segmentId: s.id });
+          const where = and(await customerFilterSql(ctx.database.db, { segmentId: s.id }), customerScope(ctx.principal));
           return keysetConnection(
             args,
             (c: CustomerRow) => [c.id],
             (page) => listCustomers(ctx.database.db, where, { field: 'id', direction: 'asc' }, page),
-            async () => s.memberCount,
+            () => membersInScope(ctx, s),
           );
         },
       }, refs.connections.Customer),
@@ -135,10 +144,11 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
   builder.queryFields((t) => ({
     segments: t.connection({
       type: refs.Segment,
-      description: 'Segments by name.',
+      description: 'Segments the caller sees (national ones and those of its regions), by name.',
       resolve: (_root, args, ctx) => {
         const { db } = ctx.database;
         const byName = [sql`${segments.name}`];
+        const visible = segmentVisibility(ctx.principal);
         return keysetConnection(
           args,
           (s: SegmentRow) => [s.name],
@@ -146,10 +156,10 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
             db
               .select()
               .from(segments)
-              .where(keysetBounds(byName, 'asc', page))
+              .where(and(visible, keysetBounds(byName, 'asc', page)))
               .orderBy(keysetOrder(byName, 'asc', page.inverted))
               .limit(page.limit),
-          async () => (await db.select({ n: sql<number>`count(*)::int` }).from(segments))[0]!.n,
+          async () => (await db.select({ n: sql<number>`count(*)::int` }).from(segments).where(visible))[0]!.n,
         );
       },
     }, refs.connections.Segment),
@@ -160,11 +170,12 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
       resolve: (_root, args, ctx) => ctx.loaders.segment.load(localId(args.id, 'id')),
     }),
     segmentPreview: t.int({
-      description: 'How many customers a definition matches right now, without saving anything.',
+      description: 'How many of the customers the caller sees a definition matches right now, without saving anything.',
       args: { definition: t.arg({ type: Condition, required: true }) },
       resolve: async (_root, args, ctx) => {
         const def = await validateSegmentDefinition(ctx.database.db, args.definition, 'definition');
-        return countSegmentPreview(ctx.database.db, def, { now: ctx.clock.now() });
+        const within = seesAllCustomers(ctx.principal) ? undefined : customerScope(ctx.principal);
+        return countSegmentPreview(ctx.database.db, def, { now: ctx.clock.now(), within });
       },
     }),
   }));
@@ -187,6 +198,7 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
       name: t.string({ required: true }),
       description: t.string(),
       definition: t.field({ type: Condition, required: true }),
+      regionCode: t.string({ description: 'The owner region (operators must name one of theirs); none: a national segment (admins only).' }),
     }),
   });
   const UpdateInput = builder.inputType('UpdateSegmentInput', {
@@ -206,28 +218,31 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
     createSegment: t.field({
       type: SegmentPayload,
       args: { input: t.arg({ type: CreateInput, required: true }) },
-      resolve: async (_root, { input }, ctx) => ({ segment: await createSegment(ctx.database.db, ctx.clock, input) }),
+      resolve: async (_root, { input }, ctx) => {
+        const owner = await regionToChange(ctx, 'manageSegments', input.regionCode ?? null, 'input.regionCode');
+        return { segment: await createSegment(ctx.database.db, ctx.clock, { ...input, regionId: owner?.id ?? null }) };
+      },
     }),
     updateSegment: t.field({
       type: SegmentPayload,
       args: { id: t.arg.globalID({ for: refs.Segment, required: true }), input: t.arg({ type: UpdateInput, required: true }) },
-      resolve: async (_root, args, ctx) => ({ segment: await updateSegment(ctx.database.db, ctx.clock, localId(args.id, 'id'), args.input) }),
+      resolve: async (_root, args, ctx) => ({ segment: await updateSegment(ctx.database.db, ctx.clock, await segmentToChange(ctx, args.id), args.input) }),
     }),
     deleteSegment: t.field({
       type: DeletePayload,
       args: { id: t.arg.globalID({ for: refs.Segment, required: true }) },
       resolve: async (_root, args, ctx) => {
-        const id = localId(args.id, 'id');
+        const id = await segmentToChange(ctx, args.id);
         await deleteSegment(ctx.database.db, id);
         return { id };
       },
     }),
     refreshSegment: t.field({
       type: RefreshSegmentPayload,
-      description: 'Recomputes the membership in one set-based statement, recording who entered and who left.',
+      description: 'Recomputes the membership in one set-based statement, recording who entered and who left. An owned segment only admits customers of its owner region\'s subtree.',
       args: { id: t.arg.globalID({ for: refs.Segment, required: true }) },
       resolve: async (_root, args, ctx) => {
-        const id = localId(args.id, 'id');
+        const id = await segmentToChange(ctx, args.id);
         const result = await refreshSegment(ctx.database.db, id, { now: ctx.clock.now() });
         await ctx.plugins?.events.emit('segment.refreshed', { segmentId: id, entered: result.entered, left: result.left });
         return { segment: await reload(ctx, id), entered: result.entered, left: result.left };
@@ -244,5 +259,23 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
       return inArray(customers.id, sql`(select c.id from ${from} where ${where})`);
     },
   };
+}
+
+/** A segment's current members among the customers the caller sees: the stored count when it sees them all. */
+function membersInScope(ctx: WeixiContext, segment: SegmentRow): Promise<number> {
+  return seesAllCustomers(ctx.principal) ? Promise.resolve(segment.memberCount) : ctx.loaders.segmentCount.load(segment.id);
+}
+
+/**
+ * The id of a segment the caller may change: one it cannot see is not found; a national one, or one owned
+ * outside the caller's subtrees (a province's segment seen by a city operator), is FORBIDDEN.
+ */
+async function segmentToChange(ctx: WeixiContext, globalId: { id: string; typename: string }): Promise<number> {
+  const id = localId(globalId, 'id');
+  const segment = await ctx.loaders.segment.load(id);
+  if (!segment) throw new NotFoundError('segment', id, 'id');
+  const owner = segment.regionId === null ? null : await ctx.loaders.region.load(segment.regionId);
+  authorizeRegion(ctx.principal, 'manageSegments', owner);
+  return id;
 }
 

@@ -9,12 +9,18 @@ import {
   taskFilterSql,
   taskSortKey,
 } from '@weixi/core';
+import { and } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
 import { childConnection, keysetConnection } from '../connections.js';
+import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
+import { customerScope, taskScope } from '../visibility.js';
 import type { AttemptRow, TaskRow, TransitionRow } from '../loaders.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
+
+/** Who moves a task (recorded on its transitions) and the tasks it may move: any other is not found. */
+const as = (ctx: WeixiContext) => [ctx.principal.actor, taskScope(ctx.principal)] as const;
 
 export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
   builder.node(refs.RetentionTask, {
@@ -83,12 +89,13 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
   builder.queryFields((t) => ({
     tasks: t.connection({
       type: refs.RetentionTask,
-      description: 'Retention tasks, soonest due first.',
+      description: 'Retention tasks the caller sees (an agent: its own), soonest due first.',
       args: { filter: t.arg({ type: TaskFilter }) },
       resolve: async (_root, args, ctx) => {
         const { db } = ctx.database;
         const f = args.filter;
-        const where = await taskFilterSql(db, f && { ...f, customerId: f.customerId ? localId(f.customerId, 'filter.customerId') : null });
+        const filtered = await taskFilterSql(db, f && { ...f, customerId: f.customerId ? localId(f.customerId, 'filter.customerId') : null });
+        const where = and(taskScope(ctx.principal), filtered);
         return keysetConnection(args, (r: TaskRow) => taskSortKey(r), (page) => listTasks(db, where, page), () => countTasks(db, where));
       },
     }, refs.connections.RetentionTask),
@@ -129,17 +136,17 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       type: CreateTaskPayload,
       args: { input: t.arg({ type: CreateTaskInput, required: true }) },
       resolve: (_root, { input }, ctx) =>
-        createTask(ctx.database.db, ctx.clock, { ...input, customerId: localId(input.customerId, 'input.customerId') }),
+        createTask(ctx.database.db, ctx.clock, { ...input, customerId: localId(input.customerId, 'input.customerId') }, ctx.principal.actor, customerScope(ctx.principal)),
     }),
     assignTask: t.field({
       type: TaskPayload,
       args: { id: t.arg.globalID({ for: refs.RetentionTask, required: true }), assignee: t.arg.string({ required: true }) },
-      resolve: async (_root, args, ctx) => ({ task: await assignTask(ctx.database.db, ctx.clock, localId(args.id, 'id'), args.assignee) }),
+      resolve: async (_root, args, ctx) => ({ task: await assignTask(ctx.database.db, ctx.clock, localId(args.id, 'id'), args.assignee, ...as(ctx)) }),
     }),
     startTask: t.field({
       type: TaskPayload,
       args: { id: t.arg.globalID({ for: refs.RetentionTask, required: true }) },
-      resolve: async (_root, args, ctx) => ({ task: await startTask(ctx.database.db, ctx.clock, localId(args.id, 'id')) }),
+      resolve: async (_root, args, ctx) => ({ task: await startTask(ctx.database.db, ctx.clock, localId(args.id, 'id'), ...as(ctx)) }),
     }),
     recordTaskOutcome: t.field({
       type: TaskPayload,
@@ -151,7 +158,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
         channel: t.arg.string(),
       },
       resolve: async (_root, args, ctx) => {
-        const task = await recordTaskOutcome(ctx.database.db, ctx.clock, localId(args.id, 'id'), { outcome: args.outcome, note: args.note, channel: args.channel });
+        const task = await recordTaskOutcome(ctx.database.db, ctx.clock, localId(args.id, 'id'), { outcome: args.outcome, note: args.note, channel: args.channel }, ...as(ctx));
         if (task.state === 'done' && ctx.plugins) {
           const customer = await ctx.loaders.customer.load(task.customerId);
           const region = customer && (await ctx.loaders.region.load(customer.regionId));
@@ -163,7 +170,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
     cancelTask: t.field({
       type: TaskPayload,
       args: { id: t.arg.globalID({ for: refs.RetentionTask, required: true }), reason: t.arg.string() },
-      resolve: async (_root, args, ctx) => ({ task: await cancelTask(ctx.database.db, ctx.clock, localId(args.id, 'id'), args.reason ?? null) }),
+      resolve: async (_root, args, ctx) => ({ task: await cancelTask(ctx.database.db, ctx.clock, localId(args.id, 'id'), args.reason ?? null, ...as(ctx)) }),
     }),
   }));
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "segments" ADD COLUMN "region_id" integer;--> statement-breakpoint
+ALTER TABLE "segments" ADD CONSTRAINT "segments_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE restrict ON UPDATE no action;
