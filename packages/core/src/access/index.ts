@@ -5,3 +5,4 @@ export * from './api-keys.js';
 export * from './jwt.js';
 export * from './authenticate.js';
 export * from './scope.js';
+export * from './row-scope.js';

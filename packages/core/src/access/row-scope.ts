@@ -1,0 +1,27 @@
+/**
+ * The principal's scope for PostgreSQL row-level security (migration `0005_row_level_security`): one
+ * statement that, inside a transaction, switches to the role the policies apply to and sets the scope in
+ * transaction-local settings, so both end with the transaction and never outlive it on a pooled connection.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Principal } from './principal.js';
+
+/** The NOLOGIN role the row-level security policies apply to. */
+export const ROW_SCOPE_ROLE = 'weixi_scoped';
+
+/** Every region: the root of every region path. */
+const ALL_REGIONS = ['/'];
+
+/**
+ * `select set_config(...)` for the role, `weixi.role`, `weixi.agent_id` and `weixi.region_paths` (a text
+ * array literal, built by PostgreSQL from parameters); undefined for admins, whom no policy restricts.
+ * Only meaningful as the first statement of a transaction.
+ */
+export function rowScopeSql(principal: Principal): SQL | undefined {
+  if (principal.kind === 'admin') return undefined;
+  const paths = principal.regionPaths === 'all' ? ALL_REGIONS : principal.regionPaths;
+  const agentId = principal.kind === 'agent' ? principal.agentId : '';
+  const pathArray = sql`array[${sql.join(paths.map((p) => sql`${p}`), sql`, `)}]::text[]`;
+  return sql`select set_config('role', ${ROW_SCOPE_ROLE}, true), set_config('weixi.role', ${principal.kind}, true),
+    set_config('weixi.agent_id', ${agentId}, true), set_config('weixi.region_paths', cast(${pathArray} as text), true)`;
+}

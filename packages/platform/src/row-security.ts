@@ -1,0 +1,117 @@
+/**
+ * Row-level security per request: on PostgreSQL, a non-admin request executes inside one transaction
+ * that first switches to the scoped role and sets the principal's scope (`rowScopeSql`), with the
+ * context's database and DataLoaders rebuilt on that transaction. The policies of migration
+ * `0005_row_level_security` then filter every row a resolver reads or writes, so a resolver that forgets
+ * its scope predicate still cannot leak or change rows outside the principal's regions. Core functions
+ * that open their own transaction get a savepoint of this one.
+ *
+ * Not on PGlite: it is one session, so a request-long transaction would hold up every other request and
+ * job; there the application's scope predicates are the only enforcement. Admins run without it. Work
+ * that does not go through the context's database (the plugin host and its services, the job runner)
+ * runs outside the transaction, as the table owner.
+ */
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { rowScopeSql } from '@weixi/core/access';
+import { queryRows, type Database, type Db } from '@weixi/db';
+import { createContext, type WeixiContext } from '@weixi/graphql';
+
+type Statement = Parameters<Db['execute']>[0];
+
+/** The yoga plugin; one per server. */
+export function rowSecurity(): Plugin<WeixiContext> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const ctx = args.contextValue;
+      const scope = ctx.database.kind === 'postgres' ? rowScopeSql(ctx.principal) : undefined;
+      if (!scope) return;
+      setExecuteFn((execution: ExecutionArgs) =>
+        inScopedTransaction(ctx.database, scope, (database) =>
+          executeFn({ ...execution, contextValue: { ...(execution.contextValue as object), ...createContext({ ...ctx, database }) } }),
+        ),
+      );
+    },
+  };
+}
+
+/** Thrown out of the transaction to roll it back after a database error ended it. */
+class RolledBack extends Error {
+  constructor(readonly result: ExecutionResult) {
+    super('rolled back');
+  }
+}
+
+/**
+ * Runs `execute` in a scoped transaction. GraphQL reports resolver errors in the result rather than
+ * throwing, so a database error inside would otherwise commit an aborted transaction, which PostgreSQL
+ * silently rolls back while the result claims the earlier writes: such a request is answered with
+ * `data: null`, its errors and one saying nothing was kept.
+ */
+async function inScopedTransaction(database: Database, scope: Statement, execute: (database: Database) => unknown): Promise<ExecutionResult> {
+  try {
+    return await connectionGate(database)(() =>
+      database.db.transaction(async (tx) => {
+        await tx.execute(scope);
+        const result = (await execute(scopedDatabase(database, tx))) as ExecutionResult;
+        if (Symbol.asyncIterator in result) throw new Error('row security cannot scope incremental delivery (@defer, @stream)');
+        if (result.errors?.length && (await aborted(tx))) throw new RolledBack(result);
+        return result;
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof RolledBack)) throw error;
+    const rolledBack = new GraphQLError("a database error ended the request's transaction; nothing it wrote was kept", {
+      extensions: { code: 'ROLLED_BACK' },
+    });
+    return { data: null, errors: [...(error.result.errors ?? []), rolledBack] };
+  }
+}
+
+async function aborted(tx: Db): Promise<boolean> {
+  try {
+    await tx.execute('select 1');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The request's view of the database: statements on the transaction, everything else as before. */
+function scopedDatabase(database: Database, tx: Db): Database {
+  return { ...database, db: tx, rows: (query) => queryRows(tx, query) };
+}
+
+type Gate = <T>(run: () => Promise<T>) => Promise<T>;
+const gates = new WeakMap<Database['client'], Gate>();
+
+/**
+ * At most pool size - 1 request transactions at once per connection pool. Each holds a connection for
+ * the whole request while its resolvers may need another one (plugin services, the job runner); without
+ * this bound a burst of scoped requests could hold every connection and wait on each other forever.
+ */
+function connectionGate(database: Database): Gate {
+  let gate = gates.get(database.client);
+  if (!gate) {
+    const size = database.client.kind === 'postgres' ? database.client.sql.options.max : 1;
+    gate = semaphore(Math.max(1, size - 1));
+    gates.set(database.client, gate);
+  }
+  return gate;
+}
+
+function semaphore(permits: number): Gate {
+  let free = permits;
+  const waiting: Array<() => void> = [];
+  return async (run) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await run();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
