@@ -14,3 +14,4 @@ export * from './tiers/index.js';
 export * from './lifecycle/index.js';
 export * from './host/index.js';
 export * from './plugins/index.js';
+export * from './audit/index.js';

@@ -15,6 +15,13 @@ export interface WeixiContext {
   plugins?: PluginHost;
   jobs?: JobRunner;
   loaders: Loaders;
+  /** The HTTP request's id (`X-Request-Id`), recorded in the audit log. */
+  requestId?: string;
+  /**
+   * The database outside any request-long transaction (row security runs one): failed mutations are
+   * audited there, so a request whose transaction rolls back keeps its audit rows. Default: `database`.
+   */
+  auditDatabase: Database;
 }
 
 export interface ContextOptions {
@@ -23,8 +30,10 @@ export interface ContextOptions {
   clock: Clock;
   plugins?: PluginHost;
   jobs?: JobRunner;
+  requestId?: string;
+  auditDatabase?: Database;
 }
 
 export function createContext(options: ContextOptions): WeixiContext {
-  return { ...options, loaders: createLoaders(options.database.db, options.clock) };
+  return { ...options, auditDatabase: options.auditDatabase ?? options.database, loaders: createLoaders(options.database.db, options.clock, options.principal) };
 }

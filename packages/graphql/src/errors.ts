@@ -7,6 +7,9 @@ const CONSTRAINT_CODES: Record<string, { code: string; message: string }> = {
   '23503': { code: 'BAD_USER_INPUT', message: 'refers to something that does not exist' },
   '23514': { code: 'BAD_USER_INPUT', message: 'breaks a rule of the data model' },
   '23502': { code: 'BAD_USER_INPUT', message: 'misses a required value' },
+  // Row-level security (PostgreSQL) refused a row the application's own scope checks could not see, such
+  // as an upsert colliding with a customer outside the caller's regions.
+  '42501': { code: 'FORBIDDEN', message: 'touches rows outside the caller\'s scope, which the database\'s row-level security refused' },
 };
 
 /**
@@ -27,16 +30,24 @@ export function toClientError(error: GraphQLError, masked: (error: GraphQLError)
       },
     });
   }
-  const pg = original as { code?: string; constraint?: string; constraint_name?: string } | undefined;
+  const pg = databaseError(original);
   const mapped = pg?.code ? CONSTRAINT_CODES[pg.code] : undefined;
   if (mapped) {
-    const constraint = pg!.constraint_name ?? pg!.constraint ?? 'a constraint';
-    return new GraphQLError(`the request ${mapped.message} (${constraint})`, {
+    const constraint = pg!.constraint_name ?? pg!.constraint ?? (mapped.code === 'FORBIDDEN' ? undefined : 'a constraint');
+    return new GraphQLError(`the request ${mapped.message}${constraint ? ` (${constraint})` : ''}`, {
       nodes: error.nodes,
       path: error.path,
-      extensions: { code: mapped.code, constraint },
+      extensions: { code: mapped.code, ...(constraint ? { constraint } : {}) },
     });
   }
   if (!original || original instanceof GraphQLError) return error;
   return masked(error);
+}
+
+type DatabaseError = { code?: string; constraint?: string; constraint_name?: string };
+
+/** The driver's error: drizzle wraps it as the `cause` of a "Failed query" error. */
+function databaseError(error: unknown): DatabaseError | undefined {
+  const coded = (e: unknown) => (e !== null && typeof e === 'object' && typeof (e as DatabaseError).code === 'string' ? (e as DatabaseError) : undefined);
+  return coded(error) ?? coded((error as { cause?: unknown } | undefined)?.cause);
 }

@@ -1,7 +1,11 @@
 import type { FieldRegistration } from '@weixi/core';
 import type { GraphQLSchema } from 'graphql';
+import { auditMutations } from './audit.js';
 import { createBuilder } from './builder.js';
+import { guardRootFields } from './permissions.js';
 import { registerScalars } from './scalars.js';
+import { registerApiKeys, registerRoleEnum } from './types/api-keys.js';
+import { registerAudit } from './types/audit.js';
 import { registerCustomer } from './types/customer.js';
 import { registerCustomerQueries } from './types/customer-queries.js';
 import { registerEnums } from './types/enums.js';
@@ -43,6 +47,13 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerTiers(builder);
   registerPlugins(builder);
   registerJobs(builder);
+  const role = registerRoleEnum(builder);
+  registerApiKeys(builder, role);
+  registerAudit(builder, role);
   registerPluginFields(builder, refs, options.pluginFields ?? []);
-  return builder.toSchema({ sortSchema: true });
+  // Every root field runs its role check from the permission matrix (permissions.ts).
+  const pluginMutations = new Set((options.pluginFields ?? []).filter((f) => f.type === 'Mutation').map((f) => f.name));
+  const schema = guardRootFields(builder.toSchema({ sortSchema: true }), pluginMutations);
+  // Every mutation field, plugin fields included, leaves an audit row.
+  return auditMutations(schema, options.pluginFields ?? []);
 }

@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyRecordFragmentDoc,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  query ApiKeys($revoked: Boolean, $first: Int, $after: String) {\n    apiKeys(revoked: $revoked, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...ApiKeyRecord\n        }\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation RevokeApiKey($prefix: String!) {\n    revokeApiKey(prefix: $prefix) {\n      alreadyRevoked\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          at\n          actor\n          role\n          operation\n          objects\n          objectCount\n          plugin\n          outcome\n          errorCode\n          detail\n          requestId\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
     "\n  fragment CustomerSummary on Customer {\n    id\n    msisdn\n    name\n    status\n    paymentType\n    plan\n    joinedOn\n    tenureMonths\n    balanceCents\n    tier\n    lifecycleStage\n    warnings\n    region {\n      code\n      name\n    }\n  }\n": typeof types.CustomerSummaryFragmentDoc,
     "\n  mutation UpsertCustomers($customers: [CustomerInput!]!) {\n    upsertCustomers(customers: $customers) {\n      created\n      updated\n      customers {\n        ...CustomerSummary\n      }\n    }\n  }\n": typeof types.UpsertCustomersDocument,
     "\n  query Customers($filter: CustomerFilter, $orderBy: CustomerOrder, $first: Int, $after: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...CustomerSummary\n        }\n      }\n    }\n  }\n": typeof types.CustomersDocument,
@@ -35,6 +40,11 @@ type Documents = {
     "\n  query Tasks($filter: TaskFilter, $first: Int, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...TaskFields\n        }\n      }\n    }\n  }\n": typeof types.TasksDocument,
 };
 const documents: Documents = {
+    "\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyRecordFragmentDoc,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  query ApiKeys($revoked: Boolean, $first: Int, $after: String) {\n    apiKeys(revoked: $revoked, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...ApiKeyRecord\n        }\n      }\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation RevokeApiKey($prefix: String!) {\n    revokeApiKey(prefix: $prefix) {\n      alreadyRevoked\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          at\n          actor\n          role\n          operation\n          objects\n          objectCount\n          plugin\n          outcome\n          errorCode\n          detail\n          requestId\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
     "\n  fragment CustomerSummary on Customer {\n    id\n    msisdn\n    name\n    status\n    paymentType\n    plan\n    joinedOn\n    tenureMonths\n    balanceCents\n    tier\n    lifecycleStage\n    warnings\n    region {\n      code\n      name\n    }\n  }\n": types.CustomerSummaryFragmentDoc,
     "\n  mutation UpsertCustomers($customers: [CustomerInput!]!) {\n    upsertCustomers(customers: $customers) {\n      created\n      updated\n      customers {\n        ...CustomerSummary\n      }\n    }\n  }\n": types.UpsertCustomersDocument,
     "\n  query Customers($filter: CustomerFilter, $orderBy: CustomerOrder, $first: Int, $after: String) {\n    customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...CustomerSummary\n        }\n      }\n    }\n  }\n": types.CustomersDocument,
@@ -70,6 +80,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      key\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys($revoked: Boolean, $first: Int, $after: String) {\n    apiKeys(revoked: $revoked, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...ApiKeyRecord\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys($revoked: Boolean, $first: Int, $after: String) {\n    apiKeys(revoked: $revoked, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...ApiKeyRecord\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($prefix: String!) {\n    revokeApiKey(prefix: $prefix) {\n      alreadyRevoked\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($prefix: String!) {\n    revokeApiKey(prefix: $prefix) {\n      alreadyRevoked\n      apiKey {\n        ...ApiKeyRecord\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          at\n          actor\n          role\n          operation\n          objects\n          objectCount\n          plugin\n          outcome\n          errorCode\n          detail\n          requestId\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          at\n          actor\n          role\n          operation\n          objects\n          objectCount\n          plugin\n          outcome\n          errorCode\n          detail\n          requestId\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

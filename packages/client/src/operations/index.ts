@@ -1,3 +1,4 @@
+export * from './admin.js';
 export * from './customers.js';
 export * from './ingest.js';
 export * from './segments.js';
