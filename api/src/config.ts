@@ -1,4 +1,7 @@
 /** Server configuration, from the environment. */
+import { readFileSync } from 'node:fs';
+import { DEFAULT_QUERY_LIMITS, type HardeningOptions } from '@weixi/platform';
+
 export interface ApiConfig {
   /** PostgreSQL URL; unset means the embedded PGlite in `dataDir`. */
   databaseUrl?: string;
@@ -11,6 +14,8 @@ export interface ApiConfig {
   plugins: string[];
   /** Plugin ids allowed to run despite an engine mismatch. */
   pluginOverrides: string[];
+  /** Query limits, rate limit and persisted operations for the GraphQL server (masking follows NODE_ENV). */
+  server: HardeningOptions;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -29,7 +34,40 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     demoCustomers: number('WEIXI_DEMO_CUSTOMERS', 20_000),
     plugins: list(env.WEIXI_PLUGINS),
     pluginOverrides: list(env.WEIXI_PLUGIN_OVERRIDES),
+    server: serverConfig(env, number),
   };
+}
+
+/** Requests per minute per credential when WEIXI_RATE_LIMIT_PER_MINUTE is unset. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
+function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: number) => number): HardeningOptions {
+  const perMinute = number('WEIXI_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const burst = number('WEIXI_RATE_LIMIT_BURST', perMinute);
+  const operationsFile = env.WEIXI_PERSISTED_OPERATIONS || undefined;
+  return {
+    limits: {
+      maxDepth: number('WEIXI_MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
+      maxCost: number('WEIXI_MAX_QUERY_COST', DEFAULT_QUERY_LIMITS.maxCost),
+    },
+    ...(perMinute > 0 ? { rateLimit: { perMinute, burst: Math.max(1, burst) } } : {}),
+    ...(operationsFile
+      ? { persistedOperations: { store: persistedOperations(operationsFile), allowArbitrary: env.WEIXI_PERSISTED_ONLY !== '1' } }
+      : {}),
+  };
+}
+
+/** A JSON object of query text by id (graphql-codegen's `persisted-documents.json`). */
+function persistedOperations(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`WEIXI_PERSISTED_OPERATIONS=${file}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  const valid = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((q) => typeof q === 'string');
+  if (!valid) throw new Error(`WEIXI_PERSISTED_OPERATIONS=${file}: expected a JSON object of query text by id, like {"<sha256>": "query { ... }"}`);
+  return parsed as Record<string, string>;
 }
 
 function list(raw: string | undefined): string[] {

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
     host: config.host,
     logger,
     graphiqlAdminKey: local ? adminKey : undefined,
+    server: config.server,
   });
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);

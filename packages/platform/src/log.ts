@@ -20,7 +20,7 @@ function serialise(value: unknown): unknown {
   return value;
 }
 
-export function createLogger(threshold: Level = (process.env.WEIXI_LOG_LEVEL as Level) ?? 'info', write = (line: string) => process.stderr.write(`${line}\n`)): Logger {
+export function createLogger(threshold: Level = (process.env.WEIXI_LOG_LEVEL as Level) ?? 'info', write: (line: string) => void = (line) => void process.stderr.write(`${line}\n`)): Logger {
   const min = Math.max(0, LEVELS.indexOf(threshold));
   const log = (level: Level) => (msg: string, fields: Record<string, unknown> = {}) => {
     if (LEVELS.indexOf(level) < min) return;

@@ -4,6 +4,7 @@ import { createJobRunner, type JobRunner } from '@weixi/jobs';
 import { createLogger, type Logger } from './log.js';
 import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
+import type { HardeningOptions } from './hardening.js';
 
 export interface PlatformOptions {
   database: Database;
@@ -24,6 +25,8 @@ export interface PlatformOptions {
   auth?: AuthOptions;
   /** A local admin key to prefill GraphiQL's headers with (demo first start only). */
   graphiqlAdminKey?: string;
+  /** Query limits, rate limit, error masking and persisted operations for the GraphQL server. */
+  server?: HardeningOptions;
 }
 
 export interface Platform {
@@ -58,6 +61,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await host.start();
   if (options.runJobs ?? true) jobs.start();
   const server = await startServer({
+    ...options.server,
     database: options.database,
     clock,
     plugins: host,

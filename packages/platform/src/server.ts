@@ -1,16 +1,20 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga, maskError as defaultMaskError } from 'graphql-yoga';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import { createYoga } from 'graphql-yoga';
+import type { GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
-import { buildSchema, createContext, toClientError } from '@weixi/graphql';
+import { buildSchema, createContext } from '@weixi/graphql';
 import { jwtOptionsFromEnv } from '@weixi/core/access';
 import { graphiqlWelcome, principalOf, type AuthOptions } from './auth.js';
 import { createLogger, isClientError, type Logger } from './log.js';
+import { hardening, type HardeningOptions } from './hardening.js';
+import { currentRequestId, withRequestId } from './request-id.js';
+import { rowSecurity } from './row-security.js';
 
-export interface WeixiServerOptions {
+/** Also: query limits, rate limit, error masking and persisted operations (`HardeningOptions`). */
+export interface WeixiServerOptions extends HardeningOptions {
   database: Database;
   clock?: Clock;
   port?: number;
@@ -51,12 +55,13 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       logger.error('schema rebuild failed; keeping the previous schema', { error });
     }
   });
+  const protections = hardening(options, clock);
   const yoga = createYoga({
     schema: () => schema,
     graphqlEndpoint: '/graphql',
     context: async ({ request }) => {
       const principal = await principalOf(request, options.database, clock, auth);
-      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs });
+      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, requestId: currentRequestId() });
     },
     landingPage: false,
     logging: {
@@ -65,21 +70,24 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       warn: (...args) => logger.warn(String(args[0]), { detail: args.slice(1) }),
       error: (...args) => {
         if (isClientError(args[0])) return;
-        logger.error('request failed', { error: args[0] });
+        logger.error('request failed', { requestId: currentRequestId(), error: args[0] });
       },
     },
     graphiql: { title: 'Weixi GraphQL', ...graphiqlWelcome(options.graphiqlAdminKey) },
-    maskedErrors: {
-      maskError: (error, message, isDev) =>
-        toClientError(error as GraphQLError, (e) => defaultMaskError(e, message, isDev) as GraphQLError),
-    },
+    maskedErrors: protections.maskedErrors,
+    batching: protections.batching,
+    // Last, so requests the limits refuse never open a transaction.
+    plugins: [...protections.plugins, rowSecurity()],
   });
   const server = createHttpServer((req, res) => {
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
-    void yoga(req, res);
+    withRequestId(req.headers['x-request-id'], (id) => {
+      res.setHeader('X-Request-Id', id);
+      void yoga(req, res);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
