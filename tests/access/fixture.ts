@@ -1,0 +1,226 @@
+/**
+ * The sweep's data, created through the API as admin, in two disjoint scopes: "in scope" is the JS-NJ
+ * subtree, "out of scope" is ZJ-HZ and JS-SZ (a sibling city under the same province, which a path prefix
+ * bug would let through). The out-of-scope side is larger than the in-scope side in every kind of row,
+ * so a count that leaks is always above what the caller may see; its names, reasons and plugin settings
+ * carry the marker words `ZJOUT` and `SZOUT`, so a leak shows even where no id does.
+ */
+import { sql } from 'drizzle-orm';
+import type { GraphQLSchema } from 'graphql';
+import type { TestApi } from '../api/harness.js';
+import { IN_SCOPE_AGENT, OUT_OF_SCOPE_AGENT } from './roles.js';
+
+/** What a probe aims at on one side: a global ID per object type, and the natural keys. */
+export interface Targets {
+  /** GraphQL object type → global ID of one object of that type on this side. */
+  ids: Record<string, string>;
+  msisdn: string;
+  regionCode: string;
+  /** The top of this side's region subtree (it has regions below it). */
+  treeRoot: string;
+  agent: string;
+  /** A word in this side's names and reasons (empty for the in-scope side, which has none). */
+  marker: string;
+  pluginId: string;
+  jobId: string;
+}
+
+export interface Fixture {
+  in: Targets;
+  out: Targets;
+  /** Out-of-scope tasks in the state each task mutation needs, so that a leak would really change one. */
+  outTasks: { open: string; cancellable: string; assigned: string; inProgress: string };
+  /** Out-of-scope segments: one to change or refresh, one to delete. */
+  outSegments: { owned: string; toDelete: string; national: string };
+  /** Plugins enabled in the out-of-scope region, and one that is not. */
+  plugins: { enabledOutside: string; disabledOutside: string; withSettings: string };
+  /** The prefix of a live key for an out-of-scope operator, for key management samples to revoke. */
+  outKeyPrefix: string;
+  /** Marker words of the out-of-scope rows. */
+  markers: readonly string[];
+}
+
+export const PLUGIN = { sms: 'channel-sms', care: 'tactic-proactive-care', silent: 'warning-silent-customers' } as const;
+const JOB = 'birthday-greetings';
+const TODAY_BIRTHDAY = '1990-11-15';
+
+interface Person {
+  key: string;
+  msisdn: string;
+  region: string;
+  marker?: string;
+  birthday?: string;
+}
+
+// Out of scope first, so their ids come first and a leak shows even on a short page.
+const PEOPLE: Person[] = [
+  ...[1, 2, 3, 4, 5].map((i) => ({ key: `z${i}`, msisdn: `1392000000${i}`, region: 'ZJ-HZ', marker: 'ZJOUT', birthday: i <= 2 ? TODAY_BIRTHDAY : undefined })),
+  ...[1, 2].map((i) => ({ key: `s${i}`, msisdn: `1393000000${i}`, region: 'JS-SZ', marker: 'SZOUT' })),
+  { key: 'n1', msisdn: '13910000001', region: 'JS-NJ-GL', birthday: TODAY_BIRTHDAY },
+  { key: 'n2', msisdn: '13910000002', region: 'JS-NJ' },
+  { key: 'n3', msisdn: '13910000003', region: 'JS-NJ-GL' },
+];
+
+interface TaskPlan {
+  key: string;
+  customer: string;
+  assignee?: string;
+  /** Moves after creation: start, then an outcome. */
+  then?: Array<'start' | 'UNREACHABLE' | 'RETAINED'>;
+}
+
+const TASKS: TaskPlan[] = [
+  { key: 'zOpen', customer: 'z1' },
+  { key: 'zCancel', customer: 'z1' },
+  { key: 'zAssigned', customer: 'z2', assignee: OUT_OF_SCOPE_AGENT },
+  { key: 'zInProgress', customer: 'z2', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'UNREACHABLE'] },
+  { key: 'zDone', customer: 'z3', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'RETAINED'] },
+  { key: 'sOpen', customer: 's1', assignee: 'a-sz' },
+  { key: 'nMine', customer: 'n1', assignee: IN_SCOPE_AGENT, then: ['start', 'UNREACHABLE'] },
+  { key: 'nMine2', customer: 'n1', assignee: IN_SCOPE_AGENT },
+  // The agent sees n1 through its own tasks, never this one of a colleague's.
+  { key: 'nColleague', customer: 'n1', assignee: 'a-other' },
+  { key: 'nOther', customer: 'n2', assignee: 'a-other' },
+  { key: 'nOpen', customer: 'n3' },
+];
+
+const ACTIVE = { field: { field: 'STATUS', op: 'EQ', value: 'active' } };
+const SEGMENTS = [
+  { key: 'national', name: 'Everyone active', owner: null, definition: ACTIVE },
+  { key: 'zjOwned', name: 'ZJOUT Hangzhou active', owner: 'ZJ-HZ', definition: ACTIVE },
+  { key: 'zjToDelete', name: 'ZJOUT Hangzhou to delete', owner: 'ZJ-HZ', definition: ACTIVE },
+  { key: 'szOwned', name: 'SZOUT Suzhou active', owner: 'JS-SZ', definition: ACTIVE },
+  { key: 'njOwned', name: 'Nanjing active', owner: 'JS-NJ', definition: ACTIVE },
+] as const;
+
+/** The field of CreateSegmentInput that names an owner region, if the schema has one yet. */
+export function segmentOwnerField(schema: GraphQLSchema): string | undefined {
+  const input = schema.getType('CreateSegmentInput') as { getFields?: () => Record<string, unknown> } | undefined;
+  return Object.keys(input?.getFields?.() ?? {}).find((name) => /region/i.test(name));
+}
+
+/** Creates the fixture; `schema` tells how segments get an owner region. */
+export async function createFixture(api: TestApi, schema: GraphQLSchema): Promise<Fixture> {
+  const customers = await upsertPeople(api);
+  await recordFacts(api);
+  const tasks = await createTasks(api, customers);
+  const segments = await createSegments(api, schema);
+  await configurePlugins(api);
+  const runs = await runJobs(api);
+  const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
+  const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
+  const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
+    ids: { Customer: customers.get(customer)!, RetentionTask: tasks.get(task)!, Segment: segments.get(segment)!, Region: regionId(region), JobRun: run },
+    msisdn: PEOPLE.find((p) => p.key === customer)!.msisdn,
+    regionCode: region,
+    treeRoot,
+    agent,
+    marker,
+    pluginId: PLUGIN.care,
+    jobId: JOB,
+  });
+  return {
+    in: side('n1', 'nMine', 'njOwned', 'JS-NJ', 'JS-NJ', runs.in, IN_SCOPE_AGENT, ''),
+    // z2: its tasks are assigned to the out-of-scope agent, so every aimed filter finds them together.
+    out: side('z2', 'zAssigned', 'zjOwned', 'ZJ-HZ', 'ZJ', runs.out, OUT_OF_SCOPE_AGENT, 'ZJOUT'),
+    outTasks: { open: tasks.get('zOpen')!, cancellable: tasks.get('zCancel')!, assigned: tasks.get('zAssigned')!, inProgress: tasks.get('zInProgress')! },
+    outSegments: { owned: segments.get('zjOwned')!, toDelete: segments.get('zjToDelete')!, national: segments.get('national')! },
+    plugins: { enabledOutside: PLUGIN.sms, disabledOutside: PLUGIN.silent, withSettings: PLUGIN.care },
+    outKeyPrefix: /^wx_([a-z0-9]+)_/.exec(await api.key({ role: 'operator', regionCodes: ['ZJ-HZ'], name: 'ZJOUT operator' }))![1]!,
+    markers: ['ZJOUT', 'SZOUT'],
+  };
+}
+
+async function upsertPeople(api: TestApi): Promise<Map<string, string>> {
+  const input = PEOPLE.map((p) => ({
+    msisdn: p.msisdn,
+    name: `${p.marker ?? 'NJ'} 客户 ${p.key}`,
+    regionCode: p.region,
+    joinedOn: '2020-03-01',
+    plan: 'P99',
+    paymentType: 'POSTPAID',
+    birthday: p.birthday,
+    attributes: p.marker ? { note: p.marker } : {},
+    consent: [{ channel: 'sms', granted: true }],
+  }));
+  const r = await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { customers { id msisdn } } }`, { c: input });
+  const byMsisdn = new Map<string, string>(r.upsertCustomers.customers.map((c: any) => [c.msisdn, c.id]));
+  return new Map(PEOPLE.map((p) => [p.key, byMsisdn.get(p.msisdn)!]));
+}
+
+async function recordFacts(api: TestApi): Promise<void> {
+  const usage = PEOPLE.flatMap((p, i) =>
+    ['2026-08', '2026-09', '2026-10'].map((month, m) => ({ msisdn: p.msisdn, month, revenueCents: 1000 * (i + 1) + 100 * m, activeDays: 10 + m })),
+  );
+  await api.ok(`mutation ($u: [UsageInput!]!) { recordUsage(usage: $u) { recorded } }`, { u: usage });
+  const events = PEOPLE.map((p) => ({
+    msisdn: p.msisdn,
+    type: 'complaint',
+    occurredAt: '2026-11-02T10:00:00+08:00',
+    payload: { note: p.marker ?? 'nj' },
+    idempotencyKey: `sweep-event-${p.key}`,
+  }));
+  await api.ok(`mutation ($e: [CustomerEventInput!]!) { recordEvents(events: $e) { recorded } }`, { e: events });
+}
+
+async function createTasks(api: TestApi, customers: Map<string, string>): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const plan of TASKS) {
+    const marker = PEOPLE.find((p) => p.key === plan.customer)!.marker ?? 'NJ';
+    const created = await api.ok(`mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+      input: { customerId: customers.get(plan.customer), reason: `${marker} renewal`, tactic: 'contract-renewal', channel: 'call', dueAt: '2026-12-01T09:00:00+08:00', assignee: plan.assignee, idempotencyKey: `sweep-${plan.key}` },
+    });
+    const id = created.createTask.task.id as string;
+    for (const step of plan.then ?? []) {
+      if (step === 'start') await api.ok(`mutation ($id: ID!) { startTask(id: $id) { task { id } } }`, { id });
+      else await api.ok(`mutation ($id: ID!, $o: TaskOutcome!) { recordTaskOutcome(id: $id, outcome: $o, note: "${marker} note") { task { id } } }`, { id, o: step });
+    }
+    ids.set(plan.key, id);
+  }
+  return ids;
+}
+
+/** Owned segments get their owner through the API when it takes one, else straight in the table. */
+async function createSegments(api: TestApi, schema: GraphQLSchema): Promise<Map<string, string>> {
+  const ownerField = segmentOwnerField(schema);
+  const ids = new Map<string, string>();
+  for (const s of SEGMENTS) {
+    const input = { name: s.name, definition: s.definition, ...(ownerField && s.owner ? { [ownerField]: s.owner } : {}) };
+    const created = await api.ok(`mutation ($input: CreateSegmentInput!) { createSegment(input: $input) { segment { id } } }`, { input });
+    const id = created.createSegment.segment.id as string;
+    if (!ownerField && s.owner) {
+      const local = Number(Buffer.from(id, 'base64').toString('utf8').split(':')[1]);
+      await api.database.rows(sql`update segments set region_id = (select id from regions where code = ${s.owner}) where id = ${local} returning id`);
+    }
+    await api.ok(`mutation ($id: ID!) { refreshSegment(id: $id) { entered } }`, { id });
+    ids.set(s.key, id);
+  }
+  return ids;
+}
+
+async function configurePlugins(api: TestApi): Promise<void> {
+  const enable = async (id: string, regionCode: string) => api.ok(`mutation ($id: String!, $r: String) { enablePlugin(id: $id, regionCode: $r) { plugin { id } } }`, { id, r: regionCode });
+  const settings = async (id: string, regionCode: string, value: Record<string, unknown>) =>
+    api.ok(`mutation ($id: String!, $r: String, $s: JSONObject!) { updatePluginSettings(id: $id, regionCode: $r, settings: $s) { plugin { id } } }`, { id, r: regionCode, s: value });
+  for (const region of ['JS-NJ', 'ZJ-HZ', 'JS-SZ']) {
+    await enable(PLUGIN.sms, region);
+    await enable(PLUGIN.care, region);
+  }
+  await enable(PLUGIN.silent, 'JS-NJ');
+  await settings(PLUGIN.sms, 'ZJ-HZ', { senderId: '10655002' });
+  await settings(PLUGIN.care, 'ZJ-HZ', { message: 'ZJOUT 生日快乐，{name}！' });
+  await settings(PLUGIN.care, 'JS-SZ', { message: 'SZOUT 生日快乐，{name}！' });
+  await settings(PLUGIN.care, 'JS-NJ', { message: 'NJ 生日快乐，{name}！' });
+}
+
+/** Birthday greetings in both scopes, worked (they send SMS: contacts and an outbox), then one left queued. */
+async function runJobs(api: TestApi): Promise<{ in: string; out: string }> {
+  const run = async (regionCode: string) =>
+    (await api.ok(`mutation ($r: String!) { runJob(pluginId: "${PLUGIN.care}", jobId: "${JOB}", regionCode: $r) { run { id } } }`, { r: regionCode })).runJob.run.id as string;
+  const out = await run('ZJ-HZ');
+  await run('JS-SZ');
+  const inScope = await run('JS-NJ');
+  await api.jobs.work();
+  await run('ZJ-HZ');
+  return { in: inScope, out };
+}
