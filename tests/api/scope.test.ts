@@ -17,9 +17,12 @@ const ECHO = {
     description: 'echo fixture',
     version: '1.0.0',
     engines: { weixi: '^0.1.0' },
+    capabilities: ['customers:read' as const],
     contributes: {
       graphql: [
         { type: 'Query' as const, field: 'regions', description: 'regions' },
+        { type: 'Query' as const, field: 'customerRegions', description: 'customers through the caller services' },
+        { type: 'Query' as const, field: 'birthdays', description: 'birthdays through the caller services' },
         { type: 'Mutation' as const, field: 'touch', description: 'regions' },
         { type: 'Customer' as const, field: 'servedRegions', description: 'regions' },
       ],
@@ -354,5 +357,21 @@ describe('plugin fields get the regions of the caller', () => {
     expect((await as.opNJ.ok(q, { id: id.nj1 })).customer.servedRegions).toEqual(['JS-NJ', 'JS-NJ-GL']);
     expect((await as.opNJ.ok(q, { id: id.hz })).customer).toBeNull();
     await refused(as.ingester, `{ echo_regions }`, {}, 'FORBIDDEN');
+  });
+
+  it('a root field reads through the caller services: only customers the caller sees, no region outside its scope', async () => {
+    const all = [id.nj1, id.nj2, id.sz, id.hz].map((g) => Number(Buffer.from(g!, 'base64').toString().split(':')[1]));
+    const q = `query ($ids: JSON!) { echo_customerRegions(ids: $ids) }`;
+    const every: string[] = (await admin.ok(q, { ids: all })).echo_customerRegions;
+    expect(every).toHaveLength(4);
+    expect((await as.opNJ.ok(q, { ids: all })).echo_customerRegions).toEqual(every.filter((r) => r.startsWith('JS-NJ')));
+    expect((await as.opZJ.ok(q, { ids: all })).echo_customerRegions).toEqual(['ZJ-HZ']);
+    const birthdays = `query ($r: String!) { echo_birthdays(regionCode: $r) }`;
+    expect((await as.opNJ.gql(birthdays, { r: 'JS-NJ' })).errors).toBeUndefined();
+    // A region outside the caller's scope is the caller's error (FORBIDDEN), not a failure of the plugin.
+    const outside = await refused(as.opNJ, birthdays, { r: 'JS' }, 'FORBIDDEN');
+    expect(outside.errors![0]!.message).toMatch(/may not read region JS/);
+    const { plugin } = await admin.ok(`{ plugin(id: "echo") { health { consecutiveFailures lastError } } }`);
+    expect(plugin.health.filter((h: { lastError: string | null }) => h.lastError !== null)).toEqual([]);
   });
 });

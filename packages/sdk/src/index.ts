@@ -232,6 +232,12 @@ export type ArgType = 'String' | 'Int' | 'Float' | 'Boolean' | 'ID' | 'Date' | '
 export interface FieldRequest {
   /** Regions the caller may see (codes); plugin data must stay inside them. */
   regionCodes: readonly string[] | 'all';
+  /**
+   * The plugin's services narrowed to the caller: reads return only customers the caller sees, a region
+   * outside its scope is refused (FORBIDDEN), and a task or contact for a customer it cannot see is
+   * NOT_FOUND. Resolvers use these rather than `ctx.services`, which work for the plugin itself.
+   */
+  services: PluginServices;
 }
 
 /** The parent object a field on Customer / Segment / RetentionTask receives: its id and region. */

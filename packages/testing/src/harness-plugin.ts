@@ -41,8 +41,8 @@ export default definePlugin({
           message: { type: 'String', required: true },
           idempotencyKey: { type: 'String', required: true },
         },
-        resolve: (_root, args) =>
-          ctx.services.contacts.send({
+        resolve: (_root, args, request) =>
+          request.services.contacts.send({
             channel: String(args.channel),
             customerId: Number(args.customerId),
             message: String(args.message),

@@ -8,7 +8,7 @@ export default definePlugin<CareSettings>({
   activate(ctx) {
     ctx.subscriptions.push(
       ctx.jobs.handle('birthday-greetings', (run) => greetBirthdays(ctx, run)),
-      ctx.graphql.addRootField('Query', 'upcomingBirthdays', upcomingBirthdaysField(ctx)),
+      ctx.graphql.addRootField('Query', 'upcomingBirthdays', upcomingBirthdaysField()),
     );
   },
 });

@@ -1,11 +1,10 @@
 /** `upcomingBirthdays(regionCode, days)`: how many customers of a region have a birthday on each coming day. */
-import type { FieldSpec, PluginContext } from '@weixi/sdk';
+import type { FieldSpec } from '@weixi/sdk';
 import { daysBetween, nextBirthday } from './birthday.js';
-import type { CareSettings } from './greeting.js';
 
 const MAX_DAYS = 31;
 
-export function upcomingBirthdaysField(ctx: PluginContext<CareSettings>): FieldSpec<null, Array<{ date: string; customers: number }>> {
+export function upcomingBirthdaysField(): FieldSpec<null, Array<{ date: string; customers: number }>> {
   return {
     type: '[JSON]',
     description: `Per day from today (the region's date) for \`days\` days (default 7, at most ${MAX_DAYS}): { date, customers } with a birthday that day`,
@@ -17,12 +16,13 @@ export function upcomingBirthdaysField(ctx: PluginContext<CareSettings>): FieldS
       const regionCode = String(args.regionCode);
       const days = args.days == null ? 7 : Number(args.days);
       if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) throw new Error(`upcomingBirthdays.days: must be 1 to ${MAX_DAYS}, got ${days}`);
-      if (request.regionCodes !== 'all' && !request.regionCodes.includes(regionCode)) throw new Error(`upcomingBirthdays.regionCode: region ${regionCode} is not visible to you`);
-      const today = (await ctx.services.regions.day(regionCode)).date;
+      // The caller's services: a region outside its scope is refused, and only its customers count.
+      const { services } = request;
+      const today = (await services.regions.day(regionCode)).date;
       const counts = new Array<number>(days).fill(0);
-      const ids = await ctx.services.customers.withBirthdayWithin(regionCode, days - 1);
+      const ids = await services.customers.withBirthdayWithin(regionCode, days - 1);
       for (let i = 0; i < ids.length; i += 1000) {
-        for (const customer of await ctx.services.customers.byIds(ids.slice(i, i + 1000))) {
+        for (const customer of await services.customers.byIds(ids.slice(i, i + 1000))) {
           counts[daysBetween(today, nextBirthday(customer.birthday!, today))]! += 1;
         }
       }

@@ -19,6 +19,8 @@ export interface ContactRecordFilter {
   /** `newest` for the latest first (the default), `oldest` for the order they were asked for. */
   order?: 'newest' | 'oldest';
   limit?: number;
+  /** A further predicate on the joined `customers` and `regions` (e.g. a caller's scope). */
+  where?: SQL;
 }
 
 export async function listContactRecords(db: Db, filter: ContactRecordFilter = {}): Promise<ContactRecord[]> {
@@ -29,6 +31,7 @@ export async function listContactRecords(db: Db, filter: ContactRecordFilter = {
   if (filter.pluginId !== undefined) where.push(eq(contacts.pluginId, filter.pluginId));
   if (filter.statuses !== undefined) where.push(filter.statuses.length === 0 ? sql`false` : inArray(contacts.status, [...filter.statuses]));
   if (filter.since !== undefined) where.push(gte(contacts.createdAt, filter.since));
+  if (filter.where !== undefined) where.push(filter.where);
   const query = db
     .select({ c: contacts, regionCode: regions.code })
     .from(contacts)

@@ -9,8 +9,10 @@ import type {
   PluginContext,
   PluginLogger,
   PluginManifest,
+  PluginServices,
   WeixiPlugin,
 } from '@weixi/sdk';
+import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { InputError, NotFoundError, WeixiError } from '../errors.js';
 import { EventBus } from './events.js';
@@ -359,15 +361,24 @@ export class PluginHost {
           return own({ dispose: () => void (this.channels.get(channelId) === entry && this.channels.delete(channelId)) });
         },
       },
-      services: pluginServices({
-        db: this.db,
-        clock: this.options.clock,
-        pluginId: id,
-        capabilities: manifest.capabilities ?? [],
-        channel: (channelId) => this.channels.get(channelId),
-        enabledIn: (pluginId, regionId) => this.isEnabledIn(pluginId, regionId),
-      }),
+      services: this.services(id),
     };
+  }
+
+  /**
+   * A plugin's domain services: its own (jobs, events) without a caller, or narrowed to an API caller for
+   * the resolvers of its GraphQL fields, so plugin data stays in the caller's scope.
+   */
+  services(pluginId: string, caller?: Principal): PluginServices {
+    return pluginServices({
+      db: this.db,
+      clock: this.options.clock,
+      pluginId,
+      capabilities: this.manifestOf(pluginId).capabilities ?? [],
+      channel: (channelId) => this.channels.get(channelId),
+      enabledIn: (id, regionId) => this.isEnabledIn(id, regionId),
+      caller,
+    });
   }
 }
 

@@ -1,6 +1,9 @@
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, customers, monthlyUsage, queryRows, regions, type Db } from '@weixi/db';
 import type { Capability, ChannelSender, ContactView, CustomerView, PluginServices, RegionDay, SegmentCondition as SdkCondition } from '@weixi/sdk';
+import { canSeeRegionPath, customerScopeSql } from '../access/scope.js';
+import { forbidden } from '../access/errors.js';
+import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { InputError, NotFoundError } from '../errors.js';
 import { parseMonth } from '../months.js';
@@ -25,12 +28,32 @@ export interface ServiceDeps {
   channel(channelId: string): { pluginId: string; sender: ChannelSender } | undefined;
   /** Whether a plugin is active and enabled in a region (a channel delivers only where it is enabled). */
   enabledIn(pluginId: string, regionId: number): boolean;
+  /**
+   * The API caller a plugin resolver works for: every read is narrowed to the customers it sees, a region
+   * outside its scope is FORBIDDEN, and a write for a customer it cannot see is NOT_FOUND. Unset: the
+   * plugin's own work (jobs, events), bound by its capabilities only.
+   */
+  caller?: Principal;
 }
 
 /** The domain services a plugin reaches through its context, each call checked against its capabilities. */
 export function pluginServices(deps: ServiceDeps): PluginServices {
-  const { db, clock, pluginId } = deps;
+  const { db, clock, pluginId, caller } = deps;
   const guard = capabilityGuard(pluginId, deps.capabilities);
+  /** The caller's customers, as a predicate on a customer's id and region id columns. */
+  const inScope = (customerId: SQL | AnyColumn, regionId: SQL | AnyColumn): SQL => (caller ? customerScopeSql(caller, { customerId, regionId }) : sql`true`);
+  /** A region by code, refused when the caller does not see all of it. */
+  const regionFor = async (regionCode: string) => {
+    const region = await regionOf(db, regionCode);
+    if (caller && !canSeeRegionPath(caller, region.path)) throw forbidden(`${caller.kind} ${caller.actor} may not read region ${region.code}: it is outside its scope`);
+    return region;
+  };
+  /** Refuses a write for a customer the caller cannot see, exactly as for a customer that does not exist. */
+  const requireVisible = async (customerId: number) => {
+    if (!caller) return;
+    const [row] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.id, customerId), inScope(customers.id, customers.regionId)));
+    if (!row) throw new NotFoundError('customer', customerId, 'customerId');
+  };
   return {
     customers: {
       async byIds(ids) {
@@ -40,7 +63,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           .select({ c: customers, regionCode: regions.code })
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
-          .where(inArray(customers.id, [...ids]));
+          .where(and(inArray(customers.id, [...ids]), inScope(customers.id, customers.regionId)));
         const pii = guard.has('customers.pii:read');
         return rows.map(({ c, regionCode }): CustomerView => ({
           id: c.id,
@@ -58,7 +81,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
       async withBirthdayWithin(regionCode, days, options = {}) {
         guard.require('customers:read', 'customers.withBirthdayWithin');
         if (!Number.isInteger(days) || days < 0 || days > 366) throw new InputError([{ path: 'days', message: `must be a whole number of days from 0 to 366, got ${days}` }]);
-        const region = await regionOf(db, regionCode);
+        const region = await regionFor(regionCode);
         const today = calendarDate(options.asOf ?? clock.now(), region.timeZone);
         // Days to the next birthday, computed in SQL over the region subtree; Feb 29 falls on Feb 28.
         const rows = await queryRows<{ id: number }>(
@@ -68,6 +91,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
                   least(extract(day from c.birthday)::int, case when extract(month from c.birthday) = 2 then 28 else 31 end)) as d
                 from customers c join regions r on r.id = c.region_id
                 where c.birthday is not null and c.status = 'active' and starts_with(r.path, ${region.path})
+                  and ${inScope(sql`c.id`, sql`c.region_id`)}
               )
               select id from next
               where (case when d < ${today}::date then (d + interval '1 year')::date else d end) - ${today}::date between 0 and ${days}
@@ -116,7 +140,14 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
         const rows = await db
           .select()
           .from(monthlyUsage)
-          .where(and(inArray(monthlyUsage.customerId, [...customerIds]), gte(monthlyUsage.month, from!), lte(monthlyUsage.month, to!)))
+          .where(
+            and(
+              inArray(monthlyUsage.customerId, [...customerIds]),
+              gte(monthlyUsage.month, from!),
+              lte(monthlyUsage.month, to!),
+              caller ? inArray(monthlyUsage.customerId, db.select({ id: customers.id }).from(customers).where(and(inArray(customers.id, [...customerIds]), inScope(customers.id, customers.regionId)))) : undefined,
+            ),
+          )
           .orderBy(asc(monthlyUsage.customerId), asc(monthlyUsage.month));
         return rows.map((r) => ({ ...r, month: r.month.slice(0, 7) }));
       },
@@ -130,6 +161,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     tasks: {
       async create(input) {
         guard.require('tasks:write', 'tasks.create');
+        await requireVisible(input.customerId);
         const { task, created } = await createTask(db, clock, input, `plugin:${pluginId}`);
         return { taskId: task.id, created };
       },
@@ -137,6 +169,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     contacts: {
       async send(input) {
         guard.require('contact:send', 'contacts.send');
+        await requireVisible(input.customerId);
         const implementation = deps.channel(input.channel);
         const [customer] = await db
           .select({ consent: customers.consent, regionId: customers.regionId, regionCode: regions.code })
@@ -188,8 +221,8 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
         guard.require('contacts:read', 'contacts.list');
         const limit = filter.limit ?? 50;
         if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError([{ path: 'filter.limit', message: `must be a whole number from 1 to 500, got ${limit}` }]);
-        if (filter.regionCode !== undefined) await regionOf(db, filter.regionCode);
-        const records = await listContactRecords(db, { ...filter, order: 'newest', limit });
+        if (filter.regionCode !== undefined) await regionFor(filter.regionCode);
+        const records = await listContactRecords(db, { ...filter, order: 'newest', limit, where: caller ? inScope(customers.id, customers.regionId) : undefined });
         return records.map(({ idempotencyKey: _key, ...view }): ContactView => view);
       },
     },
@@ -198,11 +231,11 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
   /** A condition validated, compiled as of the region's calendar day, and restricted to the region's subtree. */
   async function compiledInRegion(regionCode: string, condition: SdkCondition, asOf: Date | undefined): Promise<{ from: SQL; where: SQL }> {
     const definition = await validateSegmentDefinition(db, condition, 'condition');
-    const region = await regionOf(db, regionCode);
+    const region = await regionFor(regionCode);
     // The compiler counts days and months in UTC from `now`: midnight UTC of the local date gives the local ones.
     const now = new Date(`${calendarDate(asOf ?? clock.now(), region.timeZone)}T00:00:00Z`);
     const { from, where } = compileCustomerPredicate(definition, { now });
-    return { from, where: sql`(${where}) and c.region_id in (select r.id from regions r where starts_with(r.path, ${region.path}))` };
+    return { from, where: sql`(${where}) and c.region_id in (select r.id from regions r where starts_with(r.path, ${region.path})) and ${inScope(sql`c.id`, sql`c.region_id`)}` };
   }
 }
 

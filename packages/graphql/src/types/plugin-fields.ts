@@ -1,4 +1,5 @@
 import type { FieldRegistration } from '@weixi/core';
+import { AccessError } from '@weixi/core/access';
 import type { FieldParent, FieldRequest, FieldType } from '@weixi/sdk';
 import { GraphQLError } from 'graphql';
 import type { WeixiBuilder } from '../builder.js';
@@ -30,6 +31,8 @@ async function contained(ctx: WeixiContext, registration: FieldRegistration, reg
     const value = await run();
     return value;
   } catch (error) {
+    // The caller asked for something outside its scope: its error, not the plugin's failure.
+    if (error instanceof AccessError) throw error;
     await ctx.plugins?.recordFailure(registration.pluginId, regionId, error, `field ${registration.type}.${registration.name}`);
     throw new GraphQLError(`plugin '${registration.pluginId}' failed to resolve ${registration.type}.${registration.name}`, {
       extensions: { code: 'PLUGIN_ERROR', plugin: registration.pluginId },
@@ -39,10 +42,12 @@ async function contained(ctx: WeixiContext, registration: FieldRegistration, reg
 
 /**
  * What a plugin resolver may serve: the codes of every region the caller sees as a whole (an operator's
- * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents).
+ * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents), and the
+ * plugin's services narrowed to the caller.
  */
-async function requestOf(ctx: WeixiContext): Promise<FieldRequest> {
-  return { regionCodes: await ctx.loaders.visibleRegionCodes() };
+async function requestOf(ctx: WeixiContext, pluginId: string): Promise<FieldRequest> {
+  if (!ctx.plugins) throw new Error(`plugin field of '${pluginId}' resolved without a plugin host`);
+  return { regionCodes: await ctx.loaders.visibleRegionCodes(), services: ctx.plugins.services(pluginId, ctx.principal) };
 }
 
 /** Adds every registered plugin field to the schema being built. Plugin fields are nullable. */
@@ -61,7 +66,7 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
       if (!ctx.plugins?.isEnabledIn(registration.pluginId, customer.regionId)) return null;
       const region = await ctx.loaders.region.load(customer.regionId);
       const parent: FieldParent = { id: parentId, regionCode: region!.code };
-      const request = await requestOf(ctx);
+      const request = await requestOf(ctx, registration.pluginId);
       return contained(ctx, registration, customer.regionId, () => spec.resolve(parent, args, request));
     };
     switch (registration.type) {
@@ -85,7 +90,7 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
             ...options(t),
             resolve: async (segment: SegmentRow, args: Record<string, unknown>, ctx: WeixiContext) => {
               const owner = segment.regionId === null ? null : await ctx.loaders.region.load(segment.regionId);
-              const request = await requestOf(ctx);
+              const request = await requestOf(ctx, registration.pluginId);
               return contained(ctx, registration, null, () => spec.resolve({ id: segment.id, regionCode: owner?.code ?? '' }, args, request));
             },
           } as any),
@@ -98,7 +103,7 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
           t.field({
             ...options(t),
             resolve: async (_root: unknown, args: Record<string, unknown>, ctx: WeixiContext) => {
-              const request = await requestOf(ctx);
+              const request = await requestOf(ctx, registration.pluginId);
               return contained(ctx, registration, null, () => spec.resolve(null as never, args, request));
             },
           }),
