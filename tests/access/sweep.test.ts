@@ -19,10 +19,11 @@ import { startSweep, type Sweep, type SweepClient } from './setup.js';
 
 /**
  * Error codes that refuse a read without showing anything (an out-of-scope region is "not found" to
- * `regions(within:)`, and plugin fields refuse by throwing). Not UNAUTHENTICATED: every role's credential
- * is valid, so that would mean the probe never ran.
+ * `regions(within:)`; plugin fields reading a region through the caller's services get FORBIDDEN). Not
+ * UNAUTHENTICATED: every role's credential is valid, so that would mean the probe never ran. Not
+ * PLUGIN_ERROR: a plugin failing is not a refusal.
  */
-const READ_REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'PLUGIN_ERROR']);
+const READ_REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT']);
 /** Error codes a write outside the caller's scope must fail with (anything else says the target exists). */
 const WRITE_REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND']);
 
