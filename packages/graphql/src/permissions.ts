@@ -97,6 +97,10 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   runJob: 'jobs',
   pauseJob: 'jobs',
   resumeJob: 'jobs',
+  auditLog: 'administer',
+  apiKeys: 'administer',
+  createApiKey: 'administer',
+  revokeApiKey: 'administer',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

