@@ -462,5 +462,10 @@ export const auditLog = pgTable(
     outcome: text('outcome', { enum: ['ok', 'error'] }).notNull(),
     detail: text('detail'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at), index('audit_log_actor_idx').on(t.actor, t.at)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_idx').on(t.actor, t.at),
+    // `auditLog(filter: { objectId })` asks "who touched this object": objects @> '["Customer:42"]'.
+    index('audit_log_objects_idx').using('gin', t.objects),
+  ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_objects_idx" ON "audit_log" USING gin ("objects");
