@@ -3,6 +3,7 @@ import { contacts, customers, monthlyUsage, queryRows, regions, type Db } from '
 import type { Capability, ChannelSender, ContactView, CustomerView, PluginServices, RegionDay, SegmentCondition as SdkCondition } from '@weixi/sdk';
 import { canSeeRegionPath, customerScopeSql } from '../access/scope.js';
 import { forbidden } from '../access/errors.js';
+import { callerName, callerRegions } from '../customers/write-scope.js';
 import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { InputError, NotFoundError } from '../errors.js';
@@ -45,14 +46,8 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
   /** A region by code, refused when the caller does not see all of it. */
   const regionFor = async (regionCode: string) => {
     const region = await regionOf(db, regionCode);
-    if (caller && !canSeeRegionPath(caller, region.path)) throw forbidden(`${caller.kind} ${caller.actor} may not read region ${region.code}: it is outside its scope`);
+    if (caller && !canSeeRegionPath(caller, region.path)) throw forbidden(`${callerName(caller)} may not read region ${region.code}: it is outside ${callerRegions(caller)}`);
     return region;
-  };
-  /** Refuses a write for a customer the caller cannot see, exactly as for a customer that does not exist. */
-  const requireVisible = async (customerId: number) => {
-    if (!caller) return;
-    const [row] = await db.select({ id: customers.id }).from(customers).where(and(eq(customers.id, customerId), inScope(customers.id, customers.regionId)));
-    if (!row) throw new NotFoundError('customer', customerId, 'customerId');
   };
   return {
     customers: {
@@ -161,21 +156,20 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     tasks: {
       async create(input) {
         guard.require('tasks:write', 'tasks.create');
-        await requireVisible(input.customerId);
-        const { task, created } = await createTask(db, clock, input, `plugin:${pluginId}`);
+        // A customer the caller cannot see is NOT_FOUND, as one that does not exist.
+        const { task, created } = await createTask(db, clock, input, `plugin:${pluginId}`, inScope(customers.id, customers.regionId));
         return { taskId: task.id, created };
       },
     },
     contacts: {
       async send(input) {
         guard.require('contact:send', 'contacts.send');
-        await requireVisible(input.customerId);
         const implementation = deps.channel(input.channel);
         const [customer] = await db
           .select({ consent: customers.consent, regionId: customers.regionId, regionCode: regions.code })
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
-          .where(eq(customers.id, input.customerId));
+          .where(and(eq(customers.id, input.customerId), inScope(customers.id, customers.regionId)));
         if (!customer) throw new NotFoundError('customer', input.customerId, 'customerId');
         // Why the contact cannot go out, decided before anything is sent; null: hand it to the channel.
         const blocked: { status: 'suppressed' | 'failed'; detail: string } | null =
