@@ -18,6 +18,7 @@ import {
 import type { Targets } from './fixture.js';
 import { argChoices, MissingSample, type ArgContext } from './samples.js';
 import { field, type Arg, type Sel } from './selection.js';
+import { DEFAULT_PAGE_SIZE } from '@weixi/graphql';
 
 /** How often one object type may appear on a path (Customer → tasks → customer is walked, not further). */
 const VISITS_PER_PATH = 2;
@@ -67,10 +68,10 @@ function argContext(options: GenerateOptions, side: Side, parent: GraphQLNamedTy
   return { schema: options.schema, side: options.sides[side], owner: `${parent.name}.${definition.name}`, field: definition, root, aimOptional: side === 'out' };
 }
 
-/** What the server's cost multiplies a field's selection by: its `first`, else 1. */
+/** What the server's cost multiplies a field's selection by: its `first`, else the default page size for a connection, else 1. */
 function itemsOf(definition: GraphQLField<unknown, unknown>, args: Arg[]): number {
   const first = args.find((a) => a.name === 'first')?.value;
-  return typeof first === 'number' ? first : definition.args.some((a) => a.name === 'first') ? 20 : 1;
+  return typeof first === 'number' ? first : definition.args.some((a) => a.name === 'first') ? DEFAULT_PAGE_SIZE : 1;
 }
 
 /** The selection of a field's type (a mutation payload's, say), as for a probe on `side`. */

@@ -22,7 +22,7 @@ export interface Sel {
   type?: string;
   on?: string;
   args: Arg[];
-  /** How many items the server's cost counts the children for: the `first` of a connection, else 1. */
+  /** How many items the server's cost counts the children for: a connection's `first` (default page size when omitted), else 1. */
   items: number;
   children: Sel[];
 }
