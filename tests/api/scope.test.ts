@@ -17,12 +17,13 @@ const ECHO = {
     description: 'echo fixture',
     version: '1.0.0',
     engines: { weixi: '^0.1.0' },
-    capabilities: ['customers:read' as const],
+    capabilities: ['customers:read' as const, 'tasks:write' as const],
     contributes: {
       graphql: [
         { type: 'Query' as const, field: 'regions', description: 'regions' },
         { type: 'Query' as const, field: 'customerRegions', description: 'customers through the caller services' },
         { type: 'Query' as const, field: 'birthdays', description: 'birthdays through the caller services' },
+        { type: 'Mutation' as const, field: 'openTask', description: 'a task through the caller services' },
         { type: 'Mutation' as const, field: 'touch', description: 'regions' },
         { type: 'Customer' as const, field: 'servedRegions', description: 'regions' },
       ],
@@ -373,5 +374,14 @@ describe('plugin fields get the regions of the caller', () => {
     expect(outside.errors![0]!.message).toMatch(/may not read region JS/);
     const { plugin } = await admin.ok(`{ plugin(id: "echo") { health { consecutiveFailures lastError } } }`);
     expect(plugin.health.filter((h: { lastError: string | null }) => h.lastError !== null)).toEqual([]);
+    // A write through them for a customer the caller cannot see fails and opens nothing (as a
+    // failure of the field: who is at fault for an id that does not resolve is not known).
+    const [nj1, hz] = [all[0]!, all[3]!];
+    const open = `mutation ($c: Int!, $k: String!) { echo_openTask(customerId: $c, key: $k) }`;
+    const tasksOf = async (g: string) => (await admin.ok(`query ($id: ID!) { customer(id: $id) { tasks { totalCount } } }`, { id: g })).customer.tasks.totalCount;
+    const hzTasks = await tasksOf(id.hz!);
+    expect((await as.opNJ.gql(open, { c: hz, k: 'echo-hz' })).errors?.length).toBeGreaterThan(0);
+    expect(await tasksOf(id.hz!)).toBe(hzTasks);
+    expect((await as.opNJ.ok(open, { c: nj1, k: 'echo-nj' })).echo_openTask.created).toBe(true);
   });
 });
