@@ -1,0 +1,59 @@
+/**
+ * The real server as a child process: `api/src/main.ts` run as `pnpm start` runs it, with the given
+ * environment on top of this one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface ApiProcess {
+  child: ChildProcess;
+  /** The GraphQL endpoint it printed. */
+  url: string;
+  /** Its stdout up to the URL (the first-start banner). */
+  banner: string;
+  /** The admin key the first start printed ('' when the database had one). */
+  adminKey: string;
+  /** Everything it wrote to stderr so far (its JSON log lines). */
+  stderr(): string;
+  /** SIGTERM, and wait for it to exit (a no-op when it already has). */
+  stop(): Promise<void>;
+}
+
+/** Spawns the server and waits for its GraphiQL line. */
+export async function startApiProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<ApiProcess> {
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['api/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const banner = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no URL within ${timeoutMs / 1000} s; stderr: ${stderr}`)), timeoutMs);
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/GraphiQL: http:\/\/\S+/.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}; stderr: ${stderr}`)));
+  });
+  return {
+    child,
+    banner,
+    url: /GraphiQL: (http:\/\/\S+)/.exec(banner)![1]!,
+    adminKey: /Authorization: Bearer (wx_\S+)/.exec(banner)?.[1] ?? '',
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
