@@ -83,7 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     const dataDir = target!.kind === 'pglite' ? target!.dataDir : 'memory://';
     if (!dataDir.startsWith('memory://')) {
       mkdirSync(dataDir, { recursive: true });
-      release = lockDataDir(dataDir);
+      release = await lockDataDir(dataDir);
     }
     pglite = new PGlite(dataDir);
   }
