@@ -6,12 +6,15 @@ import { systemClock } from '@weixi/core';
 import { openDatabase } from '@weixi/db';
 import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
+import { guardProcess } from './process-guards.js';
 import { firstAdminBanner, firstAdminKey } from './first-admin.js';
 import { seedDemo } from './demo.js';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
 
 const logger = createLogger();
+let shutdown = async (): Promise<void> => {};
+guardProcess(logger, () => shutdown());
 
 async function main(): Promise<void> {
   const config = readConfig();
@@ -47,10 +50,13 @@ async function main(): Promise<void> {
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
-  const stop = async (signal: string) => {
-    logger.info('stopping', { signal });
+  shutdown = async () => {
     await close();
     await database.close();
+  };
+  const stop = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -11,3 +11,4 @@ export {
   type Schema,
 } from './database.js';
 export { DataDirInUseError } from './data-dir-lock.js';
+export { isConnectionLoss } from './connection-loss.js';

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { WeixiError } from '@weixi/core';
+import { isConnectionLoss } from '@weixi/db';
 
 /** PostgreSQL error codes that mean the caller sent something the constraints refuse. */
 const CONSTRAINT_CODES: Record<string, { code: string; message: string }> = {
@@ -14,7 +15,8 @@ const CONSTRAINT_CODES: Record<string, { code: string; message: string }> = {
 
 /**
  * Turns a resolver's error into what the client sees: WeixiErrors keep their message, code and issues;
- * constraint violations get a typed message naming the constraint; anything else is masked.
+ * constraint violations get a typed message naming the constraint; a lost database connection is
+ * DATABASE_UNAVAILABLE (retryable); anything else is masked.
  */
 export function toClientError(error: GraphQLError, masked: (error: GraphQLError) => GraphQLError): GraphQLError {
   const original = error.originalError;
@@ -39,6 +41,13 @@ export function toClientError(error: GraphQLError, masked: (error: GraphQLError)
       path: error.path,
       extensions: { code: mapped.code, ...(constraint ? { constraint } : {}) },
     });
+  }
+  if (isConnectionLoss(original)) {
+    return new GraphQLError(
+      'the database connection was lost while serving this request; it may or may not have been applied: retry it ' +
+        '(a write retried with the same idempotency key is applied once)',
+      { nodes: error.nodes, path: error.path, extensions: { code: 'DATABASE_UNAVAILABLE', retryable: true } },
+    );
   }
   if (!original || original instanceof GraphQLError) return error;
   return masked(error);
