@@ -1,0 +1,59 @@
+/**
+ * The patched `postgres` driver (packages/db/README.md, "The patched driver") at the level of one pool
+ * pool, on the PostgreSQL test database: sockets that die around a write must not leave a connection
+ * unable to flush on its next socket (LanternOps/breeze#3225).
+ * The process-level crash is proven by tests/processes/connection-loss.test.ts.
+ */
+import { connect, type Socket } from 'node:net';
+import { sql as statement } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from './testing.js';
+
+let database: TestDatabase | undefined;
+afterAll(async () => database?.close());
+
+describe.skipIf(testDatabaseKind() !== 'postgres')('the patched postgres driver', () => {
+  it('reconnects and answers after its sockets close around a query sent on refusal', async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url!);
+    const sockets: Socket[] = [];
+    // The driver's `socket` option (untyped): we keep each socket so the test can destroy it.
+    const opened = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(Number(url.port || 5432), url.hostname);
+        socket.once('connect', () => resolve(socket)).once('error', reject);
+        sockets.push(socket);
+      });
+    const sql = postgres(database.url!, { max: 2, connect_timeout: 3, onnotice: () => {}, socket: opened } as postgres.Options<Record<string, never>>);
+    const outcome = (query: Promise<unknown>) => query.then(() => 'answered', (e: { code?: string }) => e.code ?? String(e));
+    try {
+      await Promise.all([sql`select pg_sleep(0.05)`, sql`select pg_sleep(0.05)`]); // both connections open
+      expect(sockets.length).toBe(2);
+      // Both sockets close, the idle one's first, while one connection is busy, and its caller sends a new
+      // query as soon as it is refused (an audit row, a retry). Unpatched, or patched without nulling
+      // the timer on teardown, a connection comes out of this with its flush timer cancelled but still
+      // set, so its next socket never sends the startup message: CONNECT_TIMEOUT.
+      let second: Promise<string> | undefined;
+      const first = outcome(
+        sql`select pg_sleep(5)`.catch((error: unknown) => {
+          second = outcome(sql`select 2`);
+          throw error;
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const [busy] = await database.rows<{ port: number }>(statement`
+        select client_port as port from pg_stat_activity where datname = current_database() and query = 'select pg_sleep(5)'`);
+      const idleFirst = [...sockets].sort((a) => (a.localPort === busy!.port ? 1 : -1));
+      expect(idleFirst[1]!.localPort).toBe(busy!.port);
+      for (const socket of idleFirst) socket.destroy();
+      expect(await first).toBe('CONNECTION_CLOSED');
+      expect(['answered', 'CONNECTION_CLOSED']).toContain(await second); // settled, either way
+      // Both connections reconnect; each must flush its startup message and answer.
+      const again = await Promise.all([sql`select 3 as n`, sql`select pg_sleep(0.05), 4 as n`].map((q) => q.then((rows) => rows[0]!.n, (e: { code?: string }) => e.code)));
+      expect(again).toEqual([3, 4]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+});
