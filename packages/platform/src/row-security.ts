@@ -46,7 +46,9 @@ class RolledBack extends Error {
  * Runs `execute` in a scoped transaction. GraphQL reports resolver errors in the result rather than
  * throwing, so a database error inside would otherwise commit an aborted transaction, which PostgreSQL
  * silently rolls back while the result claims the earlier writes: such a request is answered with
- * `data: null`, its errors and one saying nothing was kept.
+ * `data: null`, its errors and one saying nothing was kept. If the connection itself is lost, the
+ * (patched) driver rejects the transaction and any statement it still sends, so the gate's permit is
+ * freed and the request ends as DATABASE_UNAVAILABLE; nothing keeps the dead connection.
  */
 async function inScopedTransaction(database: Database, scope: Statement, execute: (database: Database) => unknown): Promise<ExecutionResult> {
   try {
