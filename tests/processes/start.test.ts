@@ -1,60 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
+import { testDatabaseKind } from '@weixi/db/testing';
+import { freshDatabase, startApiProcess, stopApiProcess, type ApiProcess, type FreshDatabase } from './api-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
-
-let child: ChildProcess;
+let server: ApiProcess | undefined;
 let url: string;
 let adminKey: string;
 let banner: string;
-let database: TestDatabase | undefined;
-let dataDir: string | undefined;
+let database: FreshDatabase | undefined;
 
 /** Starts `api/src/main.ts` as `pnpm start` does, with a small demo population, and waits for its URL. */
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' };
-  if (testDatabaseKind() === 'postgres') {
-    database = await createTestDatabase();
-    env.DATABASE_URL = database.url;
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'weixi-start-'));
-    env.WEIXI_DATA_DIR = join(dataDir, 'data');
-    delete env.DATABASE_URL;
-  }
-  child = spawn(tsx, ['api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL within 90 s; stderr: ${stderr}`)), 90_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /GraphiQL: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        banner = out;
-        adminKey = /Authorization: Bearer (wx_\S+)/.exec(out)?.[1] ?? '';
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}; stderr: ${stderr}`)));
-  });
+  database = await freshDatabase({ PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' });
+  server = await startApiProcess(database.env);
+  ({ url, adminKey, banner } = server);
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopApiProcess(server?.child);
   await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function post(query: string, authorization?: string) {
