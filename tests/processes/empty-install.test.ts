@@ -57,5 +57,5 @@ describe('an empty install', () => {
     expect(written.errors).toBeUndefined();
     expect(written.data.upsertCustomers).toEqual({ created: 2, customers: [{ region: { code: 'JS-NJ-GL', parent: { code: 'JS-NJ' } } }, { region: { code: 'XJ-KS', parent: { code: 'XJ' } } }] });
     expect((await gql(`{ customers(filter: { regionCodes: ["JS"] }) { totalCount } }`)).data.customers.totalCount).toBe(1);
-  }, 240_000);
+  }, 400_000);
 });
