@@ -85,6 +85,10 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'an admin key', args: { input: { role: 'ADMIN', name: `sweep admin ${n}` } } },
     { label: 'an operator key for ZJ-HZ', args: { input: { role: 'OPERATOR', regionCodes: ['ZJ-HZ'], name: `sweep zj ${n}` } } },
   ],
+  upsertRegions: ({ n }) => [
+    { label: 'a new city under ZJ', args: { input: [{ code: `ZJ-S${n}`, name: `sweep ${n}`, level: 'CITY', parentCode: 'ZJ' }] } },
+    { label: 'renaming the shared province JS', args: { input: [{ code: 'JS', name: `江苏 ${n}`, level: 'PROVINCE' }] } },
+  ],
   revokeApiKey: ({ fixture }) => [{ label: 'the key of an out-of-scope operator', args: { prefix: fixture.outKeyPrefix } }],
   recordEvents: ({ fixture, n }) => [
     { label: 'by the MSISDN of an out-of-scope customer', args: { events: [{ msisdn: fixture.out.msisdn, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-msisdn-${n}` }] } },

@@ -3,10 +3,14 @@
  * environment on top of this one.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = repoRoot;
 
 export interface ApiProcess {
   child: ChildProcess;
@@ -56,4 +60,31 @@ export async function startApiProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000
       await exited;
     },
   };
+}
+
+/** SIGTERM, and waits for the exit; nothing when it has already exited. */
+export async function stopApiProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export interface FreshDatabase {
+  /** The process environment naming it (DATABASE_URL, else WEIXI_DATA_DIR), with `extra` on top. */
+  env: Record<string, string | undefined>;
+  /** The PostgreSQL test database, when that is the configured kind. */
+  postgres?: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** A fresh database of the configured kind (WEIXI_TEST_DB) for processes to share: PostgreSQL, or a PGlite folder. */
+export async function freshDatabase(extra: Record<string, string>): Promise<FreshDatabase> {
+  const env: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, WEIXI_DATA_DIR: undefined, ...extra };
+  if (testDatabaseKind() === 'postgres') {
+    const postgres = await createTestDatabase();
+    return { env: { ...env, DATABASE_URL: postgres.url }, postgres, close: () => postgres.close() };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'weixi-process-'));
+  return { env: { ...env, WEIXI_DATA_DIR: join(dataDir, 'data') }, close: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }

@@ -1,36 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
-import { startApiProcess, type ApiProcess } from './api-process.js';
+import { testDatabaseKind } from '@weixi/db/testing';
+import { freshDatabase, startApiProcess, stopApiProcess, type ApiProcess, type FreshDatabase } from './api-process.js';
 
-let api: ApiProcess;
+let server: ApiProcess | undefined;
 let url: string;
 let adminKey: string;
 let banner: string;
-let database: TestDatabase | undefined;
-let dataDir: string | undefined;
+let database: FreshDatabase | undefined;
 
 /** Starts `api/src/main.ts` as `pnpm start` does, with a small demo population, and waits for its URL. */
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' };
-  if (testDatabaseKind() === 'postgres') {
-    database = await createTestDatabase();
-    env.DATABASE_URL = database.url;
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'weixi-start-'));
-    env.WEIXI_DATA_DIR = join(dataDir, 'data');
-    env.DATABASE_URL = '';
-  }
-  api = await startApiProcess(env);
-  ({ url, adminKey, banner } = api);
+  database = await freshDatabase({ PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' });
+  server = await startApiProcess(database.env);
+  ({ url, adminKey, banner } = server);
 }, 120_000);
 
 afterAll(async () => {
-  await api?.stop();
+  await stopApiProcess(server?.child);
   await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function post(query: string, authorization?: string) {

@@ -24,6 +24,7 @@
  * - **Regions**: an operator (and an agent or integrator bounded by regions) sees its subtrees plus the
  *   ancestors of their roots (so `parent` chains and owner regions resolve), never a sibling's subtree.
  *   Agents and integrators without a region bound see the whole tree: it holds no customer data.
+ *   Only admins change the tree (`upsertRegions`): a move rewrites the paths every scope is read from.
  * - **Segments** have an owner region (`segments.region_id`; null = national, created by admins). A
  *   principal sees national segments and those owned by a region it sees (in its subtrees or an ancestor:
  *   a province's segment applies to its cities). Counts, members and memberships hold only the customers
@@ -101,6 +102,7 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   apiKeys: 'administer',
   createApiKey: 'administer',
   revokeApiKey: 'administer',
+  upsertRegions: 'administer',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

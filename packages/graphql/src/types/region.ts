@@ -1,5 +1,5 @@
 import { and, eq, like, sql } from 'drizzle-orm';
-import { escapeLike, keysetBounds, keysetOrder, InputError } from '@weixi/core';
+import { escapeLike, keysetBounds, keysetOrder, InputError, MAX_REGION_BATCH, upsertRegions, type UpsertRegionsResult } from '@weixi/core';
 import { regions } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { RegionRow } from '../loaders.js';
@@ -70,4 +70,36 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
       resolve: (_root, args, ctx) => visibleRegion(ctx, args.code),
     }),
   }));
+  registerUpsertRegions(builder, refs, enums);
+}
+
+/** The administrator's way to build the tree (an empty install has none): create or update regions by code. */
+function registerUpsertRegions(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
+  const RegionInput = builder.inputType('RegionInput', {
+    description: 'One region, created or updated by its code.',
+    fields: (t) => ({
+      code: t.string({ required: true, description: 'Stable code: letters, digits, `-`, `_`, `.` (e.g. `JS-NJ`).' }),
+      name: t.string({ required: true }),
+      level: t.field({ type: enums.RegionLevel, required: true, description: 'A city is under a province, a district under a city, a grid under a district or city.' }),
+      parentCode: t.string({ description: 'The parent\'s code (stored, or earlier or later in this batch); none for a province. A new parent moves the region with its subtree.' }),
+      timeZone: t.string({ description: 'IANA zone, stored under its canonical name. Left out: a new region takes its parent\'s, an existing one keeps its own.' }),
+    }),
+  });
+  const Payload = builder.objectRef<UpsertRegionsResult>('UpsertRegionsPayload').implement({
+    fields: (t) => ({
+      regions: t.field({ type: [refs.Region], description: 'The regions of the batch, in batch order.', resolve: (p) => p.regions }),
+      created: t.exposeInt('created'),
+      updated: t.exposeInt('updated'),
+      unchanged: t.exposeInt('unchanged', { description: 'Items that matched what is stored; a batch sent twice is all unchanged the second time.' }),
+      moved: t.exposeInt('moved', { description: 'Of the updated, those moved to another parent with their subtrees.' }),
+    }),
+  });
+  builder.mutationField('upsertRegions', (t) =>
+    t.field({
+      type: Payload,
+      description: `Creates or updates regions by code (admins only), up to ${MAX_REGION_BATCH} per call, all or nothing. A level that does not fit its parent, an unknown parent, a cycle or a bad time zone is BAD_USER_INPUT naming the item and field.`,
+      args: { input: t.arg({ type: [RegionInput], required: true }) },
+      resolve: (_root, args, ctx) => upsertRegions(ctx.database.db, args.input, { path: 'input' }),
+    }),
+  );
 }

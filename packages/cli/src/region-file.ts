@@ -1,0 +1,143 @@
+/**
+ * Reads a region file for `weixi regions import`: CSV (a header line naming the columns, then one region
+ * per line) or JSON (an array of region objects). CSV is read line by line; JSON, which has to be parsed
+ * whole, is refused above a size no region tree reaches. Every item remembers where it came from, so an
+ * issue the core reports at `input[3].parentCode` is told as `line 5 (JS-NJ), parentCode: ...`.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { createInterface } from 'node:readline';
+import { MAX_REGION_BATCH, type InputIssue, type RegionInput } from '@weixi/core';
+import { CliError } from './cli-error.js';
+import { splitCsvLine } from './csv.js';
+
+export const REGION_FILE_FORMATS = ['csv', 'json'] as const;
+export type RegionFileFormat = (typeof REGION_FILE_FORMATS)[number];
+
+const COLUMNS = ['code', 'name', 'level', 'parentCode', 'timeZone'] as const;
+const REQUIRED = ['code', 'name', 'level'] as const;
+const MAX_JSON_BYTES = 8 * 1024 * 1024;
+
+export interface RegionFile {
+  regions: RegionInput[];
+  /** Where each region was read: `line 7`, `item 3`. */
+  places: string[];
+}
+
+/** The format a file's name says it has, or undefined. */
+export function formatOfName(file: string): RegionFileFormat | undefined {
+  const ext = extname(file).slice(1).toLowerCase();
+  return (REGION_FILE_FORMATS as readonly string[]).includes(ext) ? (ext as RegionFileFormat) : undefined;
+}
+
+export async function readRegionFile(file: string, format: RegionFileFormat): Promise<RegionFile> {
+  try {
+    return format === 'csv' ? await readCsv(file) : await readJson(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CliError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new CliError(`${file} is a folder, not a region file`);
+    throw error;
+  }
+}
+
+function tooMany(file: string): CliError {
+  return new CliError(`${file}: more than ${MAX_REGION_BATCH} regions; one import is one all-or-nothing batch of at most ${MAX_REGION_BATCH} (split the file by province)`);
+}
+
+async function readCsv(file: string): Promise<RegionFile> {
+  const out: RegionFile = { regions: [], places: [] };
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let header: string[] | undefined;
+  let lineNo = 0;
+  const problems: string[] = [];
+  for await (const raw of lines) {
+    lineNo++;
+    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    const cells = splitCsvLine(line);
+    if (typeof cells === 'string') {
+      problems.push(`line ${lineNo}: ${cells}`);
+      continue;
+    }
+    if (!header) {
+      header = cells.map((c) => c.trim());
+      const unknown = header.filter((c) => !(COLUMNS as readonly string[]).includes(c));
+      const missing = REQUIRED.filter((c) => !header!.includes(c));
+      if (unknown.length > 0 || missing.length > 0) {
+        const what = [unknown.length > 0 ? `unknown column ${unknown.map((c) => JSON.stringify(c)).join(', ')}` : '', missing.length > 0 ? `missing column ${missing.join(', ')}` : ''].filter(Boolean).join('; ');
+        throw new CliError(`${file}: line ${lineNo}, the header: ${what}. Columns: ${COLUMNS.join(',')} (parentCode and timeZone may be left out or empty)`);
+      }
+      continue;
+    }
+    if (cells.length !== header.length) {
+      problems.push(`line ${lineNo}: ${cells.length} values for ${header.length} columns (${header.join(',')})`);
+      continue;
+    }
+    if (out.regions.length === MAX_REGION_BATCH) throw tooMany(file);
+    const row = Object.fromEntries(header.map((column, i) => [column, cells[i]!.trim()]));
+    out.regions.push({ code: row.code!, name: row.name!, level: row.level!.toLowerCase(), parentCode: row.parentCode || null, timeZone: row.timeZone || null });
+    out.places.push(`line ${lineNo}`);
+  }
+  if (!header) throw new CliError(`${file}: no header line (${COLUMNS.join(',')}) and no regions`);
+  if (problems.length > 0) throw new CliError(`${file}: ${listed(problems)}`);
+  return out;
+}
+
+async function readJson(file: string): Promise<RegionFile> {
+  const { size } = await stat(file);
+  if (size > MAX_JSON_BYTES) throw new CliError(`${file}: ${size} bytes; a JSON region file may have at most ${MAX_JSON_BYTES} (use CSV, which is read line by line)`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(parsed)) throw new CliError(`${file}: expected a JSON array of regions ({"code", "name", "level", "parentCode", "timeZone"})`);
+  if (parsed.length > MAX_REGION_BATCH) throw tooMany(file);
+  const out: RegionFile = { regions: [], places: [] };
+  const problems: string[] = [];
+  parsed.forEach((item: unknown, index) => {
+    const place = `item ${index + 1}`;
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      problems.push(`${place}: expected an object, got ${JSON.stringify(item)}`);
+      return;
+    }
+    const record = item as Record<string, unknown>;
+    const wrong = Object.keys(record).filter((k) => !(COLUMNS as readonly string[]).includes(k)).map((k) => `unknown field ${JSON.stringify(k)}`);
+    for (const field of COLUMNS) {
+      const value = record[field];
+      const required = (REQUIRED as readonly string[]).includes(field);
+      if ((value === undefined || value === null) && !required) continue;
+      if (typeof value !== 'string') wrong.push(`${field} must be a string, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`);
+    }
+    if (wrong.length > 0) {
+      problems.push(`${place}: ${wrong.join('; ')}`);
+      return;
+    }
+    const text = (field: string) => (typeof record[field] === 'string' && (record[field] as string).trim() !== '' ? (record[field] as string).trim() : null);
+    out.regions.push({ code: text('code') ?? '', name: (record.name as string).trim(), level: (record.level as string).trim().toLowerCase(), parentCode: text('parentCode'), timeZone: text('timeZone') });
+    out.places.push(place);
+  });
+  if (problems.length > 0) throw new CliError(`${file}: ${listed(problems)}`);
+  return out;
+}
+
+/** Issues from the core (`input[3].parentCode`) told by place in the file: `line 5 (JS-NJ), parentCode: ...`. */
+export function describeIssues(file: RegionFile, issues: readonly InputIssue[]): string {
+  return listed(
+    issues.map((issue) => {
+      const m = /^input\[(\d+)\](?:\.(\w+))?$/.exec(issue.path);
+      if (!m) return issue.message;
+      const index = Number(m[1]);
+      const code = file.regions[index]?.code;
+      return `${file.places[index] ?? `item ${index + 1}`}${code ? ` (${code})` : ''}${m[2] ? `, ${m[2]}` : ''}: ${issue.message}`;
+    }),
+  );
+}
+
+function listed(problems: string[]): string {
+  const shown = problems.slice(0, 20);
+  return `${problems.length === 1 ? '' : `${problems.length} problems:\n  `}${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}`;
+}
