@@ -6,7 +6,7 @@ import { readConfig } from './config.js';
 
 describe('server protections from the environment', () => {
   it('defaults to the query limits and 600 requests a minute per credential', () => {
-    expect(readConfig({}).server).toEqual({ limits: { maxDepth: 12, maxCost: 50_000 }, rateLimit: { perMinute: 600, burst: 600 } });
+    expect(readConfig({}).server).toEqual({ limits: { maxDepth: 12, maxCost: 50_000 }, rateLimit: { perMinute: 600, burst: 600 }, authFailures: { perMinute: 30, burst: 30 } });
   });
 
   it('reads limits, rate limit and persisted operations; 0 turns the rate limit off', () => {
@@ -16,9 +16,16 @@ describe('server protections from the environment', () => {
     expect(readConfig(env).server).toEqual({
       limits: { maxDepth: 8, maxCost: 1000 },
       rateLimit: { perMinute: 120, burst: 20 },
+      authFailures: { perMinute: 30, burst: 30 },
       persistedOperations: { store: { abc: '{ __typename }' }, allowArbitrary: false },
     });
     expect(readConfig({ WEIXI_RATE_LIMIT_PER_MINUTE: '0' }).server.rateLimit).toBeUndefined();
+  });
+
+  it('reads CORS origins, allowed Host names and the failed-authentication limit; none by default', () => {
+    const env = { WEIXI_CORS_ORIGINS: 'https://crm.example, https://bi.example', WEIXI_ALLOWED_HOSTS: 'weixi.internal', WEIXI_AUTH_FAILURES_PER_MINUTE: '0' };
+    expect(readConfig(env).server).toMatchObject({ cors: { origins: ['https://crm.example', 'https://bi.example'] }, allowedHosts: ['weixi.internal'], authFailures: false });
+    expect(readConfig({}).server.cors).toBeUndefined();
   });
 
   it('names the variable that is wrong', () => {

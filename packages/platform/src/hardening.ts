@@ -15,6 +15,8 @@ export interface HardeningOptions {
   limits?: Partial<QueryLimits>;
   /** Requests per principal (API key or JWT subject), in this process's memory; off when unset. */
   rateLimit?: RateLimitOptions;
+  /** Failed authentications per client address (default 30 a minute, `DEFAULT_AUTH_FAILURES`); false: no limit. */
+  authFailures?: RateLimitOptions | false;
   /** Unexpected errors as a fixed message with the request id; default on unless NODE_ENV=development. */
   maskErrors?: boolean;
   /** Serve persisted operations (and, unless `allowArbitrary`, nothing else); off when unset. */

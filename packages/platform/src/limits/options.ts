@@ -43,7 +43,7 @@ export type LimitName = keyof QueryLimits;
 export function limitExceeded(limit: LimitName, max: number, what: string, actual?: number): GraphQLError {
   const message = actual === undefined ? `${what} is over the ${limit} limit of ${max}` : `${what} is ${actual}, over the ${limit} limit of ${max}`;
   return new GraphQLError(message, {
-    // `http` is read by yoga (status 400, as for any request error) and not sent to the client.
-    extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400, spec: true } },
+    // `http` is read by yoga (status 400 whatever the Accept header) and not sent to the client.
+    extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400, spec: false } },
   });
 }

@@ -18,7 +18,9 @@ export function queryLimits(overrides: Partial<QueryLimits> = {}): QueryLimits {
 
 /**
  * Enforces the query limits: tokens while parsing, shape in validation (cached with the document), cost
- * just before execution (it depends on the variables). Each refusal is a LIMIT_EXCEEDED error, HTTP 400.
+ * just before execution (it depends on the variables). Each refusal is a LIMIT_EXCEEDED error, HTTP 400
+ * whatever the Accept header: yoga marks errors raised while parsing and validating as the GraphQL-over-HTTP
+ * spec's (200 for `application/json`), which a refusal by a server limit is not.
  */
 export function useQueryLimits(limits: QueryLimits): Plugin {
   const rules = shapeRules(limits);
@@ -37,6 +39,14 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       if (cost > limits.maxCost) {
         const error = limitExceeded('maxCost', limits.maxCost, 'the estimated cost', cost);
         setResultAndStopExecution({ errors: [error] });
+      }
+    },
+    onResultProcess({ result }) {
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of ('errors' in one ? one.errors : undefined) ?? []) {
+          const http = error.extensions?.http as { spec?: boolean } | undefined;
+          if (error.extensions?.code === 'LIMIT_EXCEEDED' && http) http.spec = false;
+        }
       }
     },
   };
