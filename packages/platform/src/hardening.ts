@@ -11,7 +11,7 @@ import { maskErrorFor, masksByDefault } from './masking.js';
 import { usePersistedOperationStore, type PersistedOperationsOptions } from './persisted-operations.js';
 
 export interface HardeningOptions {
-  /** Query limits over the defaults (`DEFAULT_QUERY_LIMITS`: depth 12, aliases 30, top-level fields 20, cost 50,000, tokens 5,000, no batches). */
+  /** Query limits over the defaults (`DEFAULT_QUERY_LIMITS`: depth 12, aliases 30, top-level fields 20, cost 50,000, tokens 5,000, no batches, responses of 8 MB). */
   limits?: Partial<QueryLimits>;
   /** Requests per principal (API key or JWT subject), in this process's memory; off when unset. */
   rateLimit?: RateLimitOptions;
