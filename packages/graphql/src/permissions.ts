@@ -101,6 +101,7 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   apiKeys: 'administer',
   createApiKey: 'administer',
   revokeApiKey: 'administer',
+  revokeJwt: 'administer',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */
