@@ -12,6 +12,7 @@ import { authenticateFirst, DEFAULT_AUTH_FAILURES } from './authenticate-first.j
 import { corsOption, hostCheck, refuseHost, type OriginOptions } from './origins.js';
 import { createLogger, isClientError, type Logger } from './log.js';
 import { hardening, type HardeningOptions } from './hardening.js';
+import { useInputErrors } from './input-errors.js';
 import { currentRequestId, withRequestId } from './request-id.js';
 import { rowSecurity } from './row-security.js';
 
@@ -83,7 +84,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
-    plugins: [door.plugin, ...protections.plugins, rowSecurity()],
+    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity()],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
