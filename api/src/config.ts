@@ -52,6 +52,7 @@ function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: n
     limits: {
       maxDepth: number('WEIXI_MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
       maxCost: number('WEIXI_MAX_QUERY_COST', DEFAULT_QUERY_LIMITS.maxCost),
+      maxResponseBytes: number('WEIXI_MAX_RESPONSE_BYTES', DEFAULT_QUERY_LIMITS.maxResponseBytes),
     },
     ...(perMinute > 0 ? { rateLimit: { perMinute, burst: Math.max(1, burst) } } : {}),
     authFailures: failures > 0 ? { perMinute: failures, burst: failures } : false,
