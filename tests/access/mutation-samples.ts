@@ -86,6 +86,7 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'an operator key for ZJ-HZ', args: { input: { role: 'OPERATOR', regionCodes: ['ZJ-HZ'], name: `sweep zj ${n}` } } },
   ],
   revokeApiKey: ({ fixture }) => [{ label: 'the key of an out-of-scope operator', args: { prefix: fixture.outKeyPrefix } }],
+  revokeJwt: ({ n }) => [{ label: "a subject's JWTs", args: { subject: `sweep-subject-${n}` } }],
   recordEvents: ({ fixture, n }) => [
     { label: 'by the MSISDN of an out-of-scope customer', args: { events: [{ msisdn: fixture.out.msisdn, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-msisdn-${n}` }] } },
     { label: 'by the id of an out-of-scope customer', args: { events: [{ customerId: fixture.out.ids.Customer, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-id-${n}` }] } },

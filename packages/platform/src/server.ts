@@ -106,6 +106,10 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     server.once('error', reject);
     server.listen(options.port ?? 0, bindHost, () => resolve());
   });
+  // Idle keep-alive sockets stay open longer than the usual proxy or client idle time (60 s): closing one at
+  // Node's default 5 s while a client sends its next request on it loses that request (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port, address } = server.address() as AddressInfo;
   const hostname = address.includes(':') ? `[${address}]` : address;
   return {
