@@ -103,6 +103,14 @@ describe('credentials over HTTP', () => {
     api.clock.set(new Date(api.clock.now().getTime() + 2000).toISOString());
     expect((await post(api.server.url, `Bearer ${await token('t-4')}`)).status).toBe(200);
 
+    const audited = await api.ok(`{ auditLog(first: 20) { edges { node { operation objects } } } }`);
+    expect(audited.auditLog.edges.map((e: any) => e.node)).toEqual(
+      expect.arrayContaining([
+        { operation: 'jwt.revoke', objects: ['jwt.subject:li.lei'] },
+        { operation: 'jwt.revoke', objects: ['jwt.jti:t-1'] },
+      ]),
+    );
+
     const bad = await api.gql(`mutation { revokeJwt(jti: "a", subject: "b") { value } }`);
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     const operator = await api.key({ role: 'operator', regionCodes: ['JS'] });
