@@ -1,6 +1,6 @@
 /** Server configuration, from the environment. */
 import { readFileSync } from 'node:fs';
-import { DEFAULT_QUERY_LIMITS, type HardeningOptions } from '@weixi/platform';
+import { DEFAULT_AUTH_FAILURES, DEFAULT_QUERY_LIMITS, type HardeningOptions, type OriginOptions } from '@weixi/platform';
 
 export interface ApiConfig {
   /** PostgreSQL URL; unset means the embedded PGlite in `dataDir`. */
@@ -14,8 +14,8 @@ export interface ApiConfig {
   plugins: string[];
   /** Plugin ids allowed to run despite an engine mismatch. */
   pluginOverrides: string[];
-  /** Query limits, rate limit and persisted operations for the GraphQL server (masking follows NODE_ENV). */
-  server: HardeningOptions;
+  /** Query limits, rate limits, persisted operations, CORS origins and Host names (masking follows NODE_ENV). */
+  server: HardeningOptions & OriginOptions;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -41,16 +41,23 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
 /** Requests per minute per credential when WEIXI_RATE_LIMIT_PER_MINUTE is unset. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
-function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: number) => number): HardeningOptions {
+function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: number) => number): HardeningOptions & OriginOptions {
   const perMinute = number('WEIXI_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE);
+  const failures = number('WEIXI_AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES.perMinute);
+  const origins = list(env.WEIXI_CORS_ORIGINS);
+  const hosts = list(env.WEIXI_ALLOWED_HOSTS);
   const burst = number('WEIXI_RATE_LIMIT_BURST', perMinute);
   const operationsFile = env.WEIXI_PERSISTED_OPERATIONS || undefined;
   return {
     limits: {
       maxDepth: number('WEIXI_MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
       maxCost: number('WEIXI_MAX_QUERY_COST', DEFAULT_QUERY_LIMITS.maxCost),
+      maxResponseBytes: number('WEIXI_MAX_RESPONSE_BYTES', DEFAULT_QUERY_LIMITS.maxResponseBytes),
     },
     ...(perMinute > 0 ? { rateLimit: { perMinute, burst: Math.max(1, burst) } } : {}),
+    authFailures: failures > 0 ? { perMinute: failures, burst: failures } : false,
+    ...(origins.length ? { cors: { origins } } : {}),
+    ...(hosts.length ? { allowedHosts: hosts } : {}),
     ...(operationsFile
       ? { persistedOperations: { store: persistedOperations(operationsFile), allowArbitrary: env.WEIXI_PERSISTED_ONLY !== '1' } }
       : {}),

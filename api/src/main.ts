@@ -35,8 +35,6 @@ async function main(): Promise<void> {
   for (const r of refused) logger.warn('plugin refused', { plugin: r.id, reason: r.reason });
   logger.info('plugins found', { plugins: plugins.map((p) => p.manifest.id) });
   const adminKey = await firstAdminKey(database);
-  // GraphiQL is prefilled with the new key only on a loopback address, where only this machine sees it.
-  const local = ['127.0.0.1', 'localhost', '::1'].includes(config.host);
   const { server, close } = await startPlatform({
     database,
     plugins,
@@ -44,7 +42,6 @@ async function main(): Promise<void> {
     port: config.port,
     host: config.host,
     logger,
-    graphiqlAdminKey: local ? adminKey : undefined,
     server: config.server,
   });
   logger.info('serving', { url: server.url });

@@ -90,6 +90,7 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'renaming the shared province JS', args: { input: [{ code: 'JS', name: `江苏 ${n}`, level: 'PROVINCE' }] } },
   ],
   revokeApiKey: ({ fixture }) => [{ label: 'the key of an out-of-scope operator', args: { prefix: fixture.outKeyPrefix } }],
+  revokeJwt: ({ n }) => [{ label: "a subject's JWTs", args: { subject: `sweep-subject-${n}` } }],
   recordEvents: ({ fixture, n }) => [
     { label: 'by the MSISDN of an out-of-scope customer', args: { events: [{ msisdn: fixture.out.msisdn, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-msisdn-${n}` }] } },
     { label: 'by the id of an out-of-scope customer', args: { events: [{ customerId: fixture.out.ids.Customer, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-id-${n}` }] } },

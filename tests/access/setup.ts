@@ -43,7 +43,8 @@ export async function startSweep(): Promise<Sweep> {
   // The server reads its JWT settings when it starts.
   const previousSecret = process.env.WEIXI_JWT_SECRET;
   process.env.WEIXI_JWT_SECRET = SWEEP_JWT_SECRET;
-  const api = await startTestApi(undefined, { plugins });
+  // Its tokens outlive the day the sweep moves the clock on: a longer maximum lifetime than the default.
+  const api = await startTestApi(undefined, { plugins, auth: { jwt: { secret: SWEEP_JWT_SECRET, maxLifetimeSeconds: 30 * 24 * 3600 } } });
   const fixture = await createFixture(api, await introspect(api));
   const schema = await introspect(api);
   const clients = await Promise.all(

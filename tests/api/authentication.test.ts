@@ -4,6 +4,7 @@
  * something gets FORBIDDEN for that field.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
 import { signJwt } from '@weixi/core/access';
 import { customerInput, startTestApi, type TestApi } from './harness.js';
 
@@ -40,6 +41,13 @@ async function refused(authorization: string | undefined, reason: string, url = 
   return r.body.errors![0]!.message;
 }
 
+/** An HS256 token with exactly these claims, as any issuer could make one. */
+function hs256(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ iss: 'weixi-test', sub: 'x', role: 'admin', ...claims })}`;
+  return `${unsigned}.${createHmac('sha256', SECRET).update(unsigned).digest('base64url')}`;
+}
+
 const jwt = (claims: Record<string, unknown>, expiresInSeconds = 3600) =>
   signJwt({ sub: 'wang.fang', role: 'operator', regions: ['JS'], ...claims } as never, { secret: SECRET, issuer: 'weixi-test', expiresInSeconds }, api.clock);
 
@@ -68,6 +76,45 @@ describe('credentials over HTTP', () => {
     const otherIssuer = await signJwt({ sub: 'x', role: 'admin' }, { secret: SECRET, issuer: 'someone-else' }, api.clock);
     await refused(`Bearer ${otherIssuer}`, 'jwt_bad_claims');
     expect(await refused(`Bearer ${await jwt({ regions: ['XX'] })}`, 'unknown_region')).toContain('"XX"');
+  });
+
+  it('refuses a JWT that lives forever, was issued in the future or has no iat, over HTTP', async () => {
+    const now = Math.floor(api.clock.now().getTime() / 1000);
+    expect(await refused(`Bearer ${hs256({ iat: now, exp: Date.UTC(9999, 0, 1) / 1000 })}`, 'jwt_bad_claims')).toContain('over the maximum');
+    expect(await refused(`Bearer ${hs256({ iat: now + 3600, exp: now + 7200 })}`, 'jwt_bad_claims')).toContain('in the future');
+    expect(await refused(`Bearer ${hs256({ exp: now + 60 })}`, 'jwt_bad_claims')).toContain('"iat"');
+    expect((await post(api.server.url, `Bearer ${hs256({ iat: now, exp: now + 60 })}`)).status).toBe(200);
+  });
+
+  it('revokes one JWT by jti, or a subject\'s JWTs issued so far, from the next request on', async () => {
+    const token = (jti: string, sub = 'li.lei') =>
+      signJwt({ sub, role: 'operator', regions: ['JS'] }, { secret: SECRET, issuer: 'weixi-test', tokenId: jti }, api.clock);
+    const [one, two] = [await token('t-1'), await token('t-2')];
+    expect((await post(api.server.url, `Bearer ${one}`)).status).toBe(200);
+    const revoked = await api.ok(`mutation { revokeJwt(jti: "t-1") { kind value revokedBy } }`);
+    expect(revoked.revokeJwt).toEqual({ kind: 'JTI', value: 't-1', revokedBy: expect.stringMatching(/^key:/) });
+    expect(await refused(`Bearer ${one}`, 'jwt_revoked')).toContain('"t-1" was revoked');
+    expect((await post(api.server.url, `Bearer ${two}`)).status).toBe(200);
+
+    await api.ok(`mutation { revokeJwt(subject: "li.lei") { revokedAt } }`);
+    await refused(`Bearer ${two}`, 'jwt_revoked');
+    expect((await post(api.server.url, `Bearer ${await token('t-3', 'han.mei')}`)).status).toBe(200);
+    // Tokens issued after the revocation work.
+    api.clock.set(new Date(api.clock.now().getTime() + 2000).toISOString());
+    expect((await post(api.server.url, `Bearer ${await token('t-4')}`)).status).toBe(200);
+
+    const audited = await api.ok(`{ auditLog(first: 20) { edges { node { operation objects } } } }`);
+    expect(audited.auditLog.edges.map((e: any) => e.node)).toEqual(
+      expect.arrayContaining([
+        { operation: 'jwt.revoke', objects: ['jwt.subject:li.lei'] },
+        { operation: 'jwt.revoke', objects: ['jwt.jti:t-1'] },
+      ]),
+    );
+
+    const bad = await api.gql(`mutation { revokeJwt(jti: "a", subject: "b") { value } }`);
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const operator = await api.key({ role: 'operator', regionCodes: ['JS'] });
+    expect((await api.as(operator).gql(`mutation { revokeJwt(subject: "x") { value } }`)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses JWTs on a server without a JWT secret, naming what to use instead', async () => {

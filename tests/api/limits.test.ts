@@ -108,8 +108,44 @@ describe('query limits (defaults)', () => {
 
   it('serves the README customers page and a full introspection query within the defaults', async () => {
     expect((await api.ok(README_PAGE)).customers.totalCount).toBe(1);
-    const schema = await api.ok(getIntrospectionQuery());
+    const schema = await api.ok(getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true }));
     expect(schema.__schema.queryType.name).toBe('Query');
+  });
+
+  it('limits introspection too: the audit\'s aliased fragments and type references that select fields are refused', async () => {
+    // 60 aliases of `fields` x 60 of `type`: 74.5 MB and 14.7 s when introspection skipped the limits.
+    const types = Array.from({ length: 60 }, (_, i) => `t${i}: type { name }`).join(' ');
+    const fields = Array.from({ length: 60 }, (_, i) => `f${i}: fields { ...F }`).join(' ');
+    const aliased = `{ __schema { types { ...T } } } fragment T on __Type { ${fields} } fragment F on __Field { ${types} }`;
+    const refused = await post(api.server.url, api.adminKey, { query: aliased });
+    expect(refused.status).toBe(400);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors.map((e: any) => e.extensions.code)).toContain('LIMIT_EXCEEDED');
+    expect(JSON.stringify(refused.body).length).toBeLessThan(10_000);
+
+    // No aliases, but each type reference lists its type's fields again: the schema to the power of the nesting.
+    const nested = await post(api.server.url, api.adminKey, { query: `{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }` });
+    expect(nested.status).toBe(400);
+    expect(firstError(nested.body)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'introspection' });
+    expect(firstError(nested.body).message).toContain('type reference');
+
+    // Asking for one type by name, aliased a few times, is fine.
+    const byName = await api.ok(`{ a: __type(name: "Customer") { fields { name type { kind name ofType { name } } } } b: __type(name: "Region") { name } }`);
+    expect(byName.a.fields.length).toBeGreaterThan(5);
+  });
+
+  it('refuses a query whose response would be larger than maxResponseBytes with a typed error, not a cut body', async () => {
+    const small = await startServer({ database: api.database, clock: api.clock, limits: { maxResponseBytes: 2_000 } });
+    try {
+      const big = await post(small.url, api.adminKey, { query: getIntrospectionQuery() });
+      expect(big.status).toBe(400);
+      expect(big.body.data).toBeUndefined();
+      expect(firstError(big.body)).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 'maxResponseBytes', max: 2000 });
+      expect(firstError(big.body).actual).toBeGreaterThan(2000);
+      expect((await post(small.url, api.adminKey, { query: '{ regions(first: 1) { totalCount } }' })).body.data.regions.totalCount).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses a document of more than 5,000 tokens, and takes the same data as variables', async () => {

@@ -446,6 +446,19 @@ export const apiKeys = pgTable(
   (t) => [check('api_keys_role_check', sql`${t.role} in ('admin', 'operator', 'agent', 'integrator')`)],
 );
 
+/** Revoked JWTs: one token by its `jti`, or every token of a subject issued up to `revokedAt`. */
+export const jwtRevocations = pgTable(
+  'jwt_revocations',
+  {
+    kind: text('kind', { enum: ['jti', 'subject'] }).notNull(),
+    value: text('value').notNull(),
+    revokedAt: ts('revoked_at').notNull(),
+    /** The actor who revoked it (`key:<prefix>`, `jwt:<sub>`, `system`). */
+    revokedBy: text('revoked_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.value] }), check('jwt_revocations_kind_check', sql`${t.kind} in ('jti', 'subject')`)],
+);
+
 /** Append-only record of every mutation: who, what, which objects, which plugin, when. */
 export const auditLog = pgTable(
   'audit_log',

@@ -22,7 +22,7 @@ import { toClientError } from './errors.js';
 const PLUGIN_ARGS: Record<string, string> = { enablePlugin: 'id', disablePlugin: 'id', updatePluginSettings: 'id' };
 
 /** Mutations whose core function records its successes itself, in its transaction, as this operation. */
-const RECORDED_BY_CORE: Record<string, string> = { createApiKey: 'apiKey.create', revokeApiKey: 'apiKey.revoke' };
+const RECORDED_BY_CORE: Record<string, string> = { createApiKey: 'apiKey.create', revokeApiKey: 'apiKey.revoke', revokeJwt: 'jwt.revoke' };
 
 /**
  * Wraps every field of the schema's Mutation type so that each execution is audited. `pluginFields` are

@@ -103,6 +103,7 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   createApiKey: 'administer',
   revokeApiKey: 'administer',
   upsertRegions: 'administer',
+  revokeJwt: 'administer',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

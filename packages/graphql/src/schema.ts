@@ -5,6 +5,7 @@ import { createBuilder } from './builder.js';
 import { guardRootFields } from './permissions.js';
 import { registerScalars } from './scalars.js';
 import { registerApiKeys, registerRoleEnum } from './types/api-keys.js';
+import { registerJwtRevocations } from './types/jwt-revocations.js';
 import { registerAudit } from './types/audit.js';
 import { registerCustomer } from './types/customer.js';
 import { registerCustomerQueries } from './types/customer-queries.js';
@@ -49,6 +50,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerJobs(builder);
   const role = registerRoleEnum(builder);
   registerApiKeys(builder, role);
+  registerJwtRevocations(builder);
   registerAudit(builder, role);
   registerPluginFields(builder, refs, options.pluginFields ?? []);
   // Every root field runs its role check from the permission matrix (permissions.ts).

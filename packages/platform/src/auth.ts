@@ -34,14 +34,14 @@ export function accessGraphQLError(error: AccessError): GraphQLError {
   });
 }
 
-/** GraphiQL's opening text: how to authenticate, and the local admin key when the server was given one. */
-export function graphiqlWelcome(localAdminKey?: string): { defaultQuery: string; headers?: string } {
-  const lines = [
+/** GraphiQL's opening text: how to authenticate. A page never carries a key: any site could read it. */
+export function graphiqlWelcome(): string {
+  return [
     '# Welcome to Weixi. Every request needs a credential:',
     '#   Authorization: Bearer <API key or JWT>',
-    '# Set it in the Headers tab below, e.g. {"Authorization": "Bearer wx_..."}.',
-    '# Create keys with: pnpm weixi keys create --role <admin|operator|agent|integrator> [--region CODE ...]',
-    ...(localAdminKey ? ['# The Headers tab already holds the local admin key printed at first start.'] : []),
+    '# Paste it in the Headers tab below, e.g. {"Authorization": "Bearer wx_..."}.',
+    '# The first start printed an admin key on the console of the server (it is shown only once);',
+    '# create more with: pnpm weixi keys create --role <admin|operator|agent|integrator> [--region CODE ...]',
     '',
     '{',
     '  customers(first: 5) {',
@@ -50,9 +50,5 @@ export function graphiqlWelcome(localAdminKey?: string): { defaultQuery: string;
     '  }',
     '}',
     '',
-  ];
-  return {
-    defaultQuery: lines.join('\n'),
-    ...(localAdminKey ? { headers: JSON.stringify({ Authorization: `Bearer ${localAdminKey}` }, null, 2) } : {}),
-  };
+  ].join('\n');
 }

@@ -11,10 +11,12 @@ import { maskErrorFor, masksByDefault } from './masking.js';
 import { usePersistedOperationStore, type PersistedOperationsOptions } from './persisted-operations.js';
 
 export interface HardeningOptions {
-  /** Query limits over the defaults (`DEFAULT_QUERY_LIMITS`: depth 12, aliases 30, top-level fields 20, cost 50,000, tokens 5,000, no batches). */
+  /** Query limits over the defaults (`DEFAULT_QUERY_LIMITS`: depth 12, aliases 30, top-level fields 20, cost 50,000, tokens 5,000, no batches, responses of 8 MB). */
   limits?: Partial<QueryLimits>;
   /** Requests per principal (API key or JWT subject), in this process's memory; off when unset. */
   rateLimit?: RateLimitOptions;
+  /** Failed authentications per client address (default 30 a minute, `DEFAULT_AUTH_FAILURES`); false: no limit. */
+  authFailures?: RateLimitOptions | false;
   /** Unexpected errors as a fixed message with the request id; default on unless NODE_ENV=development. */
   maskErrors?: boolean;
   /** Serve persisted operations (and, unless `allowArbitrary`, nothing else); off when unset. */

@@ -4,6 +4,8 @@ export { createLogger, isClientError, type Logger } from './log.js';
 export { loadPlugins, type LoadPluginsOptions } from './plugins.js';
 export { accessGraphQLError, type AuthOptions } from './auth.js';
 export type { HardeningOptions } from './hardening.js';
+export type { OriginOptions } from './origins.js';
+export { DEFAULT_AUTH_FAILURES } from './authenticate-first.js';
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/options.js';
 export { RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
 export type { PersistedOperationsOptions, PersistedOperationStore } from './persisted-operations.js';

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './log.js';
 import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
 import type { HardeningOptions } from './hardening.js';
+import type { OriginOptions } from './origins.js';
 
 export interface PlatformOptions {
   database: Database;
@@ -23,10 +24,8 @@ export interface PlatformOptions {
   failureThreshold?: number;
   /** How requests authenticate; default from the environment (WEIXI_JWT_*). */
   auth?: AuthOptions;
-  /** A local admin key to prefill GraphiQL's headers with (demo first start only). */
-  graphiqlAdminKey?: string;
-  /** Query limits, rate limit, error masking and persisted operations for the GraphQL server. */
-  server?: HardeningOptions;
+  /** Query limits, rate limits, error masking, persisted operations, CORS origins and Host names for the GraphQL server. */
+  server?: HardeningOptions & OriginOptions;
 }
 
 export interface Platform {
@@ -70,7 +69,6 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     port: options.port,
     host: options.host,
     auth: options.auth,
-    graphiqlAdminKey: options.graphiqlAdminKey,
   });
   return {
     server,

@@ -7,14 +7,20 @@ import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
 import { buildSchema, createContext } from '@weixi/graphql';
 import { jwtOptionsFromEnv } from '@weixi/core/access';
-import { graphiqlWelcome, principalOf, type AuthOptions } from './auth.js';
+import { graphiqlWelcome, type AuthOptions } from './auth.js';
+import { authenticateFirst, DEFAULT_AUTH_FAILURES } from './authenticate-first.js';
+import { corsOption, hostCheck, refuseHost, type OriginOptions } from './origins.js';
 import { createLogger, isClientError, type Logger } from './log.js';
 import { hardening, type HardeningOptions } from './hardening.js';
+import { useInputErrors } from './input-errors.js';
 import { currentRequestId, withRequestId } from './request-id.js';
 import { rowSecurity } from './row-security.js';
 
-/** Also: query limits, rate limit, error masking and persisted operations (`HardeningOptions`). */
-export interface WeixiServerOptions extends HardeningOptions {
+/**
+ * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
+ * origins and allowed Host names (`OriginOptions`).
+ */
+export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
   database: Database;
   clock?: Clock;
   port?: number;
@@ -26,8 +32,6 @@ export interface WeixiServerOptions extends HardeningOptions {
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
-  /** A local admin key to prefill GraphiQL's headers with (the demo's first start); never in production. */
-  graphiqlAdminKey?: string;
 }
 
 export interface WeixiServer {
@@ -56,11 +60,13 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     }
   });
   const protections = hardening(options, clock);
+  const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
     schema: () => schema,
     graphqlEndpoint: '/graphql',
+    cors: corsOption(options),
     context: async ({ request }) => {
-      const principal = await principalOf(request, options.database, clock, auth);
+      const principal = await door.principal(request);
       return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, requestId: currentRequestId() });
     },
     landingPage: false,
@@ -73,13 +79,20 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
         logger.error('request failed', { requestId: currentRequestId(), error: args[0] });
       },
     },
-    graphiql: { title: 'Weixi GraphQL', ...graphiqlWelcome(options.graphiqlAdminKey) },
+    graphiql: { title: 'Weixi GraphQL', defaultQuery: graphiqlWelcome() },
     maskedErrors: protections.maskedErrors,
     batching: protections.batching,
-    // Last, so requests the limits refuse never open a transaction.
-    plugins: [...protections.plugins, rowSecurity()],
+    // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
+    // the limits refuse never open a transaction.
+    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity()],
   });
+  const bindHost = options.host ?? '127.0.0.1';
+  const knownHost = hostCheck(bindHost, options);
   const server = createHttpServer((req, res) => {
+    if (knownHost && !knownHost(req)) {
+      refuseHost(res);
+      return;
+    }
     if (req.url === '/health') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
@@ -91,8 +104,12 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, bindHost, () => resolve());
   });
+  // Idle keep-alive sockets stay open longer than the usual proxy or client idle time (60 s): closing one at
+  // Node's default 5 s while a client sends its next request on it loses that request (ECONNRESET).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { port, address } = server.address() as AddressInfo;
   const hostname = address.includes(':') ? `[${address}]` : address;
   return {

@@ -1,6 +1,7 @@
 /** The command table: one entry per command file. */
 import type { Command } from '../command.js';
 import { helpCommand } from './help.js';
+import { jwt } from './jwt.js';
 import { keys } from './keys.js';
 import { migrate } from './migrate.js';
 import { plugin } from './plugin-new.js';
@@ -8,7 +9,7 @@ import { plugins } from './plugins.js';
 import { regionsCommand } from './regions.js';
 import { seed } from './seed.js';
 
-export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, keys, regionsCommand, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, keys, jwt, regionsCommand, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

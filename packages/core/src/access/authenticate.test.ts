@@ -49,14 +49,15 @@ describe('authenticate', () => {
     expect((await failure(authenticate(database.db, `Bearer ${key}`, options))).reason).toBe('revoked_key');
   });
 
-  it('routes JWTs to the JWT check and resolves their region codes in one query', async () => {
+  it('routes JWTs to the JWT check, resolving their region codes in one query and checking revocations in another', async () => {
     const token = await signJwt({ sub: 'zhao.lei', role: 'integrator', scopes: ['ingest'], regions: ['ZJ', 'A_B'] }, { secret: SECRET });
     const statements: string[] = [];
     const off = database.onStatement((s) => statements.push(s));
     const principal = await authenticate(database.db, `Bearer ${token}`, options);
     off();
     expect(principal).toEqual({ kind: 'integrator', actor: 'jwt:zhao.lei', scopes: ['ingest'], regionCodes: ['ZJ', 'A_B'], regionPaths: ['/A_B/', '/ZJ/'] });
-    expect(statements).toHaveLength(1);
+    expect(statements).toHaveLength(2);
+    expect(statements.filter((s) => s.includes('jwt_revocations'))).toHaveLength(1);
     const admin = await signJwt({ sub: 'root', role: 'admin' }, { secret: SECRET });
     expect(await authenticate(database.db, `Bearer ${admin}`, options)).toEqual({ kind: 'admin', actor: 'jwt:root' });
   });

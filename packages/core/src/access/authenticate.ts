@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { verifyApiKey } from './api-keys.js';
 import { unauthenticated } from './errors.js';
 import { looksLikeJwt, verifyJwt, type JwtOptions } from './jwt.js';
+import { checkJwtNotRevoked } from './jwt-revocations.js';
 import { resolvePrincipal, type Principal } from './principal.js';
 
 export interface AuthenticateOptions {
@@ -40,7 +41,9 @@ export async function authenticate(
   if (token.startsWith('wx_')) return verifyApiKey(db, token, clock);
   if (looksLikeJwt(token)) {
     const grant = await verifyJwt(token, options.jwt ?? {}, clock);
-    return resolvePrincipal(db, grant, grant.actor);
+    // Both at once: one round trip's wait, not two.
+    const [, principal] = await Promise.all([checkJwtNotRevoked(db, grant), resolvePrincipal(db, grant, grant.actor)]);
+    return principal;
   }
   throw unauthenticated('malformed_credentials', `the Bearer token is neither a Weixi API key nor a JWT: ${HOW}`);
 }

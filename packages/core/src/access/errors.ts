@@ -18,6 +18,8 @@ export type AccessFailureReason =
   /** A JWT was sent but the server has no JWT secret configured. */
   | 'jwt_disabled'
   | 'jwt_expired'
+  /** The token's `jti`, or its subject as of its `iat`, was revoked. */
+  | 'jwt_revoked'
   | 'jwt_bad_signature'
   /** Signed with another algorithm than HS256, including the unsigned `none`. */
   | 'jwt_bad_algorithm'

@@ -27,6 +27,7 @@ describe('verifyJwt', () => {
       subject: 'wang.fang',
       actor: 'jwt:wang.fang',
       expiresAt: new Date(NOW.getTime() + 3600_000),
+      issuedAt: NOW,
     });
     const agent = await signJwt({ sub: 'a-17', role: 'agent', agent: 'a-17' }, { secret: SECRET }, clock);
     expect(await verifyJwt(agent, OPTIONS, clock)).toMatchObject({ role: 'agent', agentId: 'a-17', actor: 'jwt:a-17' });
@@ -63,7 +64,7 @@ describe('verifyJwt', () => {
   });
 
   it('rejects missing or invalid claims with a message naming them', async () => {
-    const sign = (claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT = (j) => j.setSubject('u').setExpirationTime(nowSeconds + 60)) =>
+    const sign = (claims: Record<string, unknown>, build: (jwt: SignJWT) => SignJWT = (j) => j.setSubject('u').setIssuedAt(nowSeconds).setExpirationTime(nowSeconds + 60)) =>
       build(new SignJWT(claims).setProtectedHeader({ alg: 'HS256' })).sign(key());
     const cases: Array<[Promise<string>, string]> = [
       [sign({}), 'JWT claims rejected: "role" is missing; expected one of admin, operator, agent, integrator'],
@@ -72,15 +73,29 @@ describe('verifyJwt', () => {
       [sign({ role: 'operator', regions: 'JS' }), 'JWT claims rejected: "regions" must be an array of strings'],
       [sign({ role: 'agent' }), 'JWT claims rejected: "agent": an agent needs the agent id whose tasks it works on'],
       [sign({ role: 'integrator', scopes: ['write'] }), 'JWT claims rejected: "scopes[0]": unknown scope "write"; use read or ingest'],
-      [sign({ role: 'admin' }, (j) => j.setSubject('u')), 'JWT rejected: missing required "exp" claim'],
-      [sign({ role: 'admin' }, (j) => j.setExpirationTime(nowSeconds + 60)), 'JWT rejected: missing required "sub" claim'],
-      [sign({ role: 'admin' }, (j) => j.setSubject('u').setExpirationTime(nowSeconds + 60).setNotBefore(nowSeconds + 30)), 'JWT rejected: "nbf" claim timestamp check failed'],
+      [sign({ role: 'admin' }, (j) => j.setSubject('u').setIssuedAt(nowSeconds)), 'JWT rejected: missing required "exp" claim'],
+      [sign({ role: 'admin' }, (j) => j.setSubject('u').setExpirationTime(nowSeconds + 60)), 'JWT rejected: missing required "iat" claim'],
+      [sign({ role: 'admin' }, (j) => j.setIssuedAt(nowSeconds).setExpirationTime(nowSeconds + 60)), 'JWT rejected: missing required "sub" claim'],
+      [sign({ role: 'admin' }, (j) => j.setSubject('u').setIssuedAt(nowSeconds).setExpirationTime(nowSeconds + 60).setNotBefore(nowSeconds + 30)), 'JWT rejected: "nbf" claim timestamp check failed'],
     ];
     for (const [token, message] of cases) {
       const error = await failure(verifyJwt(await token, OPTIONS, clock));
       expect(error.reason, message).toBe('jwt_bad_claims');
       expect(error.message).toBe(message);
     }
+  });
+
+  it('refuses a lifetime over the maximum (24 hours by default) and an iat in the future beyond a minute of skew', async () => {
+    const sign = (iat: number, exp: number) => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt(iat).setExpirationTime(exp).sign(key());
+    const forever = await failure(verifyJwt(await sign(nowSeconds, Date.UTC(9999, 0, 1) / 1000), OPTIONS, clock));
+    expect(forever.reason).toBe('jwt_bad_claims');
+    expect(forever.message).toMatch(/over the maximum of 86400 s \(WEIXI_JWT_MAX_LIFETIME\)/);
+    await expect(verifyJwt(await sign(nowSeconds, nowSeconds + 86_400), OPTIONS, clock)).resolves.toMatchObject({ role: 'admin' });
+    expect((await failure(verifyJwt(await sign(nowSeconds, nowSeconds + 7200), { ...OPTIONS, maxLifetimeSeconds: 3600 }, clock))).reason).toBe('jwt_bad_claims');
+
+    const future = await failure(verifyJwt(await sign(nowSeconds + 3600, nowSeconds + 7200), OPTIONS, clock));
+    expect(future.message).toBe('JWT rejected: "iat" (2026-03-01T09:00:00.000Z) is in the future; check the issuer\'s clock');
+    await expect(verifyJwt(await sign(nowSeconds + 50, nowSeconds + 600), OPTIONS, clock)).resolves.toMatchObject({ role: 'admin' });
   });
 
   it('checks the issuer and audience when configured', async () => {
@@ -104,8 +119,10 @@ describe('verifyJwt', () => {
 
 describe('jwtOptionsFromEnv', () => {
   it('reads the secret, issuer and audience, and refuses a short secret', () => {
-    expect(jwtOptionsFromEnv({ WEIXI_JWT_SECRET: SECRET, WEIXI_JWT_ISSUER: 'iss' })).toEqual({ secret: SECRET, issuer: 'iss', audience: undefined });
-    expect(jwtOptionsFromEnv({})).toEqual({ secret: undefined, issuer: undefined, audience: undefined });
+    expect(jwtOptionsFromEnv({ WEIXI_JWT_SECRET: SECRET, WEIXI_JWT_ISSUER: 'iss' })).toEqual({ secret: SECRET, issuer: 'iss', audience: undefined, maxLifetimeSeconds: undefined });
+    expect(jwtOptionsFromEnv({})).toEqual({ secret: undefined, issuer: undefined, audience: undefined, maxLifetimeSeconds: undefined });
+    expect(jwtOptionsFromEnv({ WEIXI_JWT_MAX_LIFETIME: '3600' }).maxLifetimeSeconds).toBe(3600);
+    expect(() => jwtOptionsFromEnv({ WEIXI_JWT_MAX_LIFETIME: '1d' })).toThrow('WEIXI_JWT_MAX_LIFETIME="1d" is not a whole number of seconds above 0');
     expect(() => jwtOptionsFromEnv({ WEIXI_JWT_SECRET: 'short' })).toThrow('WEIXI_JWT_SECRET must be at least 32 characters (it has 5)');
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Bearer JWTs, verified with jose: HS256 only, with the shared secret WEIXI_JWT_SECRET (at least 32
  * characters), optionally a required issuer (WEIXI_JWT_ISSUER) and audience (WEIXI_JWT_AUDIENCE). Tokens
- * must carry `sub`, `exp` and `role`; `regions` (codes), `agent` and `scopes` as the role needs them, with
- * the same rules as API keys.
+ * must carry `sub`, `iat`, `exp` and `role`; `regions` (codes), `agent` and `scopes` as the role needs them,
+ * with the same rules as API keys. A token lives at most WEIXI_JWT_MAX_LIFETIME seconds (`exp - iat`,
+ * default 24 hours) and may not be issued in the future (a minute of clock skew allowed), so a leaked token
+ * cannot outlive a day; `jti` lets one token be revoked (see jwt-revocations.ts).
  */
 import { SignJWT, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { systemClock, type Clock } from '../clock.js';
@@ -11,6 +13,10 @@ import { checkGrant, ROLES, type AccessGrant, type Role } from './principal.js';
 
 export const JWT_ALGORITHM = 'HS256';
 export const MIN_JWT_SECRET_LENGTH = 32;
+/** The longest lifetime (`exp - iat`) a token may have unless configured: 24 hours. */
+export const DEFAULT_JWT_MAX_LIFETIME_SECONDS = 86_400;
+/** How far in the future `iat` may be, for clocks that disagree a little. */
+export const JWT_ISSUED_AT_SKEW_SECONDS = 60;
 
 export interface JwtOptions {
   /** The HS256 secret; without it, JWTs are refused (API keys still work). */
@@ -21,6 +27,8 @@ export interface JwtOptions {
   audience?: string;
   /** Leeway for `exp` and `nbf`, in seconds (default 0). */
   clockToleranceSeconds?: number;
+  /** The longest `exp - iat` accepted, in seconds (default 24 hours). */
+  maxLifetimeSeconds?: number;
 }
 
 /** What a verified JWT grants, and whose it is (`sub`). */
@@ -29,16 +37,24 @@ export interface JwtGrant extends AccessGrant {
   /** `jwt:<sub>`, for the audit log. */
   actor: string;
   expiresAt: Date;
+  issuedAt: Date;
+  /** The token's id (`jti`), when it has one: what revoking one token names. */
+  tokenId?: string;
 }
 
 /** JWT settings from the environment; throws at startup when the secret is set but too short. */
 export function jwtOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): JwtOptions {
+  const lifetime = env.WEIXI_JWT_MAX_LIFETIME || undefined;
   const options: JwtOptions = {
     secret: env.WEIXI_JWT_SECRET || undefined,
     issuer: env.WEIXI_JWT_ISSUER || undefined,
     audience: env.WEIXI_JWT_AUDIENCE || undefined,
+    maxLifetimeSeconds: lifetime === undefined ? undefined : Number(lifetime),
   };
   if (options.secret !== undefined) secretKey(options.secret);
+  if (lifetime !== undefined && !(Number.isInteger(options.maxLifetimeSeconds) && options.maxLifetimeSeconds! > 0)) {
+    throw new Error(`WEIXI_JWT_MAX_LIFETIME=${JSON.stringify(lifetime)} is not a whole number of seconds above 0 (e.g. 86400 for a day)`);
+  }
   return options;
 }
 
@@ -50,7 +66,8 @@ export function looksLikeJwt(token: string): boolean {
 /**
  * Verifies a JWT and checks its claims. Fails with UNAUTHENTICATED and a reason: `jwt_disabled` (no
  * secret configured), `malformed_credentials`, `jwt_bad_algorithm` (not HS256, `none` included),
- * `jwt_bad_signature`, `jwt_expired`, `jwt_bad_claims` (role, regions, agent, scopes, sub, exp, iss, aud, nbf).
+ * `jwt_bad_signature`, `jwt_expired`, `jwt_bad_claims` (role, regions, agent, scopes, sub, iat, exp, iss,
+ * aud, nbf; a lifetime over the maximum; `iat` in the future). Revocation is checked by `authenticate`.
  */
 export async function verifyJwt(token: string, options: JwtOptions, clock: Clock = systemClock): Promise<JwtGrant> {
   if (!options.secret) {
@@ -74,12 +91,25 @@ export async function verifyJwt(token: string, options: JwtOptions, clock: Clock
       audience: options.audience,
       currentDate: clock.now(),
       clockTolerance: options.clockToleranceSeconds ?? 0,
-      requiredClaims: ['sub', 'exp'],
+      requiredClaims: ['sub', 'iat', 'exp'],
     }));
   } catch (error) {
     throw joseFailure(error);
   }
+  checkLifetime(payload as JWTPayload & { iat: number; exp: number }, options, clock);
   return grantFromClaims(payload);
+}
+
+/** `iat` not in the future (beyond the skew), and `exp - iat` within the maximum lifetime. */
+function checkLifetime({ iat, exp }: { iat: number; exp: number }, options: JwtOptions, clock: Clock): void {
+  const now = clock.now().getTime() / 1000;
+  if (iat > now + JWT_ISSUED_AT_SKEW_SECONDS) {
+    throw unauthenticated('jwt_bad_claims', `JWT rejected: "iat" (${new Date(iat * 1000).toISOString()}) is in the future; check the issuer's clock`);
+  }
+  const max = options.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_SECONDS;
+  if (exp - iat > max) {
+    throw unauthenticated('jwt_bad_claims', `JWT rejected: it lives ${exp - iat} s from "iat" to "exp", over the maximum of ${max} s (WEIXI_JWT_MAX_LIFETIME); issue shorter-lived tokens`);
+  }
 }
 
 function joseFailure(error: unknown): Error {
@@ -123,7 +153,10 @@ function grantFromClaims(payload: JWTPayload): JwtGrant {
       { role: role as string, regionCodes: regions, agentId: agent as string | undefined, scopes },
       { role: 'role', regionCodes: 'regions', agentId: 'agent', scopes: 'scopes' },
     );
-    if (grant) return { ...grant, subject, actor: `jwt:${subject}`, expiresAt: new Date(payload.exp! * 1000) };
+    if (grant) {
+      const tokenId = typeof payload.jti === 'string' && payload.jti !== '' ? { tokenId: payload.jti } : {};
+      return { ...grant, subject, actor: `jwt:${subject}`, expiresAt: new Date(payload.exp! * 1000), issuedAt: new Date(payload.iat! * 1000), ...tokenId };
+    }
     claimIssues.push(...issues.map((i) => `"${i.path}": ${i.message}`));
   }
   throw unauthenticated('jwt_bad_claims', `JWT claims rejected: ${claimIssues.join('; ')}`);
@@ -143,6 +176,8 @@ export interface SignJwtOptions {
   audience?: string;
   /** Lifetime from `clock.now()`, in seconds (default one hour). */
   expiresInSeconds?: number;
+  /** The token's id (`jti`), so it can be revoked alone. */
+  tokenId?: string;
 }
 
 /** Signs an HS256 token with the claims Weixi reads (for tests, and the first-start admin token). */
@@ -155,6 +190,7 @@ export async function signJwt(claims: JwtClaimsInput, options: SignJwtOptions, c
     .setIssuedAt(now)
     .setExpirationTime(now + (options.expiresInSeconds ?? 3600));
   if (options.issuer) jwt.setIssuer(options.issuer);
+  if (options.tokenId) jwt.setJti(options.tokenId);
   if (options.audience) jwt.setAudience(options.audience);
   return jwt.sign(secretKey(options.secret));
 }

@@ -5,7 +5,7 @@
  */
 import { getOperationAST, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema, type FieldNode, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '@weixi/graphql';
-import { isIntrospection, measureSelections } from './fold.js';
+import { measureSelections } from './fold.js';
 
 type Variables = Record<string, unknown> | null | undefined;
 
@@ -40,7 +40,7 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
     {
       empty: 0,
       combine: (a, b) => a + b,
-      field: (node, definition, inner) => (isIntrospection(node) ? 0 : 1 + itemsOf(node, definition, operation, variables) * inner()),
+      field: (node, definition, inner) => 1 + itemsOf(node, definition, operation, variables) * inner(),
     },
     operation.selectionSet,
     schema.getRootType(operation.operation) ?? undefined,

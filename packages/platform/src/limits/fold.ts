@@ -76,8 +76,3 @@ export function measureSelections<T>(
 
   return visit(selectionSet, type);
 }
-
-/** `__schema` and `__type`: introspection is allowed whatever its shape, so the limits skip it. */
-export function isIntrospection(node: FieldNode): boolean {
-  return node.name.value === '__schema' || node.name.value === '__type';
-}

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
  * where they are served, in `@weixi/graphql` and `@weixi/core`.
  */
 export interface QueryLimits {
-  /** Deepest field nesting, introspection aside. */
+  /** Deepest field nesting, introspection included. */
   maxDepth: number;
   /** Aliased fields in one operation, fragments included. */
   maxAliases: number;
@@ -21,6 +21,8 @@ export interface QueryLimits {
   maxTokens: number;
   /** Operations in one batched HTTP request (a JSON array); 0 refuses batches. */
   maxBatch: number;
+  /** Bytes of a query's JSON response (mutations are not capped); 0: no cap. */
+  maxResponseBytes: number;
 }
 
 /** The limits a server applies unless told otherwise. */
@@ -31,6 +33,7 @@ export const DEFAULT_QUERY_LIMITS: Readonly<QueryLimits> = {
   maxCost: 50_000,
   maxTokens: 5_000,
   maxBatch: 0,
+  maxResponseBytes: 8_000_000,
 };
 
 /** Which limit a request broke: the name of its `QueryLimits` field. */
@@ -43,7 +46,7 @@ export type LimitName = keyof QueryLimits;
 export function limitExceeded(limit: LimitName, max: number, what: string, actual?: number): GraphQLError {
   const message = actual === undefined ? `${what} is over the ${limit} limit of ${max}` : `${what} is ${actual}, over the ${limit} limit of ${max}`;
   return new GraphQLError(message, {
-    // `http` is read by yoga (status 400, as for any request error) and not sent to the client.
-    extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400, spec: true } },
+    // `http` is read by yoga (status 400 whatever the Accept header) and not sent to the client.
+    extensions: { code: 'LIMIT_EXCEEDED', limit, max, ...(actual === undefined ? {} : { actual }), http: { status: 400, spec: false } },
   });
 }

@@ -2,6 +2,7 @@ import { parse } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { operationCost } from './cost.js';
 import { DEFAULT_QUERY_LIMITS, limitExceeded, type QueryLimits } from './options.js';
+import { capResponseSize } from './response-size.js';
 import { shapeRules } from './shape.js';
 import { checkTokenCount } from './tokens.js';
 
@@ -18,10 +19,13 @@ export function queryLimits(overrides: Partial<QueryLimits> = {}): QueryLimits {
 
 /**
  * Enforces the query limits: tokens while parsing, shape in validation (cached with the document), cost
- * just before execution (it depends on the variables). Each refusal is a LIMIT_EXCEEDED error, HTTP 400.
+ * just before execution (it depends on the variables), response size after it. Each refusal is a LIMIT_EXCEEDED error, HTTP 400
+ * whatever the Accept header: yoga marks errors raised while parsing and validating as the GraphQL-over-HTTP
+ * spec's (200 for `application/json`), which a refusal by a server limit is not.
  */
 export function useQueryLimits(limits: QueryLimits): Plugin {
   const rules = shapeRules(limits);
+  const responseSize = capResponseSize(limits.maxResponseBytes);
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
@@ -37,6 +41,16 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       if (cost > limits.maxCost) {
         const error = limitExceeded('maxCost', limits.maxCost, 'the estimated cost', cost);
         setResultAndStopExecution({ errors: [error] });
+        return;
+      }
+      return responseSize({ args });
+    },
+    onResultProcess({ result }) {
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of ('errors' in one ? one.errors : undefined) ?? []) {
+          const http = error.extensions?.http as { spec?: boolean } | undefined;
+          if (error.extensions?.code === 'LIMIT_EXCEEDED' && http) http.spec = false;
+        }
       }
     },
   };

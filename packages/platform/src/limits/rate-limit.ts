@@ -51,6 +51,16 @@ export class RateLimiter {
       return 0;
     }
     this.buckets.set(actor, bucket);
+    return this.secondsUntilOne(bucket);
+  }
+
+  /** The whole seconds until the actor may make a request, without taking one (0: it may now). */
+  waitFor(actor: string): number {
+    const bucket = this.refilled(this.buckets.get(actor), this.clock.now().getTime());
+    return bucket.tokens >= 1 ? 0 : this.secondsUntilOne(bucket);
+  }
+
+  private secondsUntilOne(bucket: Bucket): number {
     return Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000));
   }
 
@@ -68,8 +78,8 @@ export class RateLimiter {
 }
 
 /** The 429 answer: `Retry-After` in seconds, and `extensions.code` RATE_LIMITED for GraphQL clients. */
-export function rateLimited(retryAfterSeconds: number): GraphQLError {
-  return new GraphQLError(`too many requests for this credential; retry in ${retryAfterSeconds} s`, {
+export function rateLimited(retryAfterSeconds: number, what = 'too many requests for this credential'): GraphQLError {
+  return new GraphQLError(`${what}; retry in ${retryAfterSeconds} s`, {
     extensions: { code: 'RATE_LIMITED', retryAfter: retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
   });
 }
