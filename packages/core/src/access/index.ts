@@ -4,5 +4,6 @@ export * from './principal.js';
 export * from './api-keys.js';
 export * from './jwt.js';
 export * from './authenticate.js';
+export * from './principal-memory.js';
 export * from './scope.js';
 export * from './row-scope.js';
