@@ -80,10 +80,10 @@ export function printReport(r: BenchResults): void {
   console.log(`\n${out.join('\n')}`);
 }
 
-export function writeResults(r: BenchResults): string {
+export function writeResults(r: BenchResults | object, name = 'latest.json'): string {
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
-  const file = new URL('latest.json', dir);
+  const file = new URL(name, dir);
   writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
   return file.pathname;
 }

@@ -89,8 +89,8 @@ async function createTasks(database: Database): Promise<number> {
   return row!.tasks as number;
 }
 
-export async function setupBenchDatabase(opts: { customers: number; reuse: boolean }): Promise<{ database: Database; figures: SetupFigures }> {
-  const url = process.env.WEIXI_BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
+export async function setupBenchDatabase(opts: { customers: number; reuse: boolean; url?: string }): Promise<{ database: Database; figures: SetupFigures }> {
+  const url = opts.url ?? process.env.WEIXI_BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
   const shown = url.replace(/\/\/[^@/]*@/, '//');
   if (opts.reuse) {
     const database = await openDatabase({ url }).catch(() => undefined);

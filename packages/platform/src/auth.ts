@@ -5,18 +5,33 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Clock } from '@weixi/core';
-import { AccessError, authenticate, type JwtOptions, type Principal } from '@weixi/core/access';
+import { AccessError, authenticate, PrincipalMemory, type JwtOptions, type Principal } from '@weixi/core/access';
 import type { Database } from '@weixi/db';
 
 export interface AuthOptions {
   /** JWT settings (`jwtOptionsFromEnv()` by default); API keys are always accepted. */
   jwt?: JwtOptions;
+  /**
+   * How long a checked credential's principal is remembered (`PRINCIPAL_MEMORY_MS`, 1 s, by default;
+   * 0: check every request). A key revoked in this process fails on the next request regardless.
+   */
+  principalMemoryMs?: number;
+}
+
+/** One memory of recent principals per server (its auth options). */
+const memories = new WeakMap<AuthOptions, PrincipalMemory>();
+
+function memoryOf(options: AuthOptions): PrincipalMemory | undefined {
+  if (options.principalMemoryMs === 0) return undefined;
+  let memory = memories.get(options);
+  if (!memory) memories.set(options, (memory = new PrincipalMemory(options.principalMemoryMs)));
+  return memory;
 }
 
 /** The request's principal, or a GraphQL error carrying the HTTP status yoga answers with. */
 export async function principalOf(request: Request, database: Database, clock: Clock, options: AuthOptions): Promise<Principal> {
   try {
-    return await authenticate(database.db, request.headers.get('authorization'), { jwt: options.jwt }, clock);
+    return await authenticate(database.db, request.headers.get('authorization'), { jwt: options.jwt, memory: memoryOf(options) }, clock);
   } catch (error) {
     if (error instanceof AccessError) throw accessGraphQLError(error);
     throw error;

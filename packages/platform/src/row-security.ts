@@ -54,8 +54,10 @@ async function inScopedTransaction(database: Database, scope: Statement, execute
   try {
     return await connectionGate(database)(() =>
       database.db.transaction(async (tx) => {
-        await tx.execute(scope);
+        const scoped = sendScope(tx, scope);
         const result = (await execute(scopedDatabase(database, tx))) as ExecutionResult;
+        const failed = await scoped;
+        if (failed) throw failed;
         if (Symbol.asyncIterator in result) throw new Error('row security cannot scope incremental delivery (@defer, @stream)');
         if (result.errors?.length && (await aborted(tx))) throw new RolledBack(result);
         return result;
@@ -68,6 +70,30 @@ async function inScopedTransaction(database: Database, scope: Statement, execute
     });
     return { data: null, errors: [...(error.result.errors ?? []), rolledBack] };
   }
+}
+
+/** The parts of drizzle's postgres.js transaction that send a statement at once, on its connection. */
+interface PipelinedTransaction {
+  dialect?: { sqlToQuery(statement: Statement): { sql: string; params: unknown[] } };
+  session?: {
+    client?: { unsafe(text: string, params: unknown[]): { execute(): PromiseLike<unknown> } };
+    logger?: { logQuery(text: string, params: unknown[]): void };
+  };
+}
+
+/**
+ * Sends the scope statement now, ahead of anything the resolvers send, without waiting for its answer:
+ * postgres.js writes a connection's queries in the order they were executed and pipelines them, so the
+ * first resolver statement travels with it (one round trip fewer) and still runs after it. Resolves to
+ * the statement's error, if any, for the caller to throw before committing (everything after it failed
+ * with it). Through drizzle and awaited when those internals are not there.
+ */
+function sendScope(tx: Db, scope: Statement): Promise<unknown> {
+  const { dialect, session } = tx as unknown as PipelinedTransaction;
+  if (!dialect || !session?.client || !session.logger) return tx.execute(scope).then(() => undefined);
+  const query = dialect.sqlToQuery(scope);
+  session.logger.logQuery(query.sql, query.params);
+  return Promise.resolve(session.client.unsafe(query.sql, query.params).execute()).then(() => undefined, (error: unknown) => error ?? new Error('the scope statement failed'));
 }
 
 async function aborted(tx: Db): Promise<boolean> {

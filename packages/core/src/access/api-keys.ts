@@ -11,6 +11,7 @@ import { InputError, NotFoundError, type InputIssue } from '../errors.js';
 import { regionsByCode } from '../regions/regions.js';
 import { unauthenticated } from './errors.js';
 import { checkGrant, resolvePrincipal, SYSTEM_PRINCIPAL, type AccessGrant, type Principal } from './principal.js';
+import { forgetRememberedPrincipals } from './principal-memory.js';
 
 /** `wx_`, the prefix (8–12 of a–z, 0–9; 10 when created here), `_`, the secret (base64url, 43+ chars). */
 export const API_KEY_PATTERN = /^wx_([a-z0-9]{8,12})_([A-Za-z0-9_-]{43,128})$/;
@@ -116,7 +117,7 @@ export async function revokeApiKey(db: Db, prefix: string, options: KeyChangeOpt
   const wanted = prefix.trim().replace(/^wx_/, '').split('_')[0]!;
   const now = (options.clock ?? systemClock).now();
   const by = options.by ?? SYSTEM_PRINCIPAL;
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: now })
@@ -130,6 +131,9 @@ export async function revokeApiKey(db: Db, prefix: string, options: KeyChangeOpt
     if (!existing) throw new NotFoundError('API key', wanted, 'prefix');
     return { record: existing, alreadyRevoked: true };
   });
+  // After the commit: a request in this process that re-reads the key from now on sees the revocation.
+  if (!result.alreadyRevoked) forgetRememberedPrincipals();
+  return result;
 }
 
 /**

@@ -9,10 +9,13 @@ import { unauthenticated } from './errors.js';
 import { looksLikeJwt, verifyJwt, type JwtOptions } from './jwt.js';
 import { checkJwtNotRevoked } from './jwt-revocations.js';
 import { resolvePrincipal, type Principal } from './principal.js';
+import type { CheckedCredential, PrincipalMemory } from './principal-memory.js';
 
 export interface AuthenticateOptions {
   /** JWT settings (see `jwtOptionsFromEnv`); without a secret only API keys are accepted. */
   jwt?: JwtOptions;
+  /** Remember principals for a moment (the server keeps one per database); default: check every time. */
+  memory?: PrincipalMemory;
 }
 
 const HOW = "send 'Authorization: Bearer <token>' with an API key (wx_..., from 'weixi keys create') or a JWT";
@@ -38,12 +41,17 @@ export async function authenticate(
   clock: Clock = systemClock,
 ): Promise<Principal> {
   const token = bearerToken(authorization);
-  if (token.startsWith('wx_')) return verifyApiKey(db, token, clock);
+  const check = () => checkCredential(db, token, options.jwt ?? {}, clock);
+  return options.memory ? options.memory.recall(token, clock, check) : (await check()).principal;
+}
+
+async function checkCredential(db: Db, token: string, jwt: JwtOptions, clock: Clock): Promise<CheckedCredential> {
+  if (token.startsWith('wx_')) return { principal: await verifyApiKey(db, token, clock) };
   if (looksLikeJwt(token)) {
-    const grant = await verifyJwt(token, options.jwt ?? {}, clock);
-    // Both at once: one round trip's wait, not two.
+    const grant = await verifyJwt(token, jwt, clock);
+    // Both at once: one round trip's wait, not two. A remembered principal is forgotten when a JWT is revoked.
     const [, principal] = await Promise.all([checkJwtNotRevoked(db, grant), resolvePrincipal(db, grant, grant.actor)]);
-    return principal;
+    return { principal, expiresAt: grant.expiresAt };
   }
   throw unauthenticated('malformed_credentials', `the Bearer token is neither a Weixi API key nor a JWT: ${HOW}`);
 }

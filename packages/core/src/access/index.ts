@@ -5,5 +5,6 @@ export * from './api-keys.js';
 export * from './jwt.js';
 export * from './jwt-revocations.js';
 export * from './authenticate.js';
+export * from './principal-memory.js';
 export * from './scope.js';
 export * from './row-scope.js';

@@ -3,6 +3,7 @@
  * (a token whose `iat` is not later than the revocation; tokens issued afterwards work again). Stored in
  * `jwt_revocations` and read on every JWT request, so a revocation takes effect on the next request.
  */
+import { forgetRememberedPrincipals } from './principal-memory.js';
 import { and, eq, or } from 'drizzle-orm';
 import { auditLog, jwtRevocations, type Db } from '@weixi/db';
 import { systemClock, type Clock } from '../clock.js';
@@ -39,15 +40,18 @@ export async function revokeJwt(db: Db, input: RevokeJwtInput, options: { by?: P
   const kind = given[0]!;
   const row: JwtRevocation = { kind, value: input[kind]!.trim(), revokedAt: (options.clock ?? systemClock).now(), revokedBy: (options.by ?? SYSTEM_PRINCIPAL).actor };
   const by = options.by ?? SYSTEM_PRINCIPAL;
-  return db.transaction(async (tx) => {
-    const [stored] = await tx
+  const stored = await db.transaction(async (tx) => {
+    const [inserted] = await tx
       .insert(jwtRevocations)
       .values(row)
       .onConflictDoUpdate({ target: [jwtRevocations.kind, jwtRevocations.value], set: { revokedAt: row.revokedAt, revokedBy: row.revokedBy } })
       .returning();
     await tx.insert(auditLog).values({ at: row.revokedAt, actor: by.actor, role: by.kind, operation: 'jwt.revoke', objects: [`jwt.${kind}:${row.value}`], outcome: 'ok', detail: null });
-    return stored!;
+    return inserted!;
   });
+  // This server's remembered principals go at once; other servers' within their memory time (1 s).
+  forgetRememberedPrincipals();
+  return stored;
 }
 
 /** Fails with UNAUTHENTICATED, reason `jwt_revoked`, when the token or its subject was revoked. */

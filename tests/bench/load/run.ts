@@ -1,0 +1,173 @@
+/**
+ * `pnpm bench load [-- --customers N] [--connections C] [--seconds S] [--max-requests R] [--rounds K] [--reuse]`:
+ * everyday requests under load. Weixi (as `pnpm start` serves it) and the bare one-statement baseline run
+ * in their own processes on one PostgreSQL database; autocannon drives each at C connections for S seconds
+ * (or R requests, whichever comes first), Weixi and baseline alternating, K rounds. Prints a table and
+ * writes results/load-latest.json. Only correctness (equal answers, no failed requests) fails the run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { sql } from 'drizzle-orm';
+import { createApiKey } from '@weixi/core/access';
+import { check, median, round, type Check } from '../measure.js';
+import { writeResults } from '../report.js';
+import { setupBenchDatabase } from '../setup.js';
+import { AGENT_ID, OPERATOR_PAGE, OPERATOR_REGION, TASK_LIST, type BaselineScope } from './queries.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--' && a !== 'load'),
+  options: {
+    customers: { type: 'string', default: '20000' },
+    connections: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '8' },
+    'max-requests': { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '2' },
+    pool: { type: 'string', default: '10' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const num = (name: keyof typeof values) => Number(values[name]);
+const options = {
+  customers: num('customers'),
+  connections: num('connections'),
+  seconds: num('seconds'),
+  maxRequests: num('max-requests'),
+  rounds: num('rounds'),
+  pool: num('pool'),
+};
+const url = process.env.WEIXI_BENCH_LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weixi_bench_load';
+
+interface Side {
+  url: string;
+  child: ChildProcess;
+}
+
+function startSide(side: 'weixi' | 'baseline', scopes: Record<string, BaselineScope>): Promise<Side> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve.ts', import.meta.url))], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, WEIXI_LOAD_SIDE: side, WEIXI_LOAD_DATABASE_URL: url, WEIXI_LOAD_SCOPES: JSON.stringify(scopes), WEIXI_LOAD_POOL: String(options.pool) },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the ${side} server exited with ${code}`)));
+    child.once('message', (m: { url: string }) => resolve({ url: m.url, child }));
+  });
+}
+
+function stopSide(side: Side): Promise<number> {
+  return new Promise((resolve) => {
+    side.child.removeAllListeners('exit');
+    side.child.once('message', (m: { maxRssMb: number }) => resolve(m.maxRssMb));
+    side.child.send('stop');
+  });
+}
+
+async function ask(target: string, token: string, query: string): Promise<unknown> {
+  const res = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (!res.ok || body.errors) throw new Error(`${target} answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+}
+
+interface LoadFigures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  failures: number;
+}
+
+async function load(target: string, token: string, query: string, seconds: number, maxRequests = options.maxRequests): Promise<LoadFigures> {
+  const result = await autocannon({
+    url: target,
+    method: 'POST',
+    connections: options.connections,
+    duration: seconds,
+    maxOverallRequests: maxRequests,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    requestsPerSecond: round(result.requests.total / (result.duration || seconds)),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+const { database } = await setupBenchDatabase({ customers: options.customers, reuse: values.reuse!, url });
+const keys = {
+  admin: (await createApiKey(database.db, { role: 'admin', name: 'load bench' })).key,
+  operator: (await createApiKey(database.db, { role: 'operator', regionCodes: [OPERATOR_REGION], name: 'load bench' })).key,
+  agent: (await createApiKey(database.db, { role: 'agent', agentId: AGENT_ID, name: 'load bench' })).key,
+};
+const [njPath] = await database.rows<{ path: string }>(sql`select path from regions where code = ${OPERATOR_REGION}`);
+await database.close();
+
+const scopes: Record<string, BaselineScope> = {
+  [keys.admin]: { kind: 'all' },
+  [keys.operator]: { kind: 'regions', path: njPath!.path },
+  [keys.agent]: { kind: 'agent', agentId: AGENT_ID },
+};
+const scenarios = [
+  { name: 'operator page', role: 'admin', query: OPERATOR_PAGE },
+  { name: 'operator page', role: 'operator', query: OPERATOR_PAGE },
+  { name: 'task list', role: 'admin', query: TASK_LIST },
+  { name: 'task list', role: 'operator', query: TASK_LIST },
+  { name: 'task list', role: 'agent', query: TASK_LIST },
+] as const;
+
+const weixi = await startSide('weixi', scopes);
+const baseline = await startSide('baseline', scopes);
+const checks: Check[] = [];
+const rows = [];
+let rss = { weixiMb: 0, baselineMb: 0 };
+try {
+  // The first requests of a fresh process run cold (JIT, prepared statements, plans): warm every request first.
+  for (const scenario of scenarios) await load(weixi.url, keys[scenario.role], scenario.query, 2, 2000);
+  for (const scenario of scenarios) {
+    const token = keys[scenario.role];
+    const [a, b] = [await ask(weixi.url, token, scenario.query), await ask(baseline.url, token, scenario.query)];
+    checks.push(check(`${scenario.name} as ${scenario.role}: same answer`, isDeepStrictEqual(a, b), isDeepStrictEqual(a, b) ? 'equal' : `Weixi ${JSON.stringify(a).slice(0, 300)} vs baseline ${JSON.stringify(b).slice(0, 300)}`));
+    // Warm-up: plans, JIT, connections.
+    await load(weixi.url, token, scenario.query, 2, 2000);
+    await load(baseline.url, token, scenario.query, 2, 2000);
+    const runs = { weixi: [] as LoadFigures[], baseline: [] as LoadFigures[] };
+    for (let r = 0; r < options.rounds; r++) {
+      runs.weixi.push(await load(weixi.url, token, scenario.query, options.seconds));
+      runs.baseline.push(await load(baseline.url, token, scenario.query, options.seconds));
+    }
+    const failures = [...runs.weixi, ...runs.baseline].reduce((n, f) => n + f.failures, 0);
+    checks.push(check(`${scenario.name} as ${scenario.role}: no failed request`, failures === 0, `${failures} failed`));
+    const mid = (side: LoadFigures[], key: keyof LoadFigures) => round(median(side.map((f) => f[key])));
+    const row = {
+      scenario: scenario.name,
+      role: scenario.role,
+      weixi: { requestsPerSecond: mid(runs.weixi, 'requestsPerSecond'), p50Ms: mid(runs.weixi, 'p50Ms'), p99Ms: mid(runs.weixi, 'p99Ms') },
+      baseline: { requestsPerSecond: mid(runs.baseline, 'requestsPerSecond'), p50Ms: mid(runs.baseline, 'p50Ms'), p99Ms: mid(runs.baseline, 'p99Ms') },
+      throughputRatio: 0,
+      runs,
+    };
+    row.throughputRatio = round(row.weixi.requestsPerSecond / row.baseline.requestsPerSecond, 2);
+    rows.push(row);
+    console.log(`  ${scenario.name} as ${scenario.role}: Weixi ${row.weixi.requestsPerSecond} req/s p50 ${row.weixi.p50Ms} ms p99 ${row.weixi.p99Ms} ms; baseline ${row.baseline.requestsPerSecond} req/s p50 ${row.baseline.p50Ms} ms p99 ${row.baseline.p99Ms} ms; ${row.throughputRatio}x`);
+  }
+} finally {
+  rss = { weixiMb: await stopSide(weixi), baselineMb: await stopSide(baseline) };
+}
+
+console.log(`\n| request | key | Weixi req/s | baseline req/s | ratio | Weixi p50 / p99 ms | baseline p50 / p99 ms |`);
+console.log(`|---|---|---|---|---|---|---|`);
+for (const r of rows) {
+  console.log(`| ${r.scenario} | ${r.role} | ${r.weixi.requestsPerSecond} | ${r.baseline.requestsPerSecond} | ${r.throughputRatio} | ${r.weixi.p50Ms} / ${r.weixi.p99Ms} | ${r.baseline.p50Ms} / ${r.baseline.p99Ms} |`);
+}
+console.log(`\npeak RSS: Weixi ${rss.weixiMb} MB, baseline ${rss.baselineMb} MB`);
+const passed = checks.every((c) => c.ok);
+console.log(`wrote ${writeResults({ generatedAt: new Date().toISOString(), options, scenarios: rows, peakRss: rss, checks, passed }, 'load-latest.json')}`);
+if (!passed) process.exitCode = 1;
