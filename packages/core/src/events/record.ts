@@ -6,7 +6,10 @@ import { resolveCustomerReferences, throwIfUnknown, type CustomerReference } fro
 
 export type CustomerEvent = typeof customerEvents.$inferSelect;
 
-/** Something that happened to a customer. Re-sending an event with the same idempotencyKey is a no-op. */
+/**
+ * Something that happened to a customer. Re-sending an event with the same idempotencyKey for the same
+ * customer is a no-op; keys are scoped to the customer, so another region's key never swallows an event.
+ */
 export interface EventInput extends CustomerReference {
   type: string;
   occurredAt: Date;
@@ -20,7 +23,7 @@ export const MAX_EVENT_BATCH = 5000;
 
 export interface RecordEventsResult {
   events: CustomerEvent[];
-  /** Items skipped because their idempotencyKey was already recorded. */
+  /** Items skipped because their idempotencyKey was already recorded for their customer. */
   duplicates: number;
 }
 
@@ -41,9 +44,10 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], option
     if (Number.isNaN(input.occurredAt.getTime())) issues.add(`${at}.occurredAt`, 'is not a valid time');
     if (input.payload != null && (typeof input.payload !== 'object' || Array.isArray(input.payload))) issues.add(`${at}.payload`, 'must be a JSON object');
     if (input.idempotencyKey != null) {
-      const first = keys.get(input.idempotencyKey);
-      if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used at ${path}[${first}]`);
-      else keys.set(input.idempotencyKey, index);
+      const scoped = `${customerIds[index]}:${input.idempotencyKey}`;
+      const first = keys.get(scoped);
+      if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used for this customer at ${path}[${first}]`);
+      else keys.set(scoped, index);
     }
   });
   throwIfUnknown(unknown, issues);
@@ -60,7 +64,7 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], option
         idempotencyKey: input.idempotencyKey ?? null,
       })),
     )
-    .onConflictDoNothing({ target: customerEvents.idempotencyKey })
+    .onConflictDoNothing({ target: [customerEvents.customerId, customerEvents.idempotencyKey] })
     .returning();
   return { events, duplicates: inputs.length - events.length };
 }

@@ -14,7 +14,10 @@ export interface CreateTaskInput {
   assignee?: string | null;
   dueAt: Date;
   script?: string | null;
-  /** Re-sending a create with the same key returns the task created the first time. */
+  /**
+   * Re-sending a create with the same key for the same customer returns the task created the first time.
+   * Keys are scoped to the customer: another customer's (or region's) use of a key is not a replay.
+   */
   idempotencyKey?: string | null;
 }
 
@@ -57,15 +60,14 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
         createdAt: now,
         updatedAt: now,
       })
-      .onConflictDoNothing({ target: retentionTasks.idempotencyKey })
+      .onConflictDoNothing({ target: [retentionTasks.customerId, retentionTasks.idempotencyKey] })
       .returning();
     if (!task) {
-      const [existing] = await tx.select().from(retentionTasks).where(eq(retentionTasks.idempotencyKey, input.idempotencyKey!));
-      // A replay names the same customer; a key reused for another one must not hand out that customer's task.
-      if (existing!.customerId !== input.customerId) {
-        const message = `the idempotency key ${JSON.stringify(input.idempotencyKey)} was already used for another customer's task`;
-        throw new WeixiError('CONFLICT', `input.idempotencyKey: ${message}`, [{ path: 'input.idempotencyKey', message }]);
-      }
+      // Keys are unique per customer, so the task found is this customer's, which the caller sees.
+      const [existing] = await tx
+        .select()
+        .from(retentionTasks)
+        .where(and(eq(retentionTasks.customerId, input.customerId), eq(retentionTasks.idempotencyKey, input.idempotencyKey!)));
       return { task: existing!, created: false };
     }
     await tx.insert(taskTransitions).values({ taskId: task.id, fromState: null, toState: state, at: now, actor });
