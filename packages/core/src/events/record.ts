@@ -1,6 +1,7 @@
 import { customerEvents, type Db } from '@weixi/db';
 import { SYSTEM_PRINCIPAL } from '../access/index.js';
 import { IssueList } from '../errors.js';
+import { checkJson, checkText, TEXT_LIMITS } from '../text-limits.js';
 import type { BatchOptions } from '../customers/write-scope.js';
 import { resolveCustomerReferences, throwIfUnknown, type CustomerReference } from '../customers/identify.js';
 
@@ -40,10 +41,11 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], option
   const keys = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `${path}[${index}]`;
-    if (!EVENT_TYPE.test(input.type)) issues.add(`${at}.type`, `${JSON.stringify(input.type)} is not an event type (dotted lower-case words such as port_out.inquiry)`);
+    if (checkText(issues, `${at}.type`, input.type, TEXT_LIMITS.eventType) && !EVENT_TYPE.test(input.type)) issues.add(`${at}.type`, `${JSON.stringify(input.type)} is not an event type (dotted lower-case words such as port_out.inquiry)`);
     if (Number.isNaN(input.occurredAt.getTime())) issues.add(`${at}.occurredAt`, 'is not a valid time');
     if (input.payload != null && (typeof input.payload !== 'object' || Array.isArray(input.payload))) issues.add(`${at}.payload`, 'must be a JSON object');
-    if (input.idempotencyKey != null) {
+    else checkJson(issues, `${at}.payload`, input.payload);
+    if (checkText(issues, `${at}.idempotencyKey`, input.idempotencyKey, TEXT_LIMITS.idempotencyKey) && input.idempotencyKey != null) {
       const scoped = `${customerIds[index]}:${input.idempotencyKey}`;
       const first = keys.get(scoped);
       if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used for this customer at ${path}[${first}]`);

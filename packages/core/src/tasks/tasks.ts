@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { customers, queryRows, retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type TaskOutcome, type TaskState } from '@weixi/db';
 import type { Clock } from '../clock.js';
 import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
+import { checkText, TEXT_LIMITS } from '../text-limits.js';
 import { ACTION_FROM, illegalTransitionMessage, stateAfterOutcome, type TaskAction } from './lifecycle.js';
 
 export type RetentionTask = typeof retentionTasks.$inferSelect;
@@ -38,6 +39,7 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
   if (!input.reason.trim()) issues.add('input.reason', 'must not be empty');
   if (Number.isNaN(input.dueAt.getTime())) issues.add('input.dueAt', 'is not a valid time');
   if (input.assignee != null && !input.assignee.trim()) issues.add('input.assignee', 'must not be empty when given');
+  checkText(issues, 'input.idempotencyKey', input.idempotencyKey, TEXT_LIMITS.idempotencyKey);
   issues.throwIfAny();
 
   return db.transaction(async (tx) => {
