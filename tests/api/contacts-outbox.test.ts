@@ -43,4 +43,21 @@ describe('contacts outbox', () => {
     expect(gateway.calls.filter((id) => id === first.contactId)).toHaveLength(2);
     expect(gateway.delivered.filter((id) => id === first.contactId)).toHaveLength(1);
   });
+
+  it('a contact left queued under a lease by a sender that died is taken over once the lease lapses, and sent once', async () => {
+    // The row as a send leaves it between writing the contact and the channel's answer (lease of 60 s).
+    const [left] = await api.database.rows<{ id: number }>(sql`
+      insert into contacts (customer_id, channel, plugin_id, message, idempotency_key, status, attempts, lease_until, next_attempt_at, created_at, updated_at)
+      values (${customerId}, 'pager', 'pager', 'hello', 'care-crashed', 'queued', 1,
+              ${new Date(api.clock.now().getTime() + 60_000).toISOString()}::timestamptz, ${api.clock.now().toISOString()}::timestamptz, now(), now())
+      returning id`);
+    const id = Number(left!.id);
+    await api.ok(`mutation { updatePluginSettings(id: "pager", settings: { failFirst: false }) { plugin { id } } }`);
+    expect(await api.plugins.drainOutbox()).toBe(0); // the lease still holds
+    api.clock.set(new Date(api.clock.now().getTime() + 60_000).toISOString());
+    expect(await api.plugins.drainOutbox()).toBe(1);
+    expect(await row(id)).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await api.plugins.drainOutbox()).toBe(0);
+    expect(gateway.delivered.filter((d) => d === id)).toHaveLength(1);
+  });
 });

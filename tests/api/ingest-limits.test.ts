@@ -20,7 +20,7 @@ afterAll(() => api?.close());
 
 describe('customer text limits', () => {
   it('names each bad item and field of a 1,000-customer batch and writes none of it', async () => {
-    const batch = Array.from({ length: 1000 }, (_, i) => customerInput(`1390000${String(i).padStart(4, '0')}`));
+    const batch: Array<Record<string, unknown>> = Array.from({ length: 1000 }, (_, i) => customerInput(`1390000${String(i).padStart(4, '0')}`));
     batch[5] = { ...batch[5]!, name: 'Zhang\u0000San' };
     batch[9] = { ...batch[9]!, attributes: { note: 'a\u0000b' } };
     batch[12] = { ...batch[12]!, plan: 'P'.repeat(65) };
