@@ -60,4 +60,12 @@ describe('contacts outbox', () => {
     expect(await api.plugins.drainOutbox()).toBe(0);
     expect(gateway.delivered.filter((d) => d === id)).toHaveLength(1);
   });
+
+  it('leaves the contacts of a channel this process does not implement to a process that does', async () => {
+    const [left] = await api.database.rows<{ id: number }>(sql`
+      insert into contacts (customer_id, channel, plugin_id, message, idempotency_key, status, next_attempt_at)
+      values (${customerId}, 'fax', 'pager', 'hello', 'care-fax', 'queued', ${api.clock.now().toISOString()}::timestamptz) returning id`);
+    expect(await api.plugins.drainOutbox()).toBe(0);
+    expect(await row(Number(left!.id))).toMatchObject({ status: 'queued', attempts: 0 });
+  });
 });

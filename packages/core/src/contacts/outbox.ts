@@ -71,11 +71,13 @@ function afterThrow(clock: Clock, contact: OutboxContact, error: unknown): { sta
 }
 
 /**
- * Delivers up to `limit` due contacts: queued, retry time reached, lease free or lapsed. Each is claimed
- * with a lease in one statement (SKIP LOCKED, so several processes share the work without taking the same
- * contact), then delivered one by one. Returns how many were claimed.
+ * Delivers up to `limit` due contacts of the channels this process implements (`channelIds`; a process
+ * without a channel's plugin leaves its contacts to one that has it): queued, retry time reached, lease
+ * free or lapsed. Each is claimed with a lease in one statement (SKIP LOCKED, so several processes share
+ * the work without taking the same contact), then delivered one by one. Returns how many were claimed.
  */
-export async function drainOutbox(db: Db, clock: Clock, channels: ContactChannels, limit = 100): Promise<number> {
+export async function drainOutbox(db: Db, clock: Clock, channels: ContactChannels, channelIds: readonly string[], limit = 100): Promise<number> {
+  if (channelIds.length === 0) return 0;
   // Raw SQL gets times as text: postgres.js under drizzle serialises timestamps from strings only.
   const now = clock.now().toISOString();
   const rows = await queryRows<{ id: number; customer_id: number; channel: string; message: string; attempts: number; region_id: number; region_code: string }>(
@@ -83,6 +85,7 @@ export async function drainOutbox(db: Db, clock: Clock, channels: ContactChannel
     sql`with due as (
           select id from ${contacts}
           where status = 'queued' and next_attempt_at <= ${now}::timestamptz and (lease_until is null or lease_until <= ${now}::timestamptz)
+            and channel in (${sql.join(channelIds.map((id) => sql`${id}`), sql`, `)})
           order by next_attempt_at, id limit ${limit}
           for update skip locked
         ), claimed as (

@@ -138,7 +138,8 @@ export class PluginHost {
 
   /** Delivers queued contacts that are due through this process's channels (see `drainOutbox`). */
   drainOutbox(limit?: number): Promise<number> {
-    return drainOutbox(this.db, this.options.clock, { channel: (id) => this.channels.get(id), enabledIn: (id, regionId) => this.isEnabledIn(id, regionId) }, limit);
+    const channels = { channel: (id: string) => this.channels.get(id), enabledIn: (id: string, regionId: number) => this.isEnabledIn(id, regionId) };
+    return drainOutbox(this.db, this.options.clock, channels, [...this.channels.keys()], limit);
   }
 
   async enable(pluginId: string, regionCode: string | null): Promise<PluginState> {
