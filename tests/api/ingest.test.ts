@@ -80,7 +80,7 @@ describe('recordEvents', () => {
     });
     expect(bad.errors![0]!.extensions!.issues).toEqual([
       { path: 'events[0].type', message: expect.stringContaining('is not an event type') },
-      { path: 'events[2].idempotencyKey', message: '"k" is also used at events[1]' },
+      { path: 'events[2].idempotencyKey', message: '"k" is also used for this customer at events[1]' },
     ]);
     const time = await api.gql(RECORD_EVENTS, { events: [{ msisdn: '13800000001', type: 'complaint', occurredAt: 'yesterday' }] });
     expect(time.errors![0]!.message).toContain('"yesterday" is not a date-time');

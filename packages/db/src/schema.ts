@@ -149,11 +149,12 @@ export const customerEvents = pgTable(
     type: text('type').notNull(),
     occurredAt: ts('occurred_at').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
-    /** Lets an integrator resend a batch without duplicating events. */
-    idempotencyKey: text('idempotency_key').unique(),
+    /** Lets an integrator resend a batch without duplicating events; unique per customer. */
+    idempotencyKey: text('idempotency_key'),
     recordedAt: ts('recorded_at').notNull().defaultNow(),
   },
   (t) => [
+    uniqueIndex('customer_events_idempotency_idx').on(t.customerId, t.idempotencyKey),
     index('customer_events_customer_idx').on(t.customerId, t.occurredAt),
     index('customer_events_type_idx').on(t.type, t.occurredAt),
   ],
@@ -229,13 +230,15 @@ export const retentionTasks = pgTable(
     outcome: text('outcome', { enum: TASK_OUTCOMES }),
     dueAt: ts('due_at').notNull(),
     script: text('script'),
-    idempotencyKey: text('idempotency_key').unique(),
+    /** Unique per customer: a replayed create returns the first task, and no other region's key collides. */
+    idempotencyKey: text('idempotency_key'),
     attemptCount: integer('attempt_count').notNull().default(0),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     closedAt: ts('closed_at'),
   },
   (t) => [
+    uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),
     index('retention_tasks_customer_idx').on(t.customerId, t.id),
     index('retention_tasks_state_due_idx').on(t.state, t.dueAt),
     index('retention_tasks_assignee_idx').on(t.assignee, t.state),
@@ -395,7 +398,10 @@ export const jobSchedules = pgTable(
 export const CONTACT_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'suppressed'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
-/** Every contact a plugin asked for, through which channel, and what became of it. */
+/**
+ * Every contact a plugin asked for, through which channel, and what became of it: the outbox. A `queued`
+ * row is delivered under a lease and retried with backoff until the channel answers (see core's contacts).
+ */
 export const contacts = pgTable(
   'contacts',
   {
@@ -409,11 +415,23 @@ export const contacts = pgTable(
     message: text('message').notNull(),
     status: text('status', { enum: CONTACT_STATUSES }).notNull().default('queued'),
     detail: text('detail'),
-    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** Unique per plugin and customer. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** Channel calls made so far. */
+    attempts: integer('attempts').notNull().default(0),
+    /** A queued contact is (re)delivered from this time on. */
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+    /** Set while a process delivers the contact; a lapsed lease (a crashed sender) lets another take it. */
+    leaseUntil: ts('lease_until'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('contacts_customer_idx').on(t.customerId, t.id), index('contacts_channel_idx').on(t.channel, t.status)],
+  (t) => [
+    uniqueIndex('contacts_idempotency_idx').on(t.pluginId, t.customerId, t.idempotencyKey),
+    index('contacts_customer_idx').on(t.customerId, t.id),
+    index('contacts_channel_idx').on(t.channel, t.status),
+    index('contacts_outbox_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------

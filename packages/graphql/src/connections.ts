@@ -1,5 +1,5 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
-import { InputError, type PageRequest } from '@weixi/core';
+import { InputError, isIsoDate, type PageRequest } from '@weixi/core';
 import type { ChildArgs, ChildLoaders } from './loaders.js';
 import { once } from './once.js';
 
@@ -14,18 +14,70 @@ export interface ConnectionArgs {
   before?: string | null;
 }
 
+/**
+ * What each value of a connection's cursor holds, in order: an id (a positive 32-bit integer), an int (32-bit),
+ * text, a time (an ISO instant in UTC, as `toISOString` writes it) or a date (`YYYY-MM-DD`).
+ */
+export type CursorPart = 'id' | 'int' | 'text' | 'time' | 'date';
+
+/** A connection's sort key: the parts its cursors hold and how to read them off a row. */
+export interface CursorKey<T> {
+  parts: readonly CursorPart[];
+  of(row: T): unknown[];
+}
+
+export function cursorKey<T>(parts: readonly CursorPart[], of: (row: T) => unknown[]): CursorKey<T> {
+  return { parts, of };
+}
+
+const INT4 = 2 ** 31;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Longest text a cursor value may be (the key columns' values are shorter, see TEXT_LIMITS). */
+const MAX_CURSOR_TEXT = 4096;
+
+/** Why a decoded value does not fit its part, or undefined when it does. */
+function misfit(value: unknown, part: CursorPart): string | undefined {
+  switch (part) {
+    case 'id':
+      return Number.isSafeInteger(value) && (value as number) > 0 && (value as number) < INT4 ? undefined : 'an id';
+    case 'int':
+      return Number.isSafeInteger(value) && Math.abs(value as number) <= INT4 && (value as number) < INT4 ? undefined : 'a whole number';
+    case 'text':
+      return typeof value === 'string' && value.length <= MAX_CURSOR_TEXT && !value.includes('\u0000') ? undefined : 'a text';
+    case 'time':
+      return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'a time';
+    case 'date':
+      return typeof value === 'string' && isIsoDate(value) ? undefined : 'a date';
+  }
+}
+
 export function encodeCursor(key: readonly unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arg: string): unknown[] {
+/**
+ * Decodes a cursor and checks it against the ordering it must have been made for: as many values as the
+ * key has parts, each of its part's type (finite numbers in range, real dates and times, bounded text).
+ * Anything else is BAD_USER_INPUT naming the argument, never a value handed to SQL.
+ */
+export function decodeCursor(cursor: string, arg: string, parts: readonly CursorPart[]): unknown[] {
+  const refuse = (why: string): never => {
+    const shown = cursor.length > 64 ? `${JSON.stringify(cursor.slice(0, 64))}...` : JSON.stringify(cursor);
+    throw new InputError([{ path: arg, message: `${shown} is not a cursor of this connection (${why}); use a cursor it returned` }]);
+  };
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length > 0) return key;
+    key = cursor.length <= 2 * MAX_CURSOR_TEXT ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
   } catch {
-    // fall through to the error below
+    refuse('not encoded as one');
   }
-  throw new InputError([{ path: arg, message: `${JSON.stringify(cursor)} is not a cursor of this connection; use a cursor it returned` }]);
+  if (!Array.isArray(key)) return refuse('not encoded as one');
+  if (key.length !== parts.length) return refuse(`it holds ${key.length} values, this order ${parts.length}`);
+  parts.forEach((part, i) => {
+    const wrong = misfit(key[i], part);
+    if (wrong) refuse(`value ${i + 1} is not ${wrong}`);
+  });
+  return key;
 }
 
 function checkPageSize(args: ConnectionArgs): void {
@@ -38,22 +90,22 @@ function checkPageSize(args: ConnectionArgs): void {
 }
 
 /**
- * Resolves a keyset-paged connection: `fetch` gets the decoded bounds and returns rows in page order
- * (reversed when inverted); `count` runs only if `totalCount` is selected.
+ * Resolves a keyset-paged connection: `fetch` gets the bounds decoded and checked against `key`, and
+ * returns rows in page order (reversed when inverted); `count` runs only if `totalCount` is selected.
  */
 export async function keysetConnection<T>(
   args: ConnectionArgs,
-  sortKey: (row: T) => unknown[],
+  key: CursorKey<T>,
   fetch: (page: PageRequest) => Promise<T[]>,
   count: () => Promise<number>,
 ) {
   checkPageSize(args);
   const result = await resolveCursorConnection(
-    { args, toCursor: (row: T) => encodeCursor(sortKey(row)), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
+    { args, toCursor: (row: T) => encodeCursor(key.of(row)), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
     ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
       fetch({
-        before: before ? decodeCursor(before, 'before') : null,
-        after: after ? decodeCursor(after, 'after') : null,
+        before: before ? decodeCursor(before, 'before', key.parts) : null,
+        after: after ? decodeCursor(after, 'after', key.parts) : null,
         limit,
         inverted,
       }),
@@ -66,12 +118,12 @@ export function childConnection<Row>(
   args: ConnectionArgs,
   loaders: ChildLoaders<Row>,
   parentId: number,
-  sortKey: (row: Row) => unknown[],
+  key: CursorKey<Row>,
   childArgs?: ChildArgs,
 ) {
   return keysetConnection(
     args,
-    sortKey,
+    key,
     (page) => loaders.pages.load({ parentId, page, args: childArgs }),
     () => loaders.count.load({ parentId, args: childArgs }),
   );

@@ -2,6 +2,7 @@ import { PluginHost, systemClock, type Clock, type InstalledPlugin } from '@weix
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
 import { createLogger, type Logger } from './log.js';
+import { startOutboxLoop } from './outbox.js';
 import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
 import type { HardeningOptions } from './hardening.js';
@@ -14,7 +15,10 @@ export interface PlatformOptions {
   plugins?: InstalledPlugin[];
   /** Plugins refused before activation (engine or dependency problems), shown in `plugins`. */
   refused?: Array<{ id: string; reason: string }>;
-  /** Run the job loop in this process (schedules and queued runs). Off for tests that drive jobs by hand. */
+  /**
+   * Run the job loop and the contacts outbox loop in this process (schedules, queued runs, due contacts).
+   * Off for tests that drive them by hand.
+   */
   runJobs?: boolean;
   port?: number;
   host?: string;
@@ -58,6 +62,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     jobs: { register: (pluginId, job, handler) => jobs.register(pluginId, job, handler) },
   });
   await host.start();
+  const outbox = options.runJobs ?? true ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
   if (options.runJobs ?? true) jobs.start();
   const server = await startServer({
     ...options.server,
@@ -76,6 +81,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     jobs,
     async close() {
       await server.close();
+      await outbox?.stop();
       await jobs.stop();
       await host.stop();
     },

@@ -457,10 +457,13 @@ export interface PluginServices {
   };
   contacts: {
     /**
-     * `contact:send`: hands a message to the channel plugin that registered `channel`. A customer who
-     * withdrew consent for the channel is not contacted (status `suppressed`). Once per idempotency key.
+     * `contact:send`: records the contact in the outbox and hands it to the channel plugin that registered
+     * `channel`. A customer who withdrew consent for the channel is not contacted (status `suppressed`).
+     * Once per plugin, customer and idempotency key: `created` is false when the key was already used, and
+     * `status` is then the first contact's. A channel that throws leaves the contact `queued`; the platform
+     * retries it with backoff, as it does a contact whose sender crashed before the channel answered.
      */
-    send(input: { channel: string; customerId: number; message: string; idempotencyKey: string }): Promise<{ contactId: number; status: string }>;
+    send(input: { channel: string; customerId: number; message: string; idempotencyKey: string }): Promise<{ contactId: number; status: string; created: boolean }>;
     /**
      * `contacts:read`: recorded contacts, newest first, filtered. A channel uses it for frequency limits, a
      * tactic for its cooldown, both to show what went out.
@@ -471,7 +474,10 @@ export interface PluginServices {
 
 /** What a channel plugin implements for each channel it contributes. */
 export interface ChannelSender {
-  /** Delivers one contact; the returned status is stored on the contact. Must be idempotent per contactId. */
+  /**
+   * Delivers one contact; the returned status is stored on the contact, a throw is retried later. Must be
+   * idempotent per contactId: a retry after a crash carries the same id and must not send the message twice.
+   */
   send(contact: { contactId: number; customerId: number; regionCode: string; message: string }): Promise<{ status: 'sent' | 'delivered' | 'failed'; detail?: string }>;
 }
 

@@ -34,7 +34,7 @@ export default definePlugin({
     ctx.subscriptions.push(
       ctx.graphql.addRootField('Mutation', 'send', {
         type: 'JSON',
-        description: 'Sends a message through the core (consent, idempotency) and returns { contactId, status }.',
+        description: 'Sends a message through the core (consent, idempotency) and returns { contactId, status, created }.',
         args: {
           channel: { type: 'String', required: true },
           customerId: { type: 'Int', required: true },

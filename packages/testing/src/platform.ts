@@ -143,9 +143,10 @@ export interface TestPlatform {
   tasks(filter?: TasksFilter): Promise<CapturedTask[]>;
   /**
    * Asks the core to contact a customer, as a tactic plugin would (plugin id `testing-harness`): consent is
-   * checked, the channel's plugin delivers it, the key makes it once. Returns the contact's id and status.
+   * checked, the channel's plugin delivers it, the key makes it once. Returns the contact's id and status,
+   * and whether this call created it (false when the key was already used for this customer).
    */
-  send(input: { channel: string; customerId: number; message: string; idempotencyKey?: string }): Promise<{ contactId: number; status: string }>;
+  send(input: { channel: string; customerId: number; message: string; idempotencyKey?: string }): Promise<{ contactId: number; status: string; created: boolean }>;
   /** Upserts customers through the API; returns their numeric ids in input order. */
   addCustomers(customers: TestCustomer[]): Promise<number[]>;
   /** Records monthly usage through the API. */
@@ -280,7 +281,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       tasks: (filter) => listTasks(database.db, filter),
       async send(input) {
         const key = input.idempotencyKey ?? `testing:${input.channel}:${input.customerId}:${clock.now().toISOString()}:${Math.random().toString(36).slice(2)}`;
-        const r = await ok<{ testingHarness_send: { contactId: number; status: string } }>(
+        const r = await ok<{ testingHarness_send: { contactId: number; status: string; created: boolean } }>(
           `mutation ($channel: String!, $customerId: Int!, $message: String!, $key: String!) { testingHarness_send(channel: $channel, customerId: $customerId, message: $message, idempotencyKey: $key) }`,
           { channel: input.channel, customerId: input.customerId, message: input.message, key },
         );

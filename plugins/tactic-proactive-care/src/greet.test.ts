@@ -71,10 +71,13 @@ describe('tactic-proactive-care birthday greetings', () => {
     expect(runs[0]!.progressMessage).toBe(`${sentNj + suppressedNj} birthday greetings on 2026-11-16 via sms: ${sentNj} sent${suppressedNj ? `, ${suppressedNj} suppressed` : ''}`);
   });
 
-  it('greets nobody twice: a rerun the same day sends nothing new', async () => {
+  it('greets nobody twice: a rerun the same day sends nothing new and reports 0 greetings', async () => {
     const before = (await p.contacts()).length;
-    expect((await p.runJob(ID, 'birthday-greetings', 'JS-NJ')).status).toBe('succeeded');
+    const nanjing = (await p.contacts({ region: 'JS-NJ', pluginId: ID })).length;
+    const rerun = await p.runJob(ID, 'birthday-greetings', 'JS-NJ');
+    expect(rerun.status).toBe('succeeded');
     expect(await p.contacts()).toHaveLength(before);
+    expect(rerun.progressMessage).toBe(`0 birthday greetings on 2026-11-16 via sms (${nanjing} greeted before)`);
   });
 
   it('greets the next day\'s birthdays the next day, and Suzhou days ahead once it asks for it', async () => {

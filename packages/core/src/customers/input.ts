@@ -1,5 +1,6 @@
 import { CUSTOMER_STATUSES, GROUP_KINDS, PAYMENT_TYPES, type CustomerStatus, type GroupKind, type PaymentType } from '@weixi/db';
 import type { IssueList } from '../errors.js';
+import { checkJson, checkText, TEXT_LIMITS } from '../text-limits.js';
 
 /**
  * A full customer record as an integrator sends it. Upsert replaces the record identified by `msisdn`:
@@ -48,8 +49,10 @@ export function normaliseMsisdn(text: string): string | undefined {
 /** Checks one customer record field by field; the caller checks regions and duplicates across the batch. */
 export function checkCustomerInput(input: CustomerInput, path: string, issues: IssueList): void {
   if (normaliseMsisdn(input.msisdn) === undefined) issues.add(`${path}.msisdn`, `${JSON.stringify(input.msisdn)} is not an MSISDN (6 to 15 digits, optional leading +)`);
-  if (!input.name.trim()) issues.add(`${path}.name`, 'must not be empty');
-  if (!input.plan.trim()) issues.add(`${path}.plan`, 'must not be empty');
+  if (checkText(issues, `${path}.name`, input.name, TEXT_LIMITS.name) && !input.name.trim()) issues.add(`${path}.name`, 'must not be empty');
+  if (checkText(issues, `${path}.plan`, input.plan, TEXT_LIMITS.plan) && !input.plan.trim()) issues.add(`${path}.plan`, 'must not be empty');
+  checkText(issues, `${path}.regionCode`, input.regionCode, TEXT_LIMITS.regionCode);
+  for (const key of ['device', 'groupId', 'accountManager'] as const) checkText(issues, `${path}.${key}`, input[key], TEXT_LIMITS[key]);
   for (const key of ['joinedOn', 'contractEndsOn', 'birthday', 'churnedOn'] as const) {
     const value = input[key];
     if (value != null && !isIsoDate(value)) issues.add(`${path}.${key}`, `${JSON.stringify(value)} is not a date (YYYY-MM-DD)`);
@@ -72,5 +75,5 @@ export function checkCustomerInput(input: CustomerInput, path: string, issues: I
   }
   if (input.attributes != null && (typeof input.attributes !== 'object' || Array.isArray(input.attributes))) {
     issues.add(`${path}.attributes`, 'must be a JSON object');
-  }
+  } else checkJson(issues, `${path}.attributes`, input.attributes);
 }

@@ -1,12 +1,16 @@
 import { customerEvents, type Db } from '@weixi/db';
 import { SYSTEM_PRINCIPAL } from '../access/index.js';
 import { IssueList } from '../errors.js';
+import { checkJson, checkText, TEXT_LIMITS } from '../text-limits.js';
 import type { BatchOptions } from '../customers/write-scope.js';
 import { resolveCustomerReferences, throwIfUnknown, type CustomerReference } from '../customers/identify.js';
 
 export type CustomerEvent = typeof customerEvents.$inferSelect;
 
-/** Something that happened to a customer. Re-sending an event with the same idempotencyKey is a no-op. */
+/**
+ * Something that happened to a customer. Re-sending an event with the same idempotencyKey for the same
+ * customer is a no-op; keys are scoped to the customer, so another region's key never swallows an event.
+ */
 export interface EventInput extends CustomerReference {
   type: string;
   occurredAt: Date;
@@ -20,7 +24,7 @@ export const MAX_EVENT_BATCH = 5000;
 
 export interface RecordEventsResult {
   events: CustomerEvent[];
-  /** Items skipped because their idempotencyKey was already recorded. */
+  /** Items skipped because their idempotencyKey was already recorded for their customer. */
   duplicates: number;
 }
 
@@ -37,13 +41,15 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], option
   const keys = new Map<string, number>();
   inputs.forEach((input, index) => {
     const at = `${path}[${index}]`;
-    if (!EVENT_TYPE.test(input.type)) issues.add(`${at}.type`, `${JSON.stringify(input.type)} is not an event type (dotted lower-case words such as port_out.inquiry)`);
+    if (checkText(issues, `${at}.type`, input.type, TEXT_LIMITS.eventType) && !EVENT_TYPE.test(input.type)) issues.add(`${at}.type`, `${JSON.stringify(input.type)} is not an event type (dotted lower-case words such as port_out.inquiry)`);
     if (Number.isNaN(input.occurredAt.getTime())) issues.add(`${at}.occurredAt`, 'is not a valid time');
     if (input.payload != null && (typeof input.payload !== 'object' || Array.isArray(input.payload))) issues.add(`${at}.payload`, 'must be a JSON object');
-    if (input.idempotencyKey != null) {
-      const first = keys.get(input.idempotencyKey);
-      if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used at ${path}[${first}]`);
-      else keys.set(input.idempotencyKey, index);
+    else checkJson(issues, `${at}.payload`, input.payload);
+    if (checkText(issues, `${at}.idempotencyKey`, input.idempotencyKey, TEXT_LIMITS.idempotencyKey) && input.idempotencyKey != null) {
+      const scoped = `${customerIds[index]}:${input.idempotencyKey}`;
+      const first = keys.get(scoped);
+      if (first !== undefined) issues.add(`${at}.idempotencyKey`, `${JSON.stringify(input.idempotencyKey)} is also used for this customer at ${path}[${first}]`);
+      else keys.set(scoped, index);
     }
   });
   throwIfUnknown(unknown, issues);
@@ -60,7 +66,7 @@ export async function recordEvents(db: Db, inputs: readonly EventInput[], option
         idempotencyKey: input.idempotencyKey ?? null,
       })),
     )
-    .onConflictDoNothing({ target: customerEvents.idempotencyKey })
+    .onConflictDoNothing({ target: [customerEvents.customerId, customerEvents.idempotencyKey] })
     .returning();
   return { events, duplicates: inputs.length - events.length };
 }

@@ -19,6 +19,7 @@ import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
 import { configChain, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
 import { pluginServices } from './services.js';
+import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
 
@@ -133,6 +134,12 @@ export class PluginHost {
 
   channel(channelId: string): ChannelSender | undefined {
     return this.channels.get(channelId)?.sender;
+  }
+
+  /** Delivers queued contacts that are due through this process's channels (see `drainOutbox`). */
+  drainOutbox(limit?: number): Promise<number> {
+    const channels = { channel: (id: string) => this.channels.get(id), enabledIn: (id: string, regionId: number) => this.isEnabledIn(id, regionId) };
+    return drainOutbox(this.db, this.options.clock, channels, [...this.channels.keys()], limit);
   }
 
   async enable(pluginId: string, regionCode: string | null): Promise<PluginState> {

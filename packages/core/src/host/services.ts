@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { contacts, customers, monthlyUsage, queryRows, regions, type Db } from '@weixi/db';
-import type { Capability, ChannelSender, ContactView, CustomerView, PluginServices, RegionDay, SegmentCondition as SdkCondition } from '@weixi/sdk';
+import type { Capability, ContactView, CustomerView, PluginServices, RegionDay, SegmentCondition as SdkCondition } from '@weixi/sdk';
 import { canSeeRegionPath, customerScopeSql } from '../access/scope.js';
 import { forbidden } from '../access/errors.js';
 import { callerName, callerRegions } from '../customers/write-scope.js';
@@ -13,6 +13,7 @@ import { compileCustomerPredicate } from '../segments/compile.js';
 import { validateSegmentDefinition } from '../segments/validate.js';
 import { createTask } from '../tasks/tasks.js';
 import { listContactRecords } from '../contacts/list.js';
+import { deliverContact, leaseFrom, type ContactChannels } from '../contacts/outbox.js';
 import { capabilityGuard } from './capabilities.js';
 
 // The SDK's condition type mirrors the core's definition; this fails to compile when they drift apart.
@@ -20,15 +21,11 @@ type Fits<Target, Source extends Target> = Source;
 type _SdkFitsCore = Fits<CoreCondition, SdkCondition>;
 type _CoreFitsSdk = Fits<SdkCondition, CoreCondition>;
 
-export interface ServiceDeps {
+export interface ServiceDeps extends ContactChannels {
   db: Db;
   clock: Clock;
   pluginId: string;
   capabilities: readonly Capability[];
-  /** The plugin implementing a channel and its sender, if any plugin does. */
-  channel(channelId: string): { pluginId: string; sender: ChannelSender } | undefined;
-  /** Whether a plugin is active and enabled in a region (a channel delivers only where it is enabled). */
-  enabledIn(pluginId: string, regionId: number): boolean;
   /**
    * The API caller a plugin resolver works for: every read is narrowed to the customers it sees, a region
    * outside its scope is FORBIDDEN, and a write for a customer it cannot see is NOT_FOUND. Unset: the
@@ -164,23 +161,16 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     contacts: {
       async send(input) {
         guard.require('contact:send', 'contacts.send');
-        const implementation = deps.channel(input.channel);
         const [customer] = await db
           .select({ consent: customers.consent, regionId: customers.regionId, regionCode: regions.code })
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
           .where(and(eq(customers.id, input.customerId), inScope(customers.id, customers.regionId)));
         if (!customer) throw new NotFoundError('customer', input.customerId, 'customerId');
-        // Why the contact cannot go out, decided before anything is sent; null: hand it to the channel.
-        const blocked: { status: 'suppressed' | 'failed'; detail: string } | null =
-          customer.consent[input.channel] === false
-            ? { status: 'suppressed', detail: `no consent for ${input.channel}` }
-            : !implementation
-              ? { status: 'failed', detail: `no plugin implements channel '${input.channel}'` }
-              : !deps.enabledIn(implementation.pluginId, customer.regionId)
-                ? { status: 'failed', detail: `channel '${input.channel}' (plugin '${implementation.pluginId}') is not enabled in region ${customer.regionCode}` }
-                : null;
+        // No consent: recorded as suppressed and never handed to a channel.
+        const suppressed = customer.consent[input.channel] === false;
         const now = clock.now();
+        // The contact is written once per plugin, customer and key, queued under this process's lease.
         const [row] = await db
           .insert(contacts)
           .values({
@@ -188,28 +178,26 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
             channel: input.channel,
             pluginId,
             message: input.message,
-            status: blocked?.status ?? 'queued',
-            detail: blocked?.detail ?? null,
+            status: suppressed ? 'suppressed' : 'queued',
+            detail: suppressed ? `no consent for ${input.channel}` : null,
             idempotencyKey: input.idempotencyKey,
+            attempts: suppressed ? 0 : 1,
+            leaseUntil: suppressed ? null : leaseFrom(now),
             createdAt: now,
             updatedAt: now,
           })
-          .onConflictDoNothing({ target: contacts.idempotencyKey })
+          .onConflictDoNothing({ target: [contacts.pluginId, contacts.customerId, contacts.idempotencyKey] })
           .returning();
         if (!row) {
-          const [existing] = await db.select().from(contacts).where(eq(contacts.idempotencyKey, input.idempotencyKey));
-          return { contactId: existing!.id, status: existing!.status };
+          const [existing] = await db
+            .select()
+            .from(contacts)
+            .where(and(eq(contacts.pluginId, pluginId), eq(contacts.customerId, input.customerId), eq(contacts.idempotencyKey, input.idempotencyKey)));
+          return { contactId: existing!.id, status: existing!.status, created: false };
         }
-        if (blocked || !implementation) return { contactId: row.id, status: blocked?.status ?? 'failed' };
-        // A sender that throws fails this contact only; the caller gets the status, as for any failed delivery.
-        const result = await implementation.sender
-          .send({ contactId: row.id, customerId: input.customerId, regionCode: customer.regionCode, message: input.message })
-          .catch((error: unknown) => ({ status: 'failed' as const, detail: `channel '${input.channel}' failed: ${error instanceof Error ? error.message : String(error)}` }));
-        await db
-          .update(contacts)
-          .set({ status: result.status, detail: result.detail ?? null, updatedAt: clock.now() })
-          .where(and(eq(contacts.id, row.id)));
-        return { contactId: row.id, status: result.status };
+        if (suppressed) return { contactId: row.id, status: row.status, created: true };
+        const status = await deliverContact(db, clock, deps, { ...row, regionId: customer.regionId, regionCode: customer.regionCode });
+        return { contactId: row.id, status, created: true };
       },
       async list(filter) {
         guard.require('contacts:read', 'contacts.list');

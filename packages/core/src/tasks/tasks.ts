@@ -2,6 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { customers, queryRows, retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type TaskOutcome, type TaskState } from '@weixi/db';
 import type { Clock } from '../clock.js';
 import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
+import { checkText, TEXT_LIMITS } from '../text-limits.js';
 import { ACTION_FROM, illegalTransitionMessage, stateAfterOutcome, type TaskAction } from './lifecycle.js';
 
 export type RetentionTask = typeof retentionTasks.$inferSelect;
@@ -14,7 +15,10 @@ export interface CreateTaskInput {
   assignee?: string | null;
   dueAt: Date;
   script?: string | null;
-  /** Re-sending a create with the same key returns the task created the first time. */
+  /**
+   * Re-sending a create with the same key for the same customer returns the task created the first time.
+   * Keys are scoped to the customer: another customer's (or region's) use of a key is not a replay.
+   */
   idempotencyKey?: string | null;
 }
 
@@ -35,6 +39,7 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
   if (!input.reason.trim()) issues.add('input.reason', 'must not be empty');
   if (Number.isNaN(input.dueAt.getTime())) issues.add('input.dueAt', 'is not a valid time');
   if (input.assignee != null && !input.assignee.trim()) issues.add('input.assignee', 'must not be empty when given');
+  checkText(issues, 'input.idempotencyKey', input.idempotencyKey, TEXT_LIMITS.idempotencyKey);
   issues.throwIfAny();
 
   return db.transaction(async (tx) => {
@@ -57,15 +62,14 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
         createdAt: now,
         updatedAt: now,
       })
-      .onConflictDoNothing({ target: retentionTasks.idempotencyKey })
+      .onConflictDoNothing({ target: [retentionTasks.customerId, retentionTasks.idempotencyKey] })
       .returning();
     if (!task) {
-      const [existing] = await tx.select().from(retentionTasks).where(eq(retentionTasks.idempotencyKey, input.idempotencyKey!));
-      // A replay names the same customer; a key reused for another one must not hand out that customer's task.
-      if (existing!.customerId !== input.customerId) {
-        const message = `the idempotency key ${JSON.stringify(input.idempotencyKey)} was already used for another customer's task`;
-        throw new WeixiError('CONFLICT', `input.idempotencyKey: ${message}`, [{ path: 'input.idempotencyKey', message }]);
-      }
+      // Keys are unique per customer, so the task found is this customer's, which the caller sees.
+      const [existing] = await tx
+        .select()
+        .from(retentionTasks)
+        .where(and(eq(retentionTasks.customerId, input.customerId), eq(retentionTasks.idempotencyKey, input.idempotencyKey!)));
       return { task: existing!, created: false };
     }
     await tx.insert(taskTransitions).values({ taskId: task.id, fromState: null, toState: state, at: now, actor });

@@ -3,7 +3,7 @@ import { keysetBounds, keysetOrder, type PageRequest } from '@weixi/core';
 import { createApiKey, INTEGRATOR_SCOPES, revokeApiKey, ROLES, type ApiKeyRecord } from '@weixi/core/access';
 import { apiKeys, type Db } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection } from '../connections.js';
 import { enumOf } from './enums.js';
 
 /** Every column of a key but the hash of its secret, which never leaves the database. */
@@ -56,7 +56,7 @@ export function registerApiKeys(builder: WeixiBuilder, Role: RoleEnum): void {
           const where = args.revoked == null ? undefined : args.revoked ? isNotNull(apiKeys.revokedAt) : isNull(apiKeys.revokedAt);
           return keysetConnection(
             args,
-            (k: ApiKeyRecord) => [k.id],
+            cursorKey(['id'], (k: ApiKeyRecord) => [k.id]),
             (page) => listKeys(db, where, page),
             async () => (await db.select({ n: sql<number>`count(*)::int` }).from(apiKeys).where(where))[0]!.n,
           );

@@ -1,6 +1,6 @@
 import { auditDetail, auditLogFilterSql, auditSortKey, countAuditLog, listAuditLog, type AuditEntry } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection } from '../connections.js';
 import { enumOf } from './enums.js';
 import type { RoleEnum } from './api-keys.js';
 
@@ -48,7 +48,7 @@ export function registerAudit(builder: WeixiBuilder, Role: RoleEnum): void {
           const { db } = ctx.database;
           const f = args.filter;
           const where = auditLogFilterSql(f && { ...f, pluginId: f.plugin });
-          return keysetConnection(args, auditSortKey, (page) => listAuditLog(db, where, page), () => countAuditLog(db, where));
+          return keysetConnection(args, cursorKey(['time', 'id'], auditSortKey), (page) => listAuditLog(db, where, page), () => countAuditLog(db, where));
         },
       },
       Connection,

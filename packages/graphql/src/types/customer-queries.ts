@@ -11,7 +11,7 @@ import { customers } from '@weixi/db';
 import { and, eq } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
 import type { CustomerRow } from '../loaders.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection, type CursorPart } from '../connections.js';
 import { localId } from '../ids.js';
 import { customerScope } from '../visibility.js';
 import { enumOf, type Enums } from './enums.js';
@@ -64,7 +64,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
         const order = { field: args.orderBy?.field ?? 'id', direction: args.orderBy?.direction ?? 'asc' } as const;
         return keysetConnection(
           args,
-          (c: CustomerRow) => customerSortKey(c, order),
+          cursorKey(customerCursorParts(order.field), (c: CustomerRow) => customerSortKey(c, order)),
           (page) => listCustomers(db, where, order, page),
           () => countCustomers(db, where),
         );
@@ -89,6 +89,12 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
       },
     }),
   }));
+}
+
+/** What a customers cursor holds for each order: the order column's value, then the id. */
+function customerCursorParts(field: CustomerOrderField): CursorPart[] {
+  const column: Record<CustomerOrderField, CursorPart> = { id: 'id', msisdn: 'text', name: 'text', joinedOn: 'date', balanceCents: 'int', points: 'int' };
+  return [column[field], 'id'];
 }
 
 /** Lets the segment module add its typed `condition` to CustomerFilter without a dependency cycle. */

@@ -1,6 +1,6 @@
 import type { WeixiBuilder } from '../builder.js';
 import type { EventRow, MembershipRow, TaskRow, UsageRow } from '../loaders.js';
-import { childConnection } from '../connections.js';
+import { childConnection, cursorKey } from '../connections.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -69,18 +69,18 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         args: { months: t.arg.int({ defaultValue: 6, description: 'How many months back, 1 to 36.' }) },
         resolve: (c, args, ctx) => {
           const months = Math.min(Math.max(args.months ?? 6, 1), 36);
-          return childConnection(args, ctx.loaders.usage, c.id, (u: UsageRow) => [u.month], { months });
+          return childConnection(args, ctx.loaders.usage, c.id, cursorKey(['date'], (u: UsageRow) => [u.month]), { months });
         },
       }, refs.connections.MonthlyUsage),
       tasks: t.connection({
         type: refs.RetentionTask,
         description: 'Retention tasks for this customer, newest first.',
-        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.tasks, c.id, (task: TaskRow) => [task.id]),
+        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.tasks, c.id, cursorKey(['id'], (task: TaskRow) => [task.id])),
       }, refs.connections.RetentionTask),
       events: t.connection({
         type: refs.CustomerEvent,
         description: 'Events, most recent first.',
-        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.events, c.id, (e: EventRow) => [e.occurredAt.toISOString(), e.id]),
+        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.events, c.id, cursorKey(['time', 'id'], (e: EventRow) => [e.occurredAt.toISOString(), e.id])),
       }, refs.connections.CustomerEvent),
       segments: t.connection({
         type: refs.SegmentMembership,
@@ -88,7 +88,7 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         args: { includePast: t.arg.boolean({ defaultValue: false }) },
         resolve: (c, args, ctx) => {
           const includePast = Boolean(args.includePast);
-          return childConnection(args, ctx.loaders.memberships, c.id, (m: MembershipRow) => [m.id], { includePast });
+          return childConnection(args, ctx.loaders.memberships, c.id, cursorKey(['id'], (m: MembershipRow) => [m.id]), { includePast });
         },
       }, refs.connections.SegmentMembership),
     }),

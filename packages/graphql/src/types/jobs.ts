@@ -3,7 +3,7 @@ import { InputError, keysetBounds, keysetOrder, NotFoundError, regionsByCode, We
 import { jobRuns, JOB_RUN_STATUSES, type Db } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection } from '../connections.js';
 import { regionToChange } from '../permissions.js';
 import { jobRunVisibility } from '../visibility.js';
 import { enumOf } from './enums.js';
@@ -86,7 +86,7 @@ export function registerJobs(builder: WeixiBuilder): void {
           const keys = [sql`${jobRuns.id}`];
           return keysetConnection(
             args,
-            (r: JobRunRow) => [r.id],
+            cursorKey(['id'], (r: JobRunRow) => [r.id]),
             (page) => listRuns(db, where, keys, page),
             async () => (await db.select({ n: sql<number>`count(*)::int` }).from(jobRuns).where(where))[0]!.n,
           );

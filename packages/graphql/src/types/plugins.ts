@@ -1,7 +1,7 @@
 import { NotFoundError, WeixiError, type PluginHost, type PluginState } from '@weixi/core';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection } from '../connections.js';
 import { regionToChange } from '../permissions.js';
 import { enumOf } from './enums.js';
 
@@ -88,7 +88,7 @@ export function registerPlugins(builder: WeixiBuilder): void {
           const all = ctx.plugins?.list() ?? [];
           return keysetConnection(
             args,
-            (p: PluginState) => [p.id],
+            cursorKey(['text'], (p: PluginState) => [p.id]),
             async (page) => {
               const after = page.after?.[0] as string | undefined;
               const before = page.before?.[0] as string | undefined;

@@ -3,7 +3,7 @@ import { escapeLike, keysetBounds, keysetOrder, InputError, MAX_REGION_BATCH, up
 import { regions } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { RegionRow } from '../loaders.js';
-import { childConnection, keysetConnection } from '../connections.js';
+import { childConnection, cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { regionVisibility } from '../visibility.js';
 import type { Enums } from './enums.js';
@@ -32,7 +32,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
       }),
       children: t.connection({
         type: refs.Region,
-        resolve: (r, args, ctx) => childConnection(args, ctx.loaders.regionChildren, r.id, (row: RegionRow) => [row.code]),
+        resolve: (r, args, ctx) => childConnection(args, ctx.loaders.regionChildren, r.id, cursorKey(['text'], (row: RegionRow) => [row.code])),
       }, refs.connections.Region),
     }),
   });
@@ -57,7 +57,7 @@ export function registerRegion(builder: WeixiBuilder, refs: Refs, enums: Enums):
         const keys = [sql`${regions.path}`];
         return keysetConnection(
           args,
-          (row: RegionRow) => [row.path],
+          cursorKey(['text'], (row: RegionRow) => [row.path]),
           (page) => db.select().from(regions).where(and(where, keysetBounds(keys, 'asc', page))).orderBy(keysetOrder(keys, 'asc', page.inverted)).limit(page.limit),
           async () => (await db.select({ n: sql<number>`count(*)::int` }).from(regions).where(where))[0]!.n,
         );

@@ -21,7 +21,7 @@ import {
 import { customers, segments } from '@weixi/db';
 import { and, inArray, sql } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
-import { keysetConnection } from '../connections.js';
+import { cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import type { CustomerRow, SegmentRow } from '../loaders.js';
@@ -130,7 +130,7 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
           const where = and(await customerFilterSql(ctx.database.db, { segmentId: s.id }), customerScope(ctx.principal));
           return keysetConnection(
             args,
-            (c: CustomerRow) => [c.id],
+            cursorKey(['id'], (c: CustomerRow) => [c.id]),
             (page) => listCustomers(ctx.database.db, where, { field: 'id', direction: 'asc' }, page),
             () => membersInScope(ctx, s),
           );
@@ -151,7 +151,7 @@ export function registerSegment(builder: WeixiBuilder, refs: Refs, enums: Enums)
         const visible = segmentVisibility(ctx.principal);
         return keysetConnection(
           args,
-          (s: SegmentRow) => [s.name],
+          cursorKey(['text'], (s: SegmentRow) => [s.name]),
           (page) =>
             db
               .select()

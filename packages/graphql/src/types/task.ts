@@ -11,7 +11,7 @@ import {
 } from '@weixi/core';
 import { and } from 'drizzle-orm';
 import type { WeixiBuilder } from '../builder.js';
-import { childConnection, keysetConnection } from '../connections.js';
+import { childConnection, cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import { customerScope, taskScope } from '../visibility.js';
@@ -45,12 +45,12 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       transitions: t.connection({
         type: refs.TaskTransition,
         description: 'Every state change, oldest first.',
-        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.transitions, task.id, (r: TransitionRow) => [r.id]),
+        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.transitions, task.id, cursorKey(['id'], (r: TransitionRow) => [r.id])),
       }, refs.connections.TaskTransition),
       attempts: t.connection({
         type: refs.TaskAttempt,
         description: 'Contact attempts, oldest first.',
-        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.attempts, task.id, (r: AttemptRow) => [r.id]),
+        resolve: (task, args, ctx) => childConnection(args, ctx.loaders.attempts, task.id, cursorKey(['id'], (r: AttemptRow) => [r.id])),
       }, refs.connections.TaskAttempt),
     }),
   });
@@ -96,7 +96,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
         const f = args.filter;
         const filtered = await taskFilterSql(db, f && { ...f, customerId: f.customerId ? localId(f.customerId, 'filter.customerId') : null });
         const where = and(taskScope(ctx.principal), filtered);
-        return keysetConnection(args, (r: TaskRow) => taskSortKey(r), (page) => listTasks(db, where, page), () => countTasks(db, where));
+        return keysetConnection(args, cursorKey(['time', 'id'], (r: TaskRow) => taskSortKey(r)), (page) => listTasks(db, where, page), () => countTasks(db, where));
       },
     }, refs.connections.RetentionTask),
     task: t.field({
