@@ -69,7 +69,7 @@ async function requestOf(ctx: WeixiContext, pluginId: string, regionCode: string
  * The region a root field is asked about, checked before its resolver runs: it exists (NOT_FOUND), the
  * caller sees it (FORBIDDEN, as for any region named by code) and the plugin is enabled in some part of it
  * that the caller sees (FORBIDDEN, naming plugin and region). A field without a region argument needs the
- * plugin enabled somewhere the caller sees. Returns the region, or null when none was named.
+ * plugin enabled somewhere the caller sees (an agent: its customers). Returns the region, or null when none was named.
  */
 async function rootRegion(ctx: WeixiContext, registration: FieldRegistration, args: Record<string, unknown>) {
   const { pluginId, spec } = registration;
@@ -77,7 +77,8 @@ async function rootRegion(ctx: WeixiContext, registration: FieldRegistration, ar
   const argName = spec.regionArg ?? (spec.args && 'regionCode' in spec.args ? 'regionCode' : undefined);
   const code = argName === undefined || args[argName] == null ? undefined : String(args[argName]);
   if (code === undefined) {
-    if (enabled.empty) throw new PluginNotEnabledError(pluginId, null);
+    // An agent sees no region as a whole, only its tasks' customers, which the services confine it to.
+    if (enabled.empty && ctx.principal.kind !== 'agent') throw new PluginNotEnabledError(pluginId, null);
     return null;
   }
   const region = (await regionsByCode(ctx.database.db, [code])).get(code);
