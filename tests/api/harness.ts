@@ -46,9 +46,8 @@ export const TEST_REGIONS = [
   { code: 'ZJ-HZ', name: '杭州', level: 'city', path: '/ZJ/ZJ-HZ/', parent: 'ZJ' },
 ] as const;
 
-/** A fresh database of the configured kind with a small region tree, served over real HTTP. */
-export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions } = {}): Promise<TestApi> {
-  const database = await createTestDatabase();
+/** Writes TEST_REGIONS, parents first. */
+export async function insertTestRegions(database: TestDatabase): Promise<void> {
   const ids = new Map<string, number>();
   for (const r of TEST_REGIONS) {
     const [row] = await database.db
@@ -57,6 +56,12 @@ export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plug
       .returning();
     ids.set(r.code, row!.id);
   }
+}
+
+/** A fresh database of the configured kind with a small region tree, served over real HTTP. */
+export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions } = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  await insertTestRegions(database);
   const clock = new TestClock(new Date(now));
   const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold, server: options.server, auth: options.auth });
   const { server, plugins, jobs } = platform;

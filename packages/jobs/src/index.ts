@@ -7,6 +7,7 @@ export {
   listJobRuns,
   getJobRun,
   enqueueManualRun,
+  cancelQueuedRuns,
   setSchedulePaused,
   listJobSchedules,
   DEFAULT_MAX_ATTEMPTS,

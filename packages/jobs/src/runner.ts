@@ -10,9 +10,9 @@ import type { Database, JobRunStatus } from '@weixi/db';
 import type { JobRun, PluginLogger } from '@weixi/sdk';
 import type { BackoffOptions } from './backoff.js';
 import { validateCron } from './cron.js';
-import { DEFAULT_MAX_ATTEMPTS, enqueueManualRun, listJobRuns, setSchedulePaused, type JobRunFilter, type JobRunRecord } from './runs.js';
+import { cancelQueuedRuns, DEFAULT_MAX_ATTEMPTS, enqueueManualRun, listJobRuns, setSchedulePaused, type JobRunFilter, type JobRunRecord } from './runs.js';
 import { scheduleCronJob, type JobRegion } from './scheduler.js';
-import { abandonRun, claimRun, completeRun, errorText, failRun, releaseRun, renewLease, type ClaimedRun, type Lease } from './worker.js';
+import { abandonRun, cancelRun, claimRun, completeRun, errorText, failRun, releaseRun, renewLease, type ClaimedRun, type Lease } from './worker.js';
 
 export interface JobDefinition {
   /** Unique within the plugin. */
@@ -43,6 +43,11 @@ export interface JobRunnerOptions {
   backoff?: BackoffOptions;
   /** On first sight of a schedule, its latest slot runs only if it is younger than this. Default 60 s. */
   firstSightGraceMs?: number;
+  /**
+   * Asked for every claimed run before its handler starts: a reason cancels the run instead (the platform
+   * refuses runs of a plugin no longer enabled in the run's region). Default: every run starts.
+   */
+  refuse?(run: { pluginId: string; jobId: string; regionId: number; regionCode: string }): Promise<string | null>;
 }
 
 export interface JobRunner {
@@ -53,6 +58,8 @@ export interface JobRunner {
   tick(): Promise<void>;
   /** Claims and executes due runs one at a time until none is due; returns how many handlers ran. */
   work(): Promise<number>;
+  /** Cancels the plugin's queued runs outside `keepRegionIds` (all when null); returns how many. */
+  cancelQueued(pluginId: string, keepRegionIds: readonly number[] | null, reason: string): Promise<number>;
   /** Queues a manual run now; returns its id. */
   runNow(pluginId: string, jobId: string, regionId: number): Promise<number>;
   pause(pluginId: string, jobId: string, regionId: number): Promise<void>;
@@ -216,6 +223,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       await releaseRun(db, lease, clock.now(), 'released: job not registered in this process');
       return false;
     }
+    const refusal = await options.refuse?.(claim);
+    if (refusal) {
+      await cancelRun(db, lease, clock.now(), refusal);
+      logger.info(`run ${claim.id} cancelled: ${refusal}`, fields);
+      return false;
+    }
 
     const controller = new AbortController();
     const state = { finished: false, lost: false, detached: false, abortedBy: undefined as 'stop' | 'dispose' | undefined };
@@ -361,6 +374,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     register,
     tick,
     work,
+    cancelQueued: (pluginId, keepRegionIds, reason) => cancelQueuedRuns(db, { pluginId, keepRegionIds, reason, now: clock.now() }),
     runNow: (pluginId, jobId, regionId) =>
       enqueueManualRun(db, { pluginId, jobId, regionId, now: clock.now(), maxAttempts: registry.get(keyOf(pluginId, jobId))?.maxAttempts }),
     pause: (pluginId, jobId, regionId) => setSchedulePaused(db, { pluginId, jobId, regionId }, true),

@@ -2,7 +2,7 @@
  * The run history (the `job_runs` table is both the queue and the history) and the per-region schedule
  * switches (`job_schedules`), as small queries the runner, the GraphQL layer and the CLI share.
  */
-import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { jobRuns, jobSchedules, type Db, type JobRunStatus } from '@weixi/db';
 
 export type JobRunRecord = typeof jobRuns.$inferSelect;
@@ -68,6 +68,28 @@ export async function enqueueManualRun(
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Cancels a plugin's queued runs outside `keepRegionIds` (all of them when null), with `reason` as their
+ * error: a run queued before its plugin was disabled there, or failed, never runs later. Returns the count.
+ */
+export async function cancelQueuedRuns(
+  db: Db,
+  cancel: { pluginId: string; keepRegionIds: readonly number[] | null; reason: string; now: Date },
+): Promise<number> {
+  const rows = await db
+    .update(jobRuns)
+    .set({ status: 'cancelled', error: `cancelled: ${cancel.reason}`, finishedAt: cancel.now })
+    .where(
+      and(
+        eq(jobRuns.pluginId, cancel.pluginId),
+        eq(jobRuns.status, 'queued'),
+        cancel.keepRegionIds === null ? undefined : sql`not (${jobRuns.regionId} = any(${`{${cancel.keepRegionIds.join(',')}}`}::int[]))`,
+      ),
+    )
+    .returning({ id: jobRuns.id });
+  return rows.length;
+}
 
 /** Pauses or resumes a job's schedule in a region (creating its schedule row if needed). */
 export async function setSchedulePaused(db: Db, key: { pluginId: string; jobId: string; regionId: number }, paused: boolean): Promise<void> {

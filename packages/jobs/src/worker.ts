@@ -168,6 +168,16 @@ export async function abandonRun(db: Db, lease: Lease, now: Date, error: string)
   return rows.length > 0;
 }
 
+/** Cancels a claimed run without running it (its plugin is no longer enabled in its region). */
+export async function cancelRun(db: Db, lease: Lease, now: Date, reason: string): Promise<boolean> {
+  const rows = await db
+    .update(jobRuns)
+    .set({ status: 'cancelled', error: `cancelled: ${reason}`, attempt: sql`greatest(${jobRuns.attempt} - 1, 0)`, finishedAt: now, leaseUntil: null })
+    .where(fenced(lease))
+    .returning({ id: jobRuns.id });
+  return rows.length > 0;
+}
+
 /** The text stored for a handler's error. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message ? `${error.name}: ${error.message}` : error.name;

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './log.js';
 import { startOutboxLoop } from './outbox.js';
 import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
+import { followPluginChanges } from './plugin-changes.js';
 import type { HardeningOptions } from './hardening.js';
 import type { OriginOptions } from './origins.js';
 
@@ -51,6 +52,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     pollMs: options.jobs?.pollMs,
     // Called only once the host below exists: the runner asks where a plugin's jobs run.
     regionsFor: (pluginId) => host.jobRegions(pluginId),
+    // A run queued before its plugin was disabled in its region (by any process) is cancelled, not run.
+    refuse: (run) => host.refuseRun(run.pluginId, run.regionId, run.regionCode),
   });
   const host = new PluginHost({
     database: options.database,
@@ -59,8 +62,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     refused: options.refused,
     logger,
     failureThreshold: options.failureThreshold,
-    jobs: { register: (pluginId, job, handler) => jobs.register(pluginId, job, handler) },
+    jobs: {
+      register: (pluginId, job, handler) => jobs.register(pluginId, job, handler),
+      cancelQueued: (pluginId, keep, reason) => jobs.cancelQueued(pluginId, keep, reason),
+    },
   });
+  // Listening before reading the state at start, so no change made meanwhile is missed.
+  const changes = await followPluginChanges(options.database, host, logger);
   await host.start();
   const outbox = options.runJobs ?? true ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
   if (options.runJobs ?? true) jobs.start();
@@ -82,6 +90,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     async close() {
       await server.close();
       await outbox?.stop();
+      await changes.stop();
       await jobs.stop();
       await host.stop();
     },

@@ -233,6 +233,14 @@ export interface FieldRequest {
   /** Regions the caller may see (codes); plugin data must stay inside them. */
   regionCodes: readonly string[] | 'all';
   /**
+   * Regions where this plugin is enabled, among those the caller sees (codes, every level): the only
+   * regions the resolver serves. `services` are confined to them; a root field asked about any other region
+   * is refused by the platform before the resolver runs.
+   */
+  enabledRegionCodes: readonly string[];
+  /** The region this field is asked about: the parent's, or a root field's region argument; null: none. */
+  regionCode: string | null;
+  /**
    * The plugin's services narrowed to the caller: reads return only customers the caller sees, a region
    * outside its scope is refused (FORBIDDEN), and a task or contact for a customer it cannot see is
    * NOT_FOUND. Resolvers use these rather than `ctx.services`, which work for the plugin itself.
@@ -251,6 +259,13 @@ export interface FieldSpec<Parent, Result> {
   description: string;
   nullable?: boolean;
   args?: Record<string, { type: ArgType; required?: boolean; description?: string }>;
+  /**
+   * The argument of a root field that names the region it is about (default `regionCode`, when the field
+   * has one). The platform refuses the call before `resolve` when the region does not exist (NOT_FOUND), is
+   * outside the caller's regions, or the plugin is not enabled there (FORBIDDEN), and counts the
+   * resolver's failures in that region for the circuit breaker.
+   */
+  regionArg?: string;
   resolve(parent: Parent, args: Record<string, unknown>, request: FieldRequest): Result | Promise<Result>;
 }
 
@@ -515,6 +530,25 @@ export interface WeixiPlugin<S = Record<string, unknown>> {
 export function definePlugin<S = Record<string, unknown>>(plugin: WeixiPlugin<S>): WeixiPlugin<S> {
   if (typeof plugin?.activate !== 'function') throw new TypeError('definePlugin needs an object with an activate(ctx) function');
   return plugin;
+}
+
+/**
+ * Thrown by a resolver when the caller's input is wrong: the client gets `BAD_USER_INPUT` with the message
+ * and the issue's path (an argument name such as `days`), and it does not count against the plugin's health.
+ *
+ * @example
+ * ```ts
+ * if (days < 1 || days > 31) throw new PluginInputError(`must be 1 to 31, got ${days}`, { path: 'days' });
+ * ```
+ */
+export class PluginInputError extends Error {
+  readonly code = 'BAD_USER_INPUT';
+  readonly issues: ReadonlyArray<{ path: string; message: string }>;
+  constructor(message: string, options: { path?: string } = {}) {
+    super(options.path ? `${options.path}: ${message}` : message);
+    this.name = 'PluginInputError';
+    this.issues = [{ path: options.path ?? '', message }];
+  }
 }
 
 /** Thrown when a plugin calls a service its manifest did not ask for. */

@@ -17,7 +17,8 @@ import type { Clock } from '../clock.js';
 import { InputError, NotFoundError, WeixiError } from '../errors.js';
 import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
-import { configChain, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
+import { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';
+import { configChain, enabledAt, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
 import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
@@ -33,6 +34,11 @@ export interface InstalledPlugin {
 /** Where the host hands the jobs plugins implement; the API wires this to the job runner. */
 export interface JobRegistrar {
   register(pluginId: string, job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable;
+  /**
+   * Cancels the plugin's queued runs outside `keepRegionIds` (all of them when null), recording `reason`,
+   * so a run queued before a disable or a failure never runs later. Returns how many it cancelled.
+   */
+  cancelQueued?(pluginId: string, keepRegionIds: readonly number[] | null, reason: string): Promise<number>;
 }
 
 export type PluginStatus = 'inactive' | 'active' | 'failed' | 'refused';
@@ -76,7 +82,11 @@ export class PluginHost {
   private readonly states = new Map<string, PluginState>();
   private readonly active = new Map<string, Active>();
   private readonly channels = new Map<string, { pluginId: string; sender: ChannelSender }>();
-  private readonly enabledIn = new Map<string, Set<number>>();
+  private readonly enabledIn = new Map<string, Enablement>();
+  /** Enablement changes run one at a time: a local change and a notice from another process may cross. */
+  private reloading: Promise<unknown> = Promise.resolve();
+  /** Reloads queued and not started yet, by plugin: a burst of notices for one plugin is read once. */
+  private readonly queued = new Map<string, Promise<void>>();
   private readonly listeners = new Set<() => void>();
   private readonly logger: PluginLogger;
   private readonly threshold: number;
@@ -84,7 +94,10 @@ export class PluginHost {
   constructor(private readonly options: PluginHostOptions) {
     this.logger = options.logger ?? silent;
     this.threshold = options.failureThreshold ?? 5;
-    this.events = new EventBus((pluginId, event, error) => void this.recordFailure(pluginId, null, error, `event ${event}`));
+    this.events = new EventBus(
+      (pluginId, regionCode) => (regionCode === undefined ? this.active.has(pluginId) : this.enablement(pluginId).hasCode(regionCode)),
+      (pluginId, event, error, regionCode) => void this.recordFailure(pluginId, this.regionIdOf(pluginId, regionCode), error, `event ${event}`),
+    );
     for (const plugin of options.plugins) this.states.set(plugin.manifest.id, { id: plugin.manifest.id, manifest: plugin.manifest, status: 'inactive' });
     for (const r of options.refused ?? []) this.states.set(r.id, { id: r.id, status: 'refused', error: r.reason });
   }
@@ -101,11 +114,54 @@ export class PluginHost {
 
   /** Activates, in the given (dependency) order, every plugin enabled in at least one region. */
   async start(): Promise<void> {
-    for (const plugin of this.options.plugins) {
-      await this.refreshEnabled(plugin.manifest.id);
-      if (this.enabledIn.get(plugin.manifest.id)!.size > 0) await this.activate(plugin);
-    }
+    for (const plugin of this.options.plugins) await this.reload(plugin.manifest.id, { quiet: true });
     this.changed();
+  }
+
+  /**
+   * Reads a plugin's enablement from the database and follows it: activates, deactivates (cancelling runs
+   * queued where it is no longer enabled) and announces a change. Called after a change here and when
+   * another process announces one, so every process converges on the database's state.
+   */
+  reload(pluginId: string, options: { quiet?: boolean } = {}): Promise<void> {
+    const waiting = this.queued.get(pluginId);
+    if (waiting && !options.quiet) return waiting;
+    const next = this.reloading.then(() => {
+      if (this.queued.get(pluginId) === next) this.queued.delete(pluginId);
+      return this.follow(pluginId, options.quiet ?? false);
+    });
+    if (!options.quiet) this.queued.set(pluginId, next);
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Reloads every plugin (after a lost connection to the change notices, when some may have been missed). */
+  async reloadAll(): Promise<void> {
+    for (const plugin of this.options.plugins) await this.reload(plugin.manifest.id, { quiet: true });
+    this.changed();
+  }
+
+  private async follow(pluginId: string, quiet: boolean): Promise<void> {
+    const plugin = this.options.plugins.find((p) => p.manifest.id === pluginId);
+    if (!plugin) return;
+    const before = this.enabledIn.get(pluginId) ?? Enablement.none;
+    const wasActive = this.active.has(pluginId);
+    const rows = await enabledRegions(this.db, pluginId);
+    this.enabledIn.set(pluginId, new Enablement(rows.map((r) => ({ id: Number(r.id), code: r.code, path: r.path, level: r.level, timeZone: r.time_zone }))));
+    const wanted = rows.length > 0;
+    const moved = before.regions.length !== rows.length || rows.some((r) => !before.has(Number(r.id)));
+    // A plugin that failed to activate is tried again when its enablement changes, not on every notice.
+    if (wanted && !wasActive && (moved || this.states.get(pluginId)?.status !== 'failed')) await this.activate(plugin);
+    if (!wanted && wasActive) await this.deactivate(pluginId);
+    const failed = this.states.get(pluginId)?.status === 'failed';
+    if (failed) await this.cancelQueued(pluginId, null, `plugin '${pluginId}' failed: ${this.states.get(pluginId)?.error}`);
+    else await this.cancelQueued(pluginId, rows.map((r) => Number(r.id)), `plugin '${pluginId}' was disabled in the run's region`);
+    if ((moved || wasActive !== this.active.has(pluginId)) && !quiet) this.changed();
+  }
+
+  private async cancelQueued(pluginId: string, keep: number[] | null, reason: string): Promise<void> {
+    const cancelled = (await this.options.jobs?.cancelQueued?.(pluginId, keep, reason)) ?? 0;
+    if (cancelled > 0) this.logger.info('queued runs cancelled', { plugin: pluginId, cancelled, reason });
   }
 
   async stop(): Promise<void> {
@@ -122,7 +178,12 @@ export class PluginHost {
 
   /** True when the plugin is active and enabled for this region (directly or by inheritance). */
   isEnabledIn(pluginId: string, regionId: number): boolean {
-    return this.active.has(pluginId) && (this.enabledIn.get(pluginId)?.has(regionId) ?? false);
+    return this.enablement(pluginId).has(regionId);
+  }
+
+  /** Where an active plugin is enabled, as this process last read it (none while it is not running here). */
+  enablement(pluginId: string): Enablement {
+    return (this.active.has(pluginId) && this.enabledIn.get(pluginId)) || Enablement.none;
   }
 
   /** Regions where a plugin's jobs run: its enabled cities (each city runs in its own time zone). */
@@ -130,6 +191,30 @@ export class PluginHost {
     if (!this.active.has(pluginId)) return [];
     const rows = await enabledRegions(this.db, pluginId);
     return rows.filter((r) => r.level === 'city').map((r) => ({ regionId: Number(r.id), code: r.code, timeZone: r.time_zone }));
+  }
+
+  /**
+   * The regions a run asked for `regionCode` covers (a province: its enabled cities), read from the
+   * database; refused with PluginNotEnabledError when the plugin is not running or covers none of it.
+   */
+  async runTargets(pluginId: string, region: { code: string; path: string }): Promise<EnabledRegion[]> {
+    const state = this.states.get(pluginId);
+    if (state?.status === 'failed') throw new PluginNotEnabledError(pluginId, region.code, `its activation failed: ${state.error}`);
+    if (!this.active.has(pluginId)) throw new PluginNotEnabledError(pluginId, region.code, 'it is enabled in no region');
+    const rows = await enabledRegions(this.db, pluginId);
+    const targets = new Enablement(rows.map((r) => ({ id: Number(r.id), code: r.code, path: r.path, level: r.level, timeZone: r.time_zone }))).runTargets(region.path);
+    if (targets.length === 0) throw new PluginNotEnabledError(pluginId, region.code);
+    return targets;
+  }
+
+  /** Why a claimed run must not start (its plugin is no longer enabled in its region), or null. */
+  async refuseRun(pluginId: string, regionId: number, regionCode: string): Promise<string | null> {
+    if (!this.active.has(pluginId)) return `plugin '${pluginId}' is not active`;
+    return (await enabledAt(this.db, pluginId, regionId)) ? null : `plugin '${pluginId}' is not enabled in ${regionCode}`;
+  }
+
+  private regionIdOf(pluginId: string, regionCode: string | undefined): number | null {
+    return regionCode === undefined ? null : (this.enabledIn.get(pluginId)?.regions.find((r) => r.code === regionCode)?.id ?? null);
   }
 
   channel(channelId: string): ChannelSender | undefined {
@@ -257,18 +342,8 @@ export class PluginHost {
             where plugin_id = ${pluginId} and coalesce(region_id, 0) = coalesce(${regionId}::int, 0)`,
       );
     }
-    await this.refreshEnabled(pluginId);
-    const wanted = this.enabledIn.get(pluginId)!.size > 0;
-    const plugin = this.options.plugins.find((p) => p.manifest.id === pluginId)!;
-    if (wanted && !this.active.has(pluginId)) await this.activate(plugin);
-    if (!wanted && this.active.has(pluginId)) await this.deactivate(pluginId);
-    this.changed();
+    await this.reload(pluginId);
     return this.states.get(pluginId)!;
-  }
-
-  private async refreshEnabled(pluginId: string): Promise<void> {
-    const rows = await enabledRegions(this.db, pluginId);
-    this.enabledIn.set(pluginId, new Set(rows.map((r) => Number(r.id))));
   }
 
   private async activate(plugin: InstalledPlugin): Promise<void> {
@@ -384,6 +459,7 @@ export class PluginHost {
       capabilities: this.manifestOf(pluginId).capabilities ?? [],
       channel: (channelId) => this.channels.get(channelId),
       enabledIn: (id, regionId) => this.isEnabledIn(id, regionId),
+      enablement: () => this.enablement(pluginId),
       caller,
     });
   }

@@ -2,3 +2,4 @@ export { PluginHost, type InstalledPlugin, type JobRegistrar, type PluginHostOpt
 export { FieldRegistry, type FieldRegistration } from './fields.js';
 export { EventBus } from './events.js';
 export { mergeSettings, settingsDefaults } from './scope.js';
+export { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';

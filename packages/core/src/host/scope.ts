@@ -21,9 +21,9 @@ export async function configChain(db: Db, pluginId: string, regionCode: string |
 
 /** Every region where the plugin is enabled, taking the nearest explicit setting (default: disabled). */
 export async function enabledRegions(db: Db, pluginId: string) {
-  return queryRows<{ id: number; code: string; level: string; time_zone: string }>(
+  return queryRows<{ id: number; code: string; path: string; level: string; time_zone: string }>(
     db,
-    sql`select r.id, r.code, r.level, r.time_zone from regions r
+    sql`select r.id, r.code, r.path, r.level, r.time_zone from regions r
         where coalesce((
           select pc.enabled from plugin_configs pc left join regions a on a.id = pc.region_id
           where pc.plugin_id = ${pluginId} and pc.enabled is not null
@@ -31,6 +31,19 @@ export async function enabledRegions(db: Db, pluginId: string) {
           order by length(coalesce(a.path, '')) desc limit 1), false)
         order by r.path`,
   );
+}
+
+/** Whether the plugin is enabled in one region now, read from the database (a run checks this as it starts). */
+export async function enabledAt(db: Db, pluginId: string, regionId: number): Promise<boolean> {
+  const [row] = await queryRows<{ enabled: boolean | null }>(
+    db,
+    sql`select pc.enabled from regions r
+        join plugin_configs pc on pc.plugin_id = ${pluginId} and pc.enabled is not null
+        left join regions a on a.id = pc.region_id
+        where r.id = ${regionId} and (pc.region_id is null or starts_with(r.path, a.path))
+        order by length(coalesce(a.path, '')) desc limit 1`,
+  );
+  return row?.enabled === true;
 }
 
 /** Deep-merges settings objects, later ones winning; arrays and scalars are replaced, not merged. */

@@ -15,6 +15,7 @@ import { createTask } from '../tasks/tasks.js';
 import { listContactRecords } from '../contacts/list.js';
 import { deliverContact, leaseFrom, type ContactChannels } from '../contacts/outbox.js';
 import { capabilityGuard } from './capabilities.js';
+import { PluginNotEnabledError, type Enablement } from './enablement.js';
 
 // The SDK's condition type mirrors the core's definition; this fails to compile when they drift apart.
 type Fits<Target, Source extends Target> = Source;
@@ -26,6 +27,8 @@ export interface ServiceDeps extends ContactChannels {
   clock: Clock;
   pluginId: string;
   capabilities: readonly Capability[];
+  /** Where this plugin is enabled now: every call is confined to these regions. */
+  enablement(): Enablement;
   /**
    * The API caller a plugin resolver works for: every read is narrowed to the customers it sees, a region
    * outside its scope is FORBIDDEN, and a write for a customer it cannot see is NOT_FOUND. Unset: the
@@ -39,12 +42,28 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
   const { db, clock, pluginId, caller } = deps;
   const guard = capabilityGuard(pluginId, deps.capabilities);
   /** The caller's customers, as a predicate on a customer's id and region id columns. */
-  const inScope = (customerId: SQL | AnyColumn, regionId: SQL | AnyColumn): SQL => (caller ? customerScopeSql(caller, { customerId, regionId }) : sql`true`);
-  /** A region by code, refused when the caller does not see all of it. */
+  const callerScope = (customerId: SQL | AnyColumn, regionId: SQL | AnyColumn): SQL => (caller ? customerScopeSql(caller, { customerId, regionId }) : sql`true`);
+  /** The caller's customers in regions where the plugin is enabled: every read and write is confined to them. */
+  const inScope = (customerId: SQL | AnyColumn, regionId: SQL | AnyColumn): SQL => sql`(${callerScope(customerId, regionId)} and ${deps.enablement().sql(regionId)})`;
+  /**
+   * A region by code, refused when the caller does not see all of it, or when the plugin is enabled in no
+   * part of it (a partly enabled region is narrowed to its enabled parts by `inScope`).
+   */
   const regionFor = async (regionCode: string) => {
     const region = await regionOf(db, regionCode);
     if (caller && !canSeeRegionPath(caller, region.path)) throw forbidden(`${callerName(caller)} may not read region ${region.code}: it is outside ${callerRegions(caller)}`);
+    if (!deps.enablement().reaches(region.path)) throw new PluginNotEnabledError(pluginId, region.code);
     return region;
+  };
+  /** A write for a customer the plugin may not touch: NOT_FOUND outside the caller's scope, else not enabled there. */
+  const refuseCustomer = async (customerId: number, path: string): Promise<never> => {
+    const [seen] = await db
+      .select({ code: regions.code })
+      .from(customers)
+      .innerJoin(regions, eq(regions.id, customers.regionId))
+      .where(and(eq(customers.id, customerId), callerScope(customers.id, customers.regionId)));
+    if (seen) throw new PluginNotEnabledError(pluginId, seen.code, undefined, path);
+    throw new NotFoundError('customer', customerId, path);
   };
   return {
     customers: {
@@ -137,7 +156,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
               inArray(monthlyUsage.customerId, [...customerIds]),
               gte(monthlyUsage.month, from!),
               lte(monthlyUsage.month, to!),
-              caller ? inArray(monthlyUsage.customerId, db.select({ id: customers.id }).from(customers).where(and(inArray(customers.id, [...customerIds]), inScope(customers.id, customers.regionId)))) : undefined,
+              inArray(monthlyUsage.customerId, db.select({ id: customers.id }).from(customers).where(and(inArray(customers.id, [...customerIds]), inScope(customers.id, customers.regionId)))),
             ),
           )
           .orderBy(asc(monthlyUsage.customerId), asc(monthlyUsage.month));
@@ -154,8 +173,13 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
       async create(input) {
         guard.require('tasks:write', 'tasks.create');
         // A customer the caller cannot see is NOT_FOUND, as one that does not exist.
-        const { task, created } = await createTask(db, clock, input, `plugin:${pluginId}`, inScope(customers.id, customers.regionId));
-        return { taskId: task.id, created };
+        try {
+          const { task, created } = await createTask(db, clock, input, `plugin:${pluginId}`, inScope(customers.id, customers.regionId));
+          return { taskId: task.id, created };
+        } catch (error) {
+          if (error instanceof NotFoundError) await refuseCustomer(input.customerId, 'input.customerId');
+          throw error;
+        }
       },
     },
     contacts: {
@@ -166,7 +190,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
           .where(and(eq(customers.id, input.customerId), inScope(customers.id, customers.regionId)));
-        if (!customer) throw new NotFoundError('customer', input.customerId, 'customerId');
+        if (!customer) return refuseCustomer(input.customerId, 'customerId');
         // No consent: recorded as suppressed and never handed to a channel.
         const suppressed = customer.consent[input.channel] === false;
         const now = clock.now();
@@ -204,7 +228,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
         const limit = filter.limit ?? 50;
         if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InputError([{ path: 'filter.limit', message: `must be a whole number from 1 to 500, got ${limit}` }]);
         if (filter.regionCode !== undefined) await regionFor(filter.regionCode);
-        const records = await listContactRecords(db, { ...filter, order: 'newest', limit, where: caller ? inScope(customers.id, customers.regionId) : undefined });
+        const records = await listContactRecords(db, { ...filter, order: 'newest', limit, where: inScope(customers.id, customers.regionId) });
         return records.map(({ idempotencyKey: _key, ...view }): ContactView => view);
       },
     },

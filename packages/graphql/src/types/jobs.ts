@@ -12,13 +12,17 @@ type JobRunRow = typeof jobRuns.$inferSelect;
 
 /** Checks the plugin declares the job, the region exists and the caller may control jobs there; returns the region id. */
 async function jobTarget(ctx: WeixiContext, pluginId: string, jobId: string, regionCode: string): Promise<number> {
+  return (await jobRegion(ctx, pluginId, jobId, regionCode)).id;
+}
+
+async function jobRegion(ctx: WeixiContext, pluginId: string, jobId: string, regionCode: string) {
   const manifest = ctx.plugins?.state(pluginId)?.manifest;
   if (!manifest) throw new NotFoundError('plugin', pluginId, 'pluginId');
   if (!manifest.contributes?.jobs?.some((j) => j.id === jobId)) {
     const declared = manifest.contributes?.jobs?.map((j) => j.id).join(', ') || 'none';
     throw new InputError([{ path: 'jobId', message: `plugin '${pluginId}' declares no job '${jobId}' (it declares: ${declared})` }]);
   }
-  return (await regionToChange(ctx, 'jobs', regionCode, 'regionCode'))!.id;
+  return (await regionToChange(ctx, 'jobs', regionCode, 'regionCode'))!;
 }
 
 function runnerOf(ctx: WeixiContext) {
@@ -96,8 +100,11 @@ export function registerJobs(builder: WeixiBuilder): void {
     ),
   );
 
-  const RunPayload = builder.objectRef<{ run: JobRunRow }>('RunJobPayload').implement({
-    fields: (t) => ({ run: t.field({ type: JobRun, resolve: (p) => p.run }) }),
+  const RunPayload = builder.objectRef<{ runs: JobRunRow[] }>('RunJobPayload').implement({
+    fields: (t) => ({
+      run: t.field({ type: JobRun, description: 'The first of `runs`.', resolve: (p) => p.runs[0]! }),
+      runs: t.field({ type: [JobRun], description: 'One run per region the request covers: a province\'s enabled cities, or the region itself.', resolve: (p) => p.runs }),
+    }),
   });
   const SchedulePayload = builder.objectRef<{ paused: boolean }>('JobSchedulePayload').implement({
     fields: (t) => ({ paused: t.exposeBoolean('paused') }),
@@ -110,12 +117,16 @@ export function registerJobs(builder: WeixiBuilder): void {
   builder.mutationFields((t) => ({
     runJob: t.field({
       type: RunPayload,
-      description: 'Queues a run of a plugin job for a region now; follow it in jobRuns.',
+      description:
+        'Queues a run of a plugin job now, where the plugin is enabled: for a province, one run per enabled city below it (each with its own settings); ' +
+        'a region where it is not enabled (or a plugin not running) is FORBIDDEN, naming plugin and region. Follow the runs in jobRuns.',
       args: jobArgs(t),
       resolve: async (_root, args: any, ctx) => {
-        const regionId = await jobTarget(ctx, args.pluginId, args.jobId, args.regionCode);
-        const id = await runnerOf(ctx).runNow(args.pluginId, args.jobId, regionId);
-        return { run: (await ctx.database.db.select().from(jobRuns).where(eq(jobRuns.id, id)))[0]! };
+        const region = await jobRegion(ctx, args.pluginId, args.jobId, args.regionCode);
+        const targets = await ctx.plugins!.runTargets(args.pluginId, region);
+        const ids: number[] = [];
+        for (const target of targets) ids.push(await runnerOf(ctx).runNow(args.pluginId, args.jobId, target.id));
+        return { runs: await ctx.database.db.select().from(jobRuns).where(inArray(jobRuns.id, ids)).orderBy(jobRuns.id) };
       },
     }),
     pauseJob: t.field({

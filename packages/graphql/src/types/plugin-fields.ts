@@ -1,5 +1,5 @@
-import type { FieldRegistration } from '@weixi/core';
-import { AccessError } from '@weixi/core/access';
+import { callerName, callerRegions, Enablement, InputError, NotFoundError, PluginNotEnabledError, regionsByCode, type FieldRegistration } from '@weixi/core';
+import { AccessError, canSeeRegionPath, forbidden } from '@weixi/core/access';
 import type { FieldParent, FieldRequest, FieldType } from '@weixi/sdk';
 import { GraphQLError } from 'graphql';
 import type { WeixiBuilder } from '../builder.js';
@@ -22,17 +22,27 @@ const OUTPUT: Record<FieldType, unknown> = {
   '[JSON]': ['JSON'],
 };
 
+/** A plugin's `PluginInputError`, recognised by shape: a plugin may bring its own copy of the SDK. */
+function pluginInputIssues(error: unknown): Array<{ path: string; message: string }> | undefined {
+  const e = error as { name?: unknown; code?: unknown; issues?: unknown } | null;
+  if (!(error instanceof Error) || e!.name !== 'PluginInputError' || e!.code !== 'BAD_USER_INPUT' || !Array.isArray(e!.issues)) return undefined;
+  return (e!.issues as Array<{ path?: unknown; message?: unknown }>).map((i) => ({ path: String(i.path ?? ''), message: String(i.message ?? error.message) }));
+}
+
 /**
  * Runs a plugin resolver so that its failure stays in its field: the error is counted against the plugin
- * (the circuit breaker reads it) and the client gets a typed PLUGIN_ERROR for that field only.
+ * in the region the field was asked about (the circuit breaker reads it) and the client gets a typed
+ * PLUGIN_ERROR for that field only. The caller's own errors (bad input, scope) pass through uncounted.
  */
 async function contained(ctx: WeixiContext, registration: FieldRegistration, regionId: number | null, run: () => unknown): Promise<unknown> {
   try {
     const value = await run();
     return value;
   } catch (error) {
-    // The caller asked for something outside its scope: its error, not the plugin's failure.
-    if (error instanceof AccessError) throw error;
+    // The caller asked for something outside its scope, or where the plugin is not enabled: its error, not the plugin's failure.
+    if (error instanceof AccessError || error instanceof PluginNotEnabledError) throw error;
+    const issues = pluginInputIssues(error);
+    if (issues) throw new InputError(issues);
     await ctx.plugins?.recordFailure(registration.pluginId, regionId, error, `field ${registration.type}.${registration.name}`);
     throw new GraphQLError(`plugin '${registration.pluginId}' failed to resolve ${registration.type}.${registration.name}`, {
       extensions: { code: 'PLUGIN_ERROR', plugin: registration.pluginId },
@@ -42,12 +52,40 @@ async function contained(ctx: WeixiContext, registration: FieldRegistration, reg
 
 /**
  * What a plugin resolver may serve: the codes of every region the caller sees as a whole (an operator's
- * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents), and the
- * plugin's services narrowed to the caller.
+ * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents), those of
+ * them where the plugin is enabled, and the plugin's services narrowed to the caller and to those regions.
  */
-async function requestOf(ctx: WeixiContext, pluginId: string): Promise<FieldRequest> {
+async function requestOf(ctx: WeixiContext, pluginId: string, regionCode: string | null): Promise<FieldRequest> {
   if (!ctx.plugins) throw new Error(`plugin field of '${pluginId}' resolved without a plugin host`);
-  return { regionCodes: await ctx.loaders.visibleRegionCodes(), services: ctx.plugins.services(pluginId, ctx.principal) };
+  return {
+    regionCodes: await ctx.loaders.visibleRegionCodes(),
+    enabledRegionCodes: ctx.plugins.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code),
+    regionCode,
+    services: ctx.plugins.services(pluginId, ctx.principal),
+  };
+}
+
+/**
+ * The region a root field is asked about, checked before its resolver runs: it exists (NOT_FOUND), the
+ * caller sees it (FORBIDDEN, as for any region named by code) and the plugin is enabled in some part of it
+ * that the caller sees (FORBIDDEN, naming plugin and region). A field without a region argument needs the
+ * plugin enabled somewhere the caller sees (an agent: its customers). Returns the region, or null when none was named.
+ */
+async function rootRegion(ctx: WeixiContext, registration: FieldRegistration, args: Record<string, unknown>) {
+  const { pluginId, spec } = registration;
+  const enabled = new Enablement(ctx.plugins!.enablement(pluginId).visibleTo(ctx.principal));
+  const argName = spec.regionArg ?? (spec.args && 'regionCode' in spec.args ? 'regionCode' : undefined);
+  const code = argName === undefined || args[argName] == null ? undefined : String(args[argName]);
+  if (code === undefined) {
+    // An agent sees no region as a whole, only its tasks' customers, which the services confine it to.
+    if (enabled.empty && ctx.principal.kind !== 'agent') throw new PluginNotEnabledError(pluginId, null);
+    return null;
+  }
+  const region = (await regionsByCode(ctx.database.db, [code])).get(code);
+  if (!region) throw new NotFoundError('region', code, argName);
+  if (!canSeeRegionPath(ctx.principal, region.path)) throw forbidden(`${callerName(ctx.principal)} may not read region ${region.code}: it is outside ${callerRegions(ctx.principal)}`);
+  if (!enabled.reaches(region.path)) throw new PluginNotEnabledError(pluginId, region.code, undefined, argName);
+  return region;
 }
 
 /** Adds every registered plugin field to the schema being built. Plugin fields are nullable. */
@@ -66,7 +104,7 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
       if (!ctx.plugins?.isEnabledIn(registration.pluginId, customer.regionId)) return null;
       const region = await ctx.loaders.region.load(customer.regionId);
       const parent: FieldParent = { id: parentId, regionCode: region!.code };
-      const request = await requestOf(ctx, registration.pluginId);
+      const request = await requestOf(ctx, registration.pluginId, region!.code);
       return contained(ctx, registration, customer.regionId, () => spec.resolve(parent, args, request));
     };
     switch (registration.type) {
@@ -90,8 +128,11 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
             ...options(t),
             resolve: async (segment: SegmentRow, args: Record<string, unknown>, ctx: WeixiContext) => {
               const owner = segment.regionId === null ? null : await ctx.loaders.region.load(segment.regionId);
-              const request = await requestOf(ctx, registration.pluginId);
-              return contained(ctx, registration, null, () => spec.resolve({ id: segment.id, regionCode: owner?.code ?? '' }, args, request));
+              // A segment of a region where the plugin is enabled nowhere has no value from it, as a customer there.
+              const enabled = ctx.plugins?.enablement(registration.pluginId);
+              if (!enabled || enabled.empty || (owner && !enabled.reaches(owner.path))) return null;
+              const request = await requestOf(ctx, registration.pluginId, owner?.code ?? null);
+              return contained(ctx, registration, owner?.id ?? null, () => spec.resolve({ id: segment.id, regionCode: owner?.code ?? '' }, args, request));
             },
           } as any),
         );
@@ -103,8 +144,9 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
           t.field({
             ...options(t),
             resolve: async (_root: unknown, args: Record<string, unknown>, ctx: WeixiContext) => {
-              const request = await requestOf(ctx, registration.pluginId);
-              return contained(ctx, registration, null, () => spec.resolve(null as never, args, request));
+              const region = await rootRegion(ctx, registration, args);
+              const request = await requestOf(ctx, registration.pluginId, region?.code ?? null);
+              return contained(ctx, registration, region?.id ?? null, () => spec.resolve(null as never, args, request));
             },
           }),
         );

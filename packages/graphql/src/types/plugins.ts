@@ -29,9 +29,9 @@ async function pluginRegion(ctx: WeixiContext, args: { id: string; regionCode?: 
 
 /** Plugin administration: list, inspect, enable and disable per region, and settings per region. */
 export function registerPlugins(builder: WeixiBuilder): void {
-  const Status = enumOf(builder, 'PluginStatus', ['active', 'inactive', 'failed', 'refused'] as const, 'Where a plugin stands in this server.', {
-    active: 'Activated: enabled in at least one region.',
-    inactive: 'Installed, enabled nowhere.',
+  const Status = enumOf(builder, 'PluginStatus', ['active', 'inactive', 'failed', 'refused'] as const, 'Where a plugin stands, for the caller: an operator sees its own regions.', {
+    active: 'Running and enabled in at least one region the caller sees (for admins: anywhere).',
+    inactive: 'Installed, enabled in no region the caller sees.',
     failed: 'Its activate() threw; see error. Other plugins run.',
     refused: 'Not activated: incompatible engine or dependencies; see error.',
   });
@@ -52,7 +52,10 @@ export function registerPlugins(builder: WeixiBuilder): void {
       displayName: t.string({ nullable: true, resolve: (p) => p.manifest?.displayName ?? null }),
       description: t.string({ nullable: true, resolve: (p) => p.manifest?.description ?? null }),
       version: t.string({ nullable: true, resolve: (p) => p.manifest?.version ?? null }),
-      status: t.field({ type: Status, resolve: (p) => p.status }),
+      status: t.field({
+        type: Status,
+        resolve: (p, _a, ctx) => (p.status === 'active' && hostOf(ctx).enablement(p.id).visibleTo(ctx.principal).length === 0 ? 'inactive' : p.status),
+      }),
       error: t.exposeString('error', { nullable: true }),
       capabilities: t.stringList({ resolve: (p) => p.manifest?.capabilities ?? [] }),
       contributes: t.field({ type: 'JSON', description: 'Static contributions from the manifest.', resolve: (p) => p.manifest?.contributes ?? {} }),
