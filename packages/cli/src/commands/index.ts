@@ -5,9 +5,10 @@ import { keys } from './keys.js';
 import { migrate } from './migrate.js';
 import { plugin } from './plugin-new.js';
 import { plugins } from './plugins.js';
+import { schema } from './schema.js';
 import { seed } from './seed.js';
 
-export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, keys, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, schema, keys, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

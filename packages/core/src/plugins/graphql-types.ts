@@ -60,7 +60,7 @@ export function resolveTypeReference(
   if ((SCALAR_TYPES as readonly string[]).includes(ref.name)) return { ok: true, reference: ref };
   const type = declared.find((t) => t.name === ref.name);
   if (!type) {
-    const known = [...SCALAR_TYPES, ...declared.filter((t) => KINDS_FOR[role].includes(t.kind)).map((t) => t.name)];
+    const known = [...new Set([...SCALAR_TYPES, ...declared.filter((t) => KINDS_FOR[role].includes(t.kind)).map((t) => t.name)])];
     return { ok: false, problem: `names type '${ref.name}', which is neither a scalar nor declared in contributes.graphqlTypes${suggestion(ref.name, known)}; usable here: ${known.join(', ')}` };
   }
   if (!KINDS_FOR[role].includes(type.kind)) {
