@@ -91,6 +91,15 @@ describe('plugin-declared GraphQL types over HTTP', () => {
     expect((await api.ok(`{ offers_misfit(mode: "nullTitle") { id } }`)).offers_misfit).toEqual([{ id: 'd10' }]);
   });
 
+  it('a misfit below a Customer field counts in the customer\'s region', async () => {
+    const health = async () => (await api.ok(`query { plugin(id: "offers") { health { regionCode consecutiveFailures } } }`)).plugin.health;
+    expect((await health()).find((h: any) => h.regionCode === 'JS-NJ-GL')).toBeUndefined();
+    const r = await api.gql(`query ($id: ID!) { customer(id: $id) { msisdn offer(kind: DISCOUNT) { steps { day } } } }`, { id: customer });
+    expect(r.errors![0]!.message).toMatch(/Offers_Step\.day: Int cannot represent non-integer value: "tomorrow"/);
+    expect(r.data!.customer).toEqual({ msisdn: '13300000009', offer: null });
+    expect((await health()).find((h: any) => h.regionCode === 'JS-NJ-GL')).toEqual({ regionCode: 'JS-NJ-GL', consecutiveFailures: 1 });
+  });
+
   it('a misfit of every item still counts once', async () => {
     const before = await failures();
     const r = await api.gql(`{ offers_misfit(mode: "everyNote") { id steps { note } } }`);

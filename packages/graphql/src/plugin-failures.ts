@@ -5,7 +5,7 @@
  * on the field a value lands in (nulls where `!` promised a value, lists, scalars and enums), field by
  * field as the client selected them, never on what the client did not ask for.
  */
-import { GraphQLError, isLeafType, isListType, isNonNullType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { getNamedType, GraphQLError, isLeafType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
 import { AccessError } from '@weixi/core/access';
 import type { WeixiContext } from './context.js';
 
@@ -74,8 +74,11 @@ export async function contained(
   }
   const problem = misfit(value, info.returnType);
   if (problem !== undefined) return fail(ctx, resolution, owner.field, new Error(`returned a value that does not fit ${owner.field}: ${problem}`));
-  if (!resolutions.has(ctx)) resolutions.set(ctx, new Map());
-  resolutions.get(ctx)!.set(pathKeys(info).join('.'), resolution);
+  // Fields below a declared object type find the region their misfits count in here.
+  if (isObjectType(getNamedType(info.returnType))) {
+    if (!resolutions.has(ctx)) resolutions.set(ctx, new Map());
+    resolutions.get(ctx)!.set(pathKeys(info).join('.'), resolution);
+  }
   return value;
 }
 

@@ -48,7 +48,12 @@ export default definePlugin({
         type: 'Offer',
         description: 'The offer for this customer',
         args: { kind: { type: 'Kind', required: true } },
-        resolve: (customer, args) => ({ ...CATALOGUE.find((o) => o.kind === args.kind)!, id: `${args.kind}-${customer.id}` }),
+        // A discount comes back with a step that does not fit, to show where a nested misfit counts.
+        resolve: (customer, args) => ({
+          ...CATALOGUE.find((o) => o.kind === args.kind)!,
+          id: `${args.kind}-${customer.id}`,
+          ...(args.kind === 'DISCOUNT' ? { steps: [{ day: 'tomorrow' }] } : {}),
+        }),
       }),
     );
   },
