@@ -1,4 +1,4 @@
-import type { FieldRegistration } from '@weixi/core';
+import type { FieldRegistration, TypeRegistration } from '@weixi/core';
 import type { GraphQLSchema } from 'graphql';
 import { auditMutations } from './audit.js';
 import { createBuilder } from './builder.js';
@@ -14,6 +14,7 @@ import { registerIngest } from './types/ingest.js';
 import { registerJobs } from './types/jobs.js';
 import { registerPluginFields } from './types/plugin-fields.js';
 import { registerPlugins } from './types/plugins.js';
+import { registerPluginTypes } from './types/plugin-types.js';
 import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
@@ -27,6 +28,8 @@ import { registerTiers } from './types/tiers.js';
 export interface BuildSchemaOptions {
   /** Fields active plugins registered; the plugin host passes its registry's current list. */
   pluginFields?: readonly FieldRegistration[];
+  /** Types active plugins declared (`Sms_Message`), which their fields return and take. */
+  pluginTypes?: readonly TypeRegistration[];
 }
 
 export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
@@ -52,7 +55,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerApiKeys(builder, role);
   registerJwtRevocations(builder);
   registerAudit(builder, role);
-  registerPluginFields(builder, refs, options.pluginFields ?? []);
+  registerPluginFields(builder, refs, options.pluginFields ?? [], registerPluginTypes(builder, options.pluginTypes ?? []));
   // Every root field runs its role check from the permission matrix (permissions.ts).
   const pluginMutations = new Set((options.pluginFields ?? []).filter((f) => f.type === 'Mutation').map((f) => f.name));
   const schema = guardRootFields(builder.toSchema({ sortSchema: true }), pluginMutations);

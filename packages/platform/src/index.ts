@@ -2,6 +2,7 @@ export { startPlatform, type Platform, type PlatformOptions } from './platform.j
 export { startServer, type WeixiServer, type WeixiServerOptions } from './server.js';
 export { createLogger, isClientError, type Logger } from './log.js';
 export { loadPlugins, type LoadPluginsOptions } from './plugins.js';
+export { printSchemaWithPlugins } from './plugin-schema.js';
 export { accessGraphQLError, type AuthOptions } from './auth.js';
 export type { HardeningOptions } from './hardening.js';
 export type { OriginOptions } from './origins.js';

@@ -47,14 +47,14 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   const logger = options.logger ?? createLogger();
   const host = options.plugins;
   const auth = options.auth ?? { jwt: jwtOptionsFromEnv() };
-  const build = () => options.schema ?? buildSchema({ pluginFields: host?.fields.list() ?? [] });
+  const build = () => options.schema ?? buildSchema({ pluginFields: host?.fields.list() ?? [], pluginTypes: host?.types.list() ?? [] });
   let schema = build();
   // Enabling or disabling a plugin rebuilds the schema with a fresh builder; requests already running
   // finish on the schema they started with, new ones get the new one.
   const subscription = host?.onChange(() => {
     try {
       schema = build();
-      logger.info('schema rebuilt', { pluginFields: host.fields.list().length });
+      logger.info('schema rebuilt', { pluginFields: host.fields.list().length, pluginTypes: host.types.list().length });
     } catch (error) {
       logger.error('schema rebuild failed; keeping the previous schema', { error });
     }

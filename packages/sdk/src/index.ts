@@ -105,6 +105,39 @@ export interface GraphQLFieldContribution {
   description: string;
 }
 
+/**
+ * A GraphQL type the plugin declares, so its fields can return typed objects and take typed arguments
+ * instead of `JSON`. The schema shows it as `<Namespace>_<name>`: the plugin's namespace with its first
+ * letter capitalised, as `sms` + `Message` → `Sms_Message` (root fields are `<namespace>_<field>`). Inside
+ * the plugin (here and in `FieldSpec`) a type is named without the prefix. Declared in the manifest, so the
+ * platform lists and checks it without running code; it is in the schema while the plugin is enabled.
+ *
+ * @example
+ * ```jsonc
+ * "graphqlTypes": [
+ *   { "kind": "enum", "name": "Status", "description": "Where a message is", "values": { "SENT": {}, "FAILED": { "description": "The gateway refused it" } } },
+ *   { "kind": "object", "name": "Message", "description": "One SMS", "fields": {
+ *       "text": { "type": "String!" }, "status": { "type": "Status!" }, "parts": { "type": "[Part!]!", "description": "Its segments" } } },
+ *   { "kind": "input", "name": "Filter", "description": "Which messages", "fields": { "statuses": { "type": "[Status!]" } } }
+ * ]
+ * ```
+ */
+export interface GraphQLTypeContribution {
+  /** `object`: a result fields return; `input`: an argument fields take; `enum`: a fixed set of values for either. */
+  kind: 'object' | 'input' | 'enum';
+  /** PascalCase letters and digits, unique within the plugin, e.g. `Message`. */
+  name: string;
+  description: string;
+  /**
+   * Objects and inputs: each field's type, a reference (`String!`, `Status`, `[Part!]!`) to a scalar
+   * (`String`, `Int`, `Float`, `Boolean`, `ID`, `Date`, `DateTime`, `JSON`) or to another type of the plugin:
+   * objects may hold objects and enums, inputs hold inputs and enums. `!` is non-null; one level of list.
+   */
+  fields?: Record<string, { type: string; description?: string }>;
+  /** Enums: the values, UPPER_SNAKE_CASE; resolvers return and arguments receive the value's name. */
+  values?: Record<string, { description?: string }>;
+}
+
 /** A JSON schema for the plugin's settings: an object whose properties carry defaults. */
 export interface SettingsSchema {
   type: 'object';
@@ -139,6 +172,7 @@ export interface PluginManifest {
     channels?: ChannelContribution[];
     jobs?: JobContribution[];
     graphql?: GraphQLFieldContribution[];
+    graphqlTypes?: GraphQLTypeContribution[];
   };
 }
 
@@ -211,22 +245,21 @@ export interface PluginEvents {
   on<E extends keyof DomainEvents>(event: E, handler: (payload: DomainEvents[E]) => void | Promise<void>): Disposable;
 }
 
-/** A GraphQL output type a plugin field can return. Lists are written `[Int]`. */
-export type FieldType =
-  | 'String'
-  | 'Int'
-  | 'Float'
-  | 'Boolean'
-  | 'ID'
-  | 'Date'
-  | 'DateTime'
-  | 'JSON'
-  | '[String]'
-  | '[Int]'
-  | '[Float]'
-  | '[JSON]';
+/** The scalars plugin fields and declared types can use. */
+export type ScalarType = 'String' | 'Int' | 'Float' | 'Boolean' | 'ID' | 'Date' | 'DateTime' | 'JSON';
 
-export type ArgType = 'String' | 'Int' | 'Float' | 'Boolean' | 'ID' | 'Date' | 'DateTime' | 'JSON';
+/**
+ * What a plugin field returns: a scalar, an object or enum the plugin declares in `contributes.graphqlTypes`
+ * (by its own name, `Message`), or a list of either (`[Message!]`: a list of non-null messages). The field
+ * itself is always nullable, so a failing plugin nulls only its field: no `!` at the end.
+ */
+export type FieldType = ScalarType | `[${ScalarType}]` | `[${ScalarType}!]` | (string & {});
+
+/**
+ * What an argument takes: a scalar, an input or enum the plugin declares (`Filter`, `Status`), or a list of
+ * either (`[Status!]`). `required: true` (or a trailing `!`) makes it non-null.
+ */
+export type ArgType = ScalarType | (string & {});
 
 /** The request a plugin resolver runs in. */
 export interface FieldRequest {
@@ -266,6 +299,11 @@ export interface FieldSpec<Parent, Result> {
    * resolver's failures in that region for the circuit breaker.
    */
   regionArg?: string;
+  /**
+   * `args` as GraphQL coerced them (declared inputs are plain objects, enums their value names). What it
+   * returns must fit `type`; a value that does not (a null where `!` promised one, a string for an `Int`,
+   * an unknown enum value) fails the field as the plugin's error, like a throw.
+   */
   resolve(parent: Parent, args: Record<string, unknown>, request: FieldRequest): Result | Promise<Result>;
 }
 

@@ -72,25 +72,37 @@ describe('channel-sms', () => {
   });
 
   it('shows a region\'s outbox, newest first', async () => {
-    const r = await p.ok(`{ nj: sms_outbox(regionCode: "JS-NJ") js: sms_outbox(regionCode: "JS", limit: 2) }`);
+    const message = '{ __typename contactId customerId regionCode requestedBy message status detail at }';
+    const r = await p.ok(`{ nj: sms_outbox(regionCode: "JS-NJ") ${message} js: sms_outbox(regionCode: "JS", limit: 2) { contactId } }`);
     expect(r.nj.map((e: any) => [e.customerId, e.message, e.status])).toEqual([
-      [optedOut, 'x', 'suppressed'],
-      [nanjing, '次日', 'sent'],
-      [nanjing, '深夜', 'failed'],
-      [nanjing, '第二条', 'failed'],
-      [nanjing, '您的话费余额不足10元', 'sent'],
+      [optedOut, 'x', 'SUPPRESSED'],
+      [nanjing, '次日', 'SENT'],
+      [nanjing, '深夜', 'FAILED'],
+      [nanjing, '第二条', 'FAILED'],
+      [nanjing, '您的话费余额不足10元', 'SENT'],
     ]);
     expect(r.nj[1]).toEqual({
+      __typename: 'Sms_Message',
       contactId: expect.any(Number),
       customerId: nanjing,
       regionCode: expect.stringMatching(/^JS-NJ-/),
       requestedBy: 'testing-harness',
       message: '次日',
-      status: 'sent',
+      status: 'SENT',
       detail: expect.stringMatching(/^from 10655025 to /),
       at: '2026-11-16T16:59:00.000Z', // 00:59 on the 17th in Shanghai
     });
     expect(r.js).toHaveLength(2);
+  });
+
+  it('filters the outbox by a typed input, whose enum values GraphQL checks', async () => {
+    const r = await p.ok(`{ sms_outbox(regionCode: "JS-NJ", filter: { statuses: [FAILED, SUPPRESSED], customerId: ${nanjing} }) { message status } }`);
+    expect(r.sms_outbox).toEqual([
+      { message: '深夜', status: 'FAILED' },
+      { message: '第二条', status: 'FAILED' },
+    ]);
+    const bad = await p.gql(`{ sms_outbox(regionCode: "JS-NJ", filter: { statuses: [LOST] }) { message } }`);
+    expect(bad.errors![0]!.message).toContain('Value "LOST" does not exist in "Sms_Status" enum');
   });
 
   it('counts a replayed idempotency key as one message', async () => {

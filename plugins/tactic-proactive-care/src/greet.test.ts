@@ -107,13 +107,13 @@ describe('tactic-proactive-care birthday greetings', () => {
 
   it('counts the coming birthdays of a region per day', async () => {
     p.clock.set('2026-11-16T12:00:00+08:00');
-    const r = await p.ok(`{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 3) }`);
+    const r = await p.ok(`{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 3) { date customers } }`);
     expect(r.tacticProactiveCare_upcomingBirthdays).toEqual([
       { date: '2026-11-16', customers: (await birthdaysIn('JS-NJ', ['11-16'])).length },
       { date: '2026-11-17', customers: (await birthdaysIn('JS-NJ', ['11-17'])).length },
       { date: '2026-11-18', customers: (await birthdaysIn('JS-NJ', ['11-18'])).length },
     ]);
-    const bad = await p.gql(`{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 90) }`);
+    const bad = await p.gql(`{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 90) { date } }`);
     expect(bad.errors![0]!.extensions!.code).toBe('PLUGIN_ERROR');
   });
 });

@@ -1,4 +1,4 @@
-/** `upcomingBirthdays(regionCode, days)`: how many customers of a region have a birthday on each coming day. */
+/** `upcomingBirthdays(regionCode, days)`, a list of `TacticProactiveCare_BirthdayDay`: how many customers of a region have a birthday on each coming day. */
 import type { FieldSpec } from '@weixi/sdk';
 import { daysBetween, nextBirthday } from './birthday.js';
 
@@ -6,8 +6,8 @@ const MAX_DAYS = 31;
 
 export function upcomingBirthdaysField(): FieldSpec<null, Array<{ date: string; customers: number }>> {
   return {
-    type: '[JSON]',
-    description: `Per day from today (the region's date) for \`days\` days (default 7, at most ${MAX_DAYS}): { date, customers } with a birthday that day`,
+    type: '[BirthdayDay!]',
+    description: `Per day from today (the region's date) for \`days\` days (default 7, at most ${MAX_DAYS}): the customers with a birthday that day`,
     args: {
       regionCode: { type: 'String', required: true, description: 'A region code; its whole subtree counts' },
       days: { type: 'Int', description: `How many days, today included (1 to ${MAX_DAYS}); default 7` },

@@ -128,4 +128,20 @@ describe('Customer.silentMonths', () => {
     expect(r.b.silentMonths).toBe(0);
     expect(r.c.silentMonths).toBeNull(); // not enabled in Zhejiang
   });
+
+  it('shows the evidence as a typed object: the months looked at, their active days, and whether the rule fires', async () => {
+    p.clock.set('2026-11-20T10:00:00+08:00');
+    const [silentTwo] = await silentIn('JS-SZ', 2, '2026-11');
+    const evidence = '{ __typename months warned evidence { __typename month activeDays } }';
+    const r = await p.ok(`query ($a: ID!) { customer(id: $a) { silentMonths silence ${evidence} } }`, { a: globalId('Customer', silentTwo!) });
+    const { silence } = r.customer;
+    expect(silence.__typename).toBe('WarningSilentCustomers_Silence');
+    expect(silence.months).toBe(r.customer.silentMonths);
+    expect(silence.warned).toBe(true); // Suzhou warns at 2 months
+    expect(silence.evidence[0]).toEqual({ __typename: 'WarningSilentCustomers_MonthActivity', month: '2026-10', activeDays: 0 });
+    expect(silence.evidence[1]).toMatchObject({ month: '2026-09', activeDays: 0 });
+    const rows = await p.sql<{ month: string; active_days: number }>`
+      select to_char(month, 'YYYY-MM') as month, active_days from monthly_usage where customer_id = ${silentTwo!} and month >= '2026-05-01' and month < '2026-11-01'`;
+    for (const m of silence.evidence) expect(m.activeDays).toBe(Number(rows.find((row) => row.month === m.month)?.active_days ?? 0));
+  });
 });

@@ -7,9 +7,10 @@ import { migrate } from './migrate.js';
 import { plugin } from './plugin-new.js';
 import { plugins } from './plugins.js';
 import { regionsCommand } from './regions.js';
+import { schema } from './schema.js';
 import { seed } from './seed.js';
 
-export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, keys, jwt, regionsCommand, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, schema, keys, jwt, regionsCommand, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEBAB_CASE, PLATFORM_SDK_VERSION as SDK_VERSION, validateManifest } from '@weixi/core/plugins';
+import { KEBAB_CASE, PLATFORM_SDK_VERSION as SDK_VERSION, pluginNamespace, pluginTypeName, validateManifest } from '@weixi/core/plugins';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { parseOptions } from '../arguments.js';
@@ -19,7 +19,7 @@ const TEMPLATES = fileURLToPath(new URL('../../templates/plugin/', import.meta.u
 
 /** The files of each kind besides package.json and README.md: template path → path in the plugin. */
 const FILES: Record<Kind, string[]> = {
-  tactic: ['src/index.ts', 'src/offer.ts', 'src/offer.test.ts'],
+  tactic: ['src/index.ts', 'src/offer.ts', 'src/preview.ts', 'src/offer.test.ts'],
   warning: ['src/index.ts', 'src/rule.ts', 'src/rule.test.ts'],
   channel: ['src/index.ts', 'src/sender.ts', 'src/sender.test.ts'],
 };
@@ -114,6 +114,9 @@ async function scaffold({ name, kind, folder }: { name: string; kind: Kind; fold
     id: name,
     displayName: words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' '),
     description: DESCRIPTIONS[kind],
+    // Root fields are `<namespace>_<field>`, declared types `<Namespace>_<Type>`.
+    namespace: pluginNamespace({ id: name }),
+    typePrefix: pluginTypeName(pluginNamespace({ id: name }), '').slice(0, -1),
     channelId: kind === 'channel' && words.length > 1 && words[0] === 'channel' ? words.slice(1).join('-') : name,
     // README commands, run from the workspace root in the monorepo, else from the plugin's folder.
     testCommand: workspace ? `npx vitest run ${relative(workspace, folder)}` : 'npx vitest run',

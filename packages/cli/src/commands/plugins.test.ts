@@ -38,6 +38,7 @@ const CARE = manifest('fixture-tactic-care', {
     tactics: [{ id: 'care-call', title: 'Care call', description: 'An agent calls the customer', preferredChannels: ['outbound-call'] }],
     jobs: [{ id: 'daily', description: 'Plans care calls', cron: '0 6 * * *' }, { id: 'rescan', description: 'Rescans one region' }],
     graphql: [{ type: 'Customer', field: 'careCall', description: 'The planned care call' }, { type: 'Query', field: 'pending', description: 'Pending calls' }],
+    graphqlTypes: [{ kind: 'enum', name: 'Outcome', description: 'How a call ended', values: { REACHED: {}, NO_ANSWER: { description: 'Try again' } } }],
   },
 });
 
@@ -55,6 +56,19 @@ beforeAll(async () => {
     }),
   });
   await writePlugin(join(fixtures, 'library'), { name: 'fixture-library', version: '1.0.0' });
+  await writePlugin(join(fixtures, 'mistyped'), {
+    name: 'fixture-mistyped',
+    version: '1.0.0',
+    weixi: manifest('fixture-mistyped', {
+      contributes: {
+        graphqlTypes: [
+          { kind: 'object', name: 'Offer', description: 'An offer', fields: { next: { type: 'Ofer!' }, steps: { type: '[[Step]]' }, filter: { type: 'Filter' } } },
+          { kind: 'input', name: 'Filter', description: 'Which', fields: { offer: { type: 'Offer' } } },
+          { kind: 'enum', name: 'Offer', description: 'Again', values: { A: {} } },
+        ],
+      },
+    }),
+  });
 
   // A workspace of its own: plugins/* plus a package installed in its node_modules.
   workspace = await mkdtemp(join(tmpdir(), 'weixi-cli-workspace-'));
@@ -64,7 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const dir of ['care', 'silent', 'future', 'bad', 'library']) expect(existsSync(join(fixtures, dir, 'IMPORTED')), dir).toBe(false);
+  for (const dir of ['care', 'silent', 'future', 'bad', 'library', 'mistyped']) expect(existsSync(join(fixtures, dir, 'IMPORTED')), dir).toBe(false);
   await rm(fixtures, { recursive: true, force: true });
   await rm(workspace, { recursive: true, force: true });
 });
@@ -78,7 +92,7 @@ describe('weixi plugins', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ID\s+VERSION\s+STATUS\s+CONTRIBUTIONS$/m);
-    expect(rowOf(run.stdout, 'fixture-tactic-care')).toMatch(/^fixture-tactic-care\s+1\.0\.0\s+valid\s+5 \(1 tactic, 2 jobs, 2 GraphQL fields\)$/);
+    expect(rowOf(run.stdout, 'fixture-tactic-care')).toMatch(/^fixture-tactic-care\s+1\.0\.0\s+valid\s+6 \(1 tactic, 2 jobs, 2 GraphQL fields, 1 GraphQL type\)$/);
     expect(rowOf(run.stdout, 'fixture-warning-silent')).toMatch(/^fixture-warning-silent\s+1\.3\.0\s+valid\s+1 \(1 warning rule\)$/);
     expect(rowOf(run.stdout, 'fixture-future')).toMatch(/^fixture-future\s+2\.0\.0\s+refused\s+0$/);
     expect(run.stdout).toContain("    plugin 'fixture-future' 2.0.0 needs Weixi SDK ^9.0.0; this platform provides 0.1.0\n");
@@ -99,6 +113,20 @@ describe('weixi plugins', () => {
     ]);
   }, SLOW);
 
+  it('validate <path> checks declared GraphQL types without running code: references, kinds, lists and name clashes', async () => {
+    const run = await weixi(['validate', join(fixtures, 'mistyped')]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.split('\n')).toEqual([
+      `${join(fixtures, 'mistyped/package.json')}: plugin 'fixture-mistyped', 5 issues:`,
+      "  weixi.contributes.graphqlTypes[0].fields.filter.type: names input type 'Filter': an input type cannot be returned; declare an object type for it",
+      "  weixi.contributes.graphqlTypes[0].fields.next.type: names type 'Ofer', which is neither a scalar nor declared in contributes.graphqlTypes; did you mean \"Offer\"?; usable here: String, Int, Float, Boolean, ID, Date, DateTime, JSON, Offer",
+      '  weixi.contributes.graphqlTypes[0].fields.steps.type: "[[Step]]" is not a type reference: write a type name, with [ ] for a list and ! for non-null, e.g. "[Message!]"',
+      "  weixi.contributes.graphqlTypes[1].fields.offer.type: names object type 'Offer': an object type cannot be taken as input; declare an input type for it",
+      "  weixi.contributes.graphqlTypes[2].name: plugin 'fixture-mistyped' declares GraphQL type 'Offer' twice (also at graphqlTypes[0]); each type, whatever its kind, needs its own name",
+      '',
+    ]);
+  }, SLOW);
+
   it('validate <path> checks the engine range and dependencies against what is installed', async () => {
     const [ok, refused, missingDependency] = await Promise.all([
       weixi(['validate', join(fixtures, 'care')], { plugins: [join(fixtures, 'silent')] }),
@@ -106,7 +134,7 @@ describe('weixi plugins', () => {
       weixi(['validate', join(fixtures, 'care')]),
     ]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toBe(`ok plugin 'fixture-tactic-care' 1.0.0 (${join(fixtures, 'care/package.json')}): 5 (1 tactic, 2 jobs, 2 GraphQL fields)\n`);
+    expect(ok.stdout).toBe(`ok plugin 'fixture-tactic-care' 1.0.0 (${join(fixtures, 'care/package.json')}): 6 (1 tactic, 2 jobs, 2 GraphQL fields, 1 GraphQL type)\n`);
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain("  weixi.engines.weixi: plugin 'fixture-future' 2.0.0 needs Weixi SDK ^9.0.0; this platform provides 0.1.0\n");
     expect(missingDependency.code).toBe(1);
@@ -160,6 +188,7 @@ describe('weixi plugins', () => {
     expect(text).toContain('Tactics:\n  care-call  Care call: An agent calls the customer (channels: outbound-call)\n');
     expect(text).toContain('Jobs:\n  daily  cron "0 6 * * *": Plans care calls\n  rescan  on demand: Rescans one region\n');
     expect(text).toContain('GraphQL fields:\n  Customer.careCall: The planned care call\n  Query.fixtureTacticCare_pending: Pending calls\n');
+    expect(text).toContain('GraphQL types:\n  FixtureTacticCare_Outcome (enum): How a call ended\n    REACHED\n    NO_ANSWER  Try again\n');
   }, SLOW);
 
   it('show explains a refused or invalid plugin, and an unknown id', async () => {

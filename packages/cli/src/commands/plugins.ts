@@ -5,17 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  PLATFORM_SDK_VERSION,
-  discoverPlugins,
-  planActivation,
-  type ActivationPlan,
-  type DiscoveredPlugin,
-  type ValidPlugin,
-} from '@weixi/core/plugins';
+import { PLATFORM_SDK_VERSION, pluginNamespace, pluginTypeName, type ActivationPlan, type DiscoveredPlugin, type ValidPlugin } from '@weixi/core/plugins';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
+import { survey, workspaceRoot, type Survey } from '../plugin-survey.js';
 
 type PluginManifest = ValidPlugin['manifest'];
 
@@ -46,31 +39,6 @@ export const plugins: Command = {
     throw new UsageError(`unknown subcommand '${sub}': use list, validate or show`, 'plugins');
   },
 };
-
-interface Survey {
-  root: string;
-  found: DiscoveredPlugin[];
-  plan: ActivationPlan;
-}
-
-async function survey(extra: string[] = []): Promise<Survey> {
-  const root = workspaceRoot();
-  const requested = (process.env.WEIXI_PLUGINS ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  // Paths in WEIXI_PLUGINS are the user's, relative to where they are; package names resolve from the workspace.
-  const packages = [...requested, ...extra].map((s) => (isAbsolute(s) || /^\.\.?([/\\]|$)/.test(s) ? resolve(s) : s));
-  const found = await discoverPlugins({ workspaceDir: root, packages, baseDir: root });
-  const plan = planActivation(found, { sdkVersion: PLATFORM_SDK_VERSION, logger: { warn: () => {} } });
-  return { root, found, plan };
-}
-
-/** The nearest folder up from the working directory with pnpm-workspace.yaml, else this checkout's root. */
-function workspaceRoot(): string {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
-    if (dirname(dir) === dir) break;
-  }
-  return fileURLToPath(new URL('../../../../', import.meta.url));
-}
 
 type Status = 'valid' | 'invalid' | 'refused';
 
@@ -172,7 +140,7 @@ function describeManifest(m: PluginManifest, plugin: DiscoveredPlugin, status: s
   field('Depends on', Object.entries(m.dependencies ?? {}).map(([id, range]) => `${id} ${range}`).join(', '));
   field('Activation', (m.activationEvents ?? []).join(', '));
   field('Capabilities', (m.capabilities ?? []).join(', '));
-  if ((c.graphql ?? []).some((f) => f.type === 'Query' || f.type === 'Mutation')) field('Namespace', namespaceOf(m));
+  if ((c.graphql ?? []).some((f) => f.type === 'Query' || f.type === 'Mutation') || (c.graphqlTypes ?? []).length > 0) field('Namespace', pluginNamespace(m));
   const section = (title: string, items: string[]) => items.length > 0 && lines.push('', `${title}:`, ...items.map((i) => `  ${i}`));
   const settings = m.settings;
   section('Settings', Object.entries(settings?.properties ?? {}).map(([name, s]) => {
@@ -184,7 +152,12 @@ function describeManifest(m: PluginManifest, plugin: DiscoveredPlugin, status: s
   section('Tactics', (c.tactics ?? []).map((t) => `${t.id}  ${t.title}: ${t.description}${t.preferredChannels?.length ? ` (channels: ${t.preferredChannels.join(', ')})` : ''}`));
   section('Channels', (c.channels ?? []).map((ch) => `${ch.id}  ${ch.title} (${ch.kind}): ${ch.description}`));
   section('Jobs', (c.jobs ?? []).map((j) => `${j.id}  ${j.cron ? `cron "${j.cron}"` : 'on demand'}: ${j.description}`));
-  section('GraphQL fields', (c.graphql ?? []).map((f) => `${f.type}.${f.type === 'Query' || f.type === 'Mutation' ? `${namespaceOf(m)}_${f.field}` : f.field}: ${f.description}`));
+  section('GraphQL fields', (c.graphql ?? []).map((f) => `${f.type}.${f.type === 'Query' || f.type === 'Mutation' ? `${pluginNamespace(m)}_${f.field}` : f.field}: ${f.description}`));
+  section('GraphQL types', (c.graphqlTypes ?? []).flatMap((t) => [
+    `${pluginTypeName(pluginNamespace(m), t.name)} (${t.kind}): ${t.description}`,
+    ...Object.entries(t.fields ?? {}).map(([name, f]) => `  ${name}: ${f.type}${f.description ? `  ${f.description}` : ''}`),
+    ...Object.entries(t.values ?? {}).map(([name, v]) => `  ${name}${v.description ? `  ${v.description}` : ''}`),
+  ]));
   return lines;
 }
 
@@ -194,6 +167,7 @@ const NOUNS: Array<[keyof NonNullable<PluginManifest['contributes']>, string, st
   ['channels', 'channel', 'channels'],
   ['jobs', 'job', 'jobs'],
   ['graphql', 'GraphQL field', 'GraphQL fields'],
+  ['graphqlTypes', 'GraphQL type', 'GraphQL types'],
 ];
 
 /** `4 (1 tactic, 1 job, 2 GraphQL fields)`. */
@@ -209,11 +183,6 @@ function countText(m: PluginManifest): string {
 function issueCount(plugin: DiscoveredPlugin): string {
   const n = plugin.status === 'invalid' ? plugin.error.issues.length : 0;
   return `${n} issue${n === 1 ? '' : 's'}`;
-}
-
-/** The id in camelCase, as the GraphQL schema shows root fields when no namespace is declared. */
-function namespaceOf(m: PluginManifest): string {
-  return m.namespace ?? m.id.replace(/-([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 }
 
 /** A path as the user would type it: relative to the working directory when inside it. */

@@ -18,6 +18,8 @@ import { InputError, NotFoundError, WeixiError } from '../errors.js';
 import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
 import { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';
+import { schemaFieldSpec, TypeRegistry } from './declared-types.js';
+import { pluginNamespace } from '../plugins/graphql-types.js';
 import { configChain, enabledAt, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
 import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
@@ -78,6 +80,8 @@ const silent: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export class PluginHost {
   readonly fields = new FieldRegistry();
+  /** The GraphQL types active plugins declare; with `fields`, what the schema adds for plugins. */
+  readonly types = new TypeRegistry();
   readonly events: EventBus;
   private readonly states = new Map<string, PluginState>();
   private readonly active = new Map<string, Active>();
@@ -350,6 +354,8 @@ export class PluginHost {
     const id = plugin.manifest.id;
     const subscriptions: Disposable[] = [];
     try {
+      // Declared types join with the plugin, before its code runs, and leave with it.
+      subscriptions.push(this.types.add(id, pluginNamespace(plugin.manifest), plugin.manifest.contributes?.graphqlTypes ?? []));
       const imported = (await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> };
       const module = imported.default;
       if (!module || typeof module.activate !== 'function') throw new Error(`${plugin.entry} has no default export made with definePlugin({ activate })`);
@@ -393,7 +399,9 @@ export class PluginHost {
         throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' registers ${kind} '${key}', which its manifest does not declare under contributes`);
       }
     };
-    const namespace = manifest.namespace ?? id.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    const namespace = pluginNamespace(manifest);
+    const typed = <S extends Parameters<PluginContext['graphql']['addField']>[2]>(key: string, spec: S) =>
+      schemaFieldSpec(id, key, spec, manifest.contributes?.graphqlTypes ?? [], namespace);
     const logger: PluginLogger = {
       debug: (msg, f) => this.logger.debug(msg, { plugin: id, ...f }),
       info: (msg, f) => this.logger.info(msg, { plugin: id, ...f }),
@@ -409,11 +417,11 @@ export class PluginHost {
       graphql: {
         addField: (type, field, spec) => {
           declared('GraphQL field', manifest.contributes?.graphql, `${type}.${field}`);
-          return own(this.fields.add({ pluginId: id, type, name: field, spec: spec as never }));
+          return own(this.fields.add({ pluginId: id, type, name: field, spec: typed(`${type}.${field}`, spec) as never }));
         },
         addRootField: (type, field, spec) => {
           declared('GraphQL field', manifest.contributes?.graphql, `${type}.${field}`);
-          return own(this.fields.add({ pluginId: id, type, name: `${namespace}_${field}`, spec: spec as never }));
+          return own(this.fields.add({ pluginId: id, type, name: `${namespace}_${field}`, spec: typed(`${type}.${namespace}_${field}`, spec as never) as never }));
         },
       },
       jobs: {

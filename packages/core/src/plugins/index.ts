@@ -6,6 +6,7 @@ export {
   CONTRIBUTION_SCHEMAS,
   GRAPHQL_FIELD_SCHEMA,
   GRAPHQL_NAME,
+  GRAPHQL_TYPE_SCHEMA,
   JOB_SCHEMA,
   KEBAB_CASE,
   MANIFEST_JSON_SCHEMA,
@@ -18,6 +19,7 @@ export {
 export { ManifestError, manifestIssues, validateManifest } from './manifest.js';
 export { DOMAIN_EVENT_TYPES } from './manifest-rules.js';
 export { cronProblem } from './cron.js';
+export { SCALAR_TYPES, parseTypeReference, pluginNamespace, pluginTypeName, type TypeReference } from './graphql-types.js';
 export {
   discoverPlugins,
   readPluginFolder,

@@ -8,6 +8,7 @@ import semver from 'semver';
 import type { DomainEvents, SettingsSchema } from '@weixi/sdk';
 import type { InputIssue } from '../errors.js';
 import { cronProblem } from './cron.js';
+import { graphqlTypeIssues } from './graphql-types.js';
 import { CONTRIBUTION_NOUNS, type ContributionKind } from './manifest-schema.js';
 import { settingsIssues } from './settings.js';
 import { suggestion } from './schema-issues.js';
@@ -34,6 +35,7 @@ export function manifestRuleIssues(manifest: unknown, schemaIssuePaths: Readonly
     ...cronIssues(manifest),
     ...activationIssues(manifest),
     ...settingsRuleIssues(manifest, schemaIssuePaths),
+    ...graphqlTypeIssues(manifest),
   ];
 }
 
@@ -68,7 +70,7 @@ function duplicateIssues(manifest: Json, plugin: string): InputIssue[] {
   for (const [kind, noun] of Object.entries(CONTRIBUTION_NOUNS) as Array<[ContributionKind, string]>) {
     const seen = new Map<string, number>();
     for (const [i, item] of objectsOf(manifest.contributes[kind])) {
-      const key = kind === 'graphql' ? graphqlKey(item) : typeof item.id === 'string' ? item.id : undefined;
+      const key = kind === 'graphql' ? graphqlKey(item) : typeof (item.id ?? item.name) === 'string' ? String(item.id ?? item.name) : undefined;
       if (key === undefined) continue;
       const first = seen.get(key);
       if (first === undefined) {
@@ -79,7 +81,9 @@ function duplicateIssues(manifest: Json, plugin: string): InputIssue[] {
       issues.push(
         kind === 'graphql'
           ? { path: `${where}.field`, message: `${plugin} declares ${noun} ${key} twice (also at ${kind}[${first}]); remove one or rename the field` }
-          : { path: `${where}.id`, message: `${plugin} declares ${noun} '${key}' twice (also at ${kind}[${first}]); give each ${noun} its own id` },
+          : kind === 'graphqlTypes'
+            ? { path: `${where}.name`, message: `${plugin} declares ${noun} '${key}' twice (also at ${kind}[${first}]); each type, whatever its kind, needs its own name` }
+            : { path: `${where}.id`, message: `${plugin} declares ${noun} '${key}' twice (also at ${kind}[${first}]); give each ${noun} its own id` },
       );
     }
   }

@@ -8,6 +8,10 @@ const samples: Record<keyof typeof CONTRIBUTION_SCHEMAS, [valid: unknown, invali
   channels: [{ id: 'sms', title: 'SMS', kind: 'automated', description: 'Text.' }, { id: 'sms', title: 'SMS', kind: 'pigeon', description: 'Text.' }],
   jobs: [{ id: 'daily', description: 'Scan.', cron: '0 6 * * *' }, { id: 'Daily', description: 'Scan.' }],
   graphql: [{ type: 'Customer', field: 'careScore', description: 'Score.' }, { type: 'Customer', field: 'care-score', description: 'Score.' }],
+  graphqlTypes: [
+    { kind: 'object', name: 'Message', description: 'An SMS.', fields: { text: { type: 'String!' }, parts: { type: '[Part!]!', description: 'Segments.' } } },
+    { kind: 'object', name: 'Message', description: 'An SMS.', fields: { text: { type: '[[String]]' } } },
+  ],
   settings: [{ type: 'object', properties: { months: { type: 'integer', default: 3 } } }, { type: 'object' }],
 };
 

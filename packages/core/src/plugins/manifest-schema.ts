@@ -8,6 +8,7 @@ import {
   CAPABILITIES,
   type ChannelContribution,
   type GraphQLFieldContribution,
+  type GraphQLTypeContribution,
   type JobContribution,
   type PluginManifest,
   type SettingsSchema,
@@ -19,6 +20,12 @@ import {
 export const KEBAB_CASE = '^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$';
 /** A GraphQL name: a letter or _, then letters, digits or _; not starting with `__`, which GraphQL reserves. */
 export const GRAPHQL_NAME = '^(?!__)[_A-Za-z][_0-9A-Za-z]*$';
+/** A declared type's name: PascalCase letters and digits (the schema adds the namespace: `Sms_Message`). */
+export const TYPE_NAME = '^[A-Z][A-Za-z0-9]*$';
+/** A type reference: `Name`, `Name!`, `[Name]`, `[Name!]`, `[Name]!` or `[Name!]!`. */
+export const TYPE_REFERENCE = '^(?:[_A-Za-z][_0-9A-Za-z]*|\\[[_A-Za-z][_0-9A-Za-z]*!?\\])!?$';
+/** An enum value: UPPER_SNAKE_CASE. */
+export const ENUM_VALUE = '^[A-Z][A-Z0-9_]*$';
 /** `onStartup`, `onJob:<job id>` or `onEvent:<event type>`. */
 export const ACTIVATION_EVENT = '^(?:onStartup|onJob:\\S+|onEvent:\\S+)$';
 
@@ -26,6 +33,9 @@ export const ACTIVATION_EVENT = '^(?:onStartup|onJob:\\S+|onEvent:\\S+)$';
 export const PATTERN_HINTS: Readonly<Record<string, string>> = {
   [KEBAB_CASE]: 'is not kebab-case: use lowercase letters and digits joined by single hyphens, e.g. "tactic-prepaid-boost"',
   [GRAPHQL_NAME]: 'is not a GraphQL name: use letters, digits and _, not starting with a digit or "__", e.g. "prepaidBoost"',
+  [TYPE_NAME]: 'is not a type name: use PascalCase letters and digits, e.g. "Message"; the schema adds the namespace',
+  [ENUM_VALUE]: 'is not an enum value: use UPPER_SNAKE_CASE, e.g. "DELIVERED"',
+  [TYPE_REFERENCE]: 'is not a type reference: write a type name, with [ ] for a list and ! for non-null, e.g. "[Message!]"',
   [ACTIVATION_EVENT]: 'is not an activation event: use "onStartup", "onJob:<job id>" or "onEvent:<event type>"',
 };
 
@@ -127,6 +137,43 @@ export const GRAPHQL_FIELD_SCHEMA = schemaFor<GraphQLFieldContribution>()({
   additionalProperties: false,
 });
 
+export const GRAPHQL_TYPE_SCHEMA = schemaFor<GraphQLTypeContribution>()({
+  type: 'object',
+  title: 'GraphQL type contribution',
+  description: 'An object, input or enum type the plugin declares; the schema shows it as <Namespace>_<name>, e.g. Sms_Message.',
+  properties: {
+    kind: { enum: ['object', 'input', 'enum'], description: '"object" is returned by fields, "input" taken as an argument, "enum" either.' },
+    name: { type: 'string', pattern: TYPE_NAME, description: 'The type name within the plugin, PascalCase, e.g. "Message".' },
+    description: text('The type description shown in the schema.'),
+    fields: {
+      type: 'object',
+      propertyNames: { pattern: GRAPHQL_NAME },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          type: { type: 'string', pattern: TYPE_REFERENCE, description: 'A scalar or a type of this plugin, e.g. "String!", "[Part!]!".' },
+          description: { type: 'string', description: 'The field description shown in the schema.' },
+        },
+        required: ['type'],
+        additionalProperties: false,
+      },
+      description: 'Objects and inputs: each field by name with its type.',
+    },
+    values: {
+      type: 'object',
+      propertyNames: { pattern: ENUM_VALUE },
+      additionalProperties: {
+        type: 'object',
+        properties: { description: { type: 'string', description: 'What the value means.' } },
+        additionalProperties: false,
+      },
+      description: 'Enums: each value by name, UPPER_SNAKE_CASE.',
+    },
+  },
+  required: ['kind', 'name', 'description'],
+  additionalProperties: false,
+});
+
 /** The shape of `settings`; the settings schema is then compiled as a JSON schema of its own. */
 export const SETTINGS_SCHEMA = schemaFor<SettingsSchema>()({
   type: 'object',
@@ -193,6 +240,7 @@ export const MANIFEST_SCHEMA = schemaFor<PluginManifest>()({
         channels: list(CHANNEL_SCHEMA, 'Contact channels (渠道).'),
         jobs: list(JOB_SCHEMA, 'Scheduled or on-demand jobs.'),
         graphql: list(GRAPHQL_FIELD_SCHEMA, 'GraphQL fields added to core types.'),
+        graphqlTypes: list(GRAPHQL_TYPE_SCHEMA, 'GraphQL object, input and enum types the plugin\'s fields return and take.'),
       },
       additionalProperties: false,
       description: 'Static contributions, listed and checked without running the plugin.',
@@ -212,6 +260,7 @@ export const CONTRIBUTION_SCHEMAS = {
   channels: CHANNEL_SCHEMA,
   jobs: JOB_SCHEMA,
   graphql: GRAPHQL_FIELD_SCHEMA,
+  graphqlTypes: GRAPHQL_TYPE_SCHEMA,
   settings: SETTINGS_SCHEMA,
 } as const;
 
@@ -224,4 +273,5 @@ export const CONTRIBUTION_NOUNS: Record<ContributionKind, string> = {
   channels: 'channel',
   jobs: 'job',
   graphql: 'GraphQL field',
+  graphqlTypes: 'GraphQL type',
 };

@@ -39,6 +39,12 @@ function manifest(): Record<string, any> {
         { type: 'Customer', field: 'prepaidBoost', description: 'The offer for this customer.' },
         { type: 'Query', field: 'offers', description: 'Open offers.' },
       ],
+      graphqlTypes: [
+        { kind: 'enum', name: 'OfferState', description: 'Where an offer is.', values: { OPEN: {}, TAKEN: { description: 'Accepted.' } } },
+        { kind: 'object', name: 'Offer', description: 'A top-up bonus.', fields: { bonusCents: { type: 'Int!' }, state: { type: 'OfferState!' }, steps: { type: '[Step!]!' } } },
+        { kind: 'object', name: 'Step', description: 'One step.', fields: { at: { type: 'DateTime' }, next: { type: 'Step' } } },
+        { kind: 'input', name: 'OfferFilter', description: 'Which offers.', fields: { states: { type: '[OfferState!]' }, within: { type: 'OfferFilter' } } },
+      ],
     },
   };
 }
@@ -208,6 +214,41 @@ describe('manifest issues', () => {
     ]);
     expect(broken((m) => m.activationEvents.push('onEvent:usage.recordd'))).toEqual([
       'weixi.activationEvents[3]: "onEvent:usage.recordd" names an unknown event \'usage.recordd\'; did you mean "usage.recorded"?; known events: customers.imported, usage.recorded, task.completed, segment.refreshed',
+    ]);
+  });
+
+  it('declared GraphQL types: names, references to unknown or misplaced types, lists and non-null', () => {
+    const types = (m: Record<string, any>) => m.contributes.graphqlTypes;
+    expect(broken((m) => (types(m)[1].fields.state.type = 'OfferStat!'))).toEqual([
+      'weixi.contributes.graphqlTypes[1].fields.state.type: names type \'OfferStat\', which is neither a scalar nor declared in contributes.graphqlTypes; did you mean "OfferState"?; usable here: String, Int, Float, Boolean, ID, Date, DateTime, JSON, OfferState, Offer, Step',
+    ]);
+    expect(broken((m) => (types(m)[1].fields.steps.type = '[[Step]]'))).toEqual([
+      'weixi.contributes.graphqlTypes[1].fields.steps.type: "[[Step]]" is not a type reference: write a type name, with [ ] for a list and ! for non-null, e.g. "[Message!]"',
+    ]);
+    expect(broken((m) => (types(m)[1].fields.filter = { type: 'OfferFilter' }))).toEqual([
+      "weixi.contributes.graphqlTypes[1].fields.filter.type: names input type 'OfferFilter': an input type cannot be returned; declare an object type for it",
+    ]);
+    expect(broken((m) => (types(m)[3].fields.offer = { type: '[Offer]' }))).toEqual([
+      "weixi.contributes.graphqlTypes[3].fields.offer.type: names object type 'Offer': an object type cannot be taken as input; declare an input type for it",
+    ]);
+    expect(broken((m) => types(m).push({ kind: 'enum', name: 'Offer', description: 'Again.', values: { A: {} } }))).toEqual([
+      "weixi.contributes.graphqlTypes[4].name: plugin 'tactic-prepaid-boost' declares GraphQL type 'Offer' twice (also at graphqlTypes[1]); each type, whatever its kind, needs its own name",
+    ]);
+    expect(broken((m) => Object.assign(types(m)[0], { name: 'offer_state', values: { open: {} } }))).toEqual([
+      'weixi.contributes.graphqlTypes[0].name: "offer_state" is not a type name: use PascalCase letters and digits, e.g. "Message"; the schema adds the namespace',
+      'weixi.contributes.graphqlTypes[0].values.open: key "open" is not an enum value: use UPPER_SNAKE_CASE, e.g. "DELIVERED"',
+      expect.stringContaining("weixi.contributes.graphqlTypes[1].fields.state.type: names type 'OfferState'"),
+      expect.stringContaining("weixi.contributes.graphqlTypes[3].fields.states.type: names type 'OfferState'"),
+    ]);
+    expect(broken((m) => Object.assign(types(m)[0], { fields: { a: { type: 'Int' } } }))).toEqual([
+      'weixi.contributes.graphqlTypes[0].fields: an enum has values, not fields; list them under "values" or make it an object type',
+    ]);
+    expect(broken((m) => (delete types(m)[2].fields, (types(m)[0].values = {})))).toEqual([
+      'weixi.contributes.graphqlTypes[0].values: is empty: a GraphQL enum needs at least one value',
+      'weixi.contributes.graphqlTypes[2].fields: is missing: add the object type\'s fields, e.g. { "text": { "type": "String!" } }',
+    ]);
+    expect(broken((m) => (types(m)[3].fields.within.type = 'OfferFilter!'))).toEqual([
+      "weixi.contributes.graphqlTypes[3]: input 'OfferFilter' requires itself through non-null fields (OfferFilter.within); make one of them nullable or a list",
     ]);
   });
 
