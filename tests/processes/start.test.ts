@@ -1,69 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
+import { testDatabaseKind } from '@weixi/db/testing';
+import { ROOT, startServerProcess, type ServerProcess } from './server-process.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const tsx = join(root, 'node_modules/.bin/tsx');
-
-let child: ChildProcess;
+let server: ServerProcess;
 let url: string;
 let adminKey: string;
 let banner: string;
-let database: TestDatabase | undefined;
-let dataDir: string | undefined;
 
 /** Starts `api/src/main.ts` as `pnpm start` does, with a small demo population, and waits for its URL. */
 beforeAll(async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' };
-  if (testDatabaseKind() === 'postgres') {
-    database = await createTestDatabase();
-    env.DATABASE_URL = database.url;
-  } else {
-    dataDir = mkdtempSync(join(tmpdir(), 'weixi-start-'));
-    env.WEIXI_DATA_DIR = join(dataDir, 'data');
-    delete env.DATABASE_URL;
-  }
-  child = spawn(tsx, ['api/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no URL within 90 s; stderr: ${stderr}`)), 90_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /GraphiQL: (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        banner = out;
-        adminKey = /Authorization: Bearer (wx_\S+)/.exec(out)?.[1] ?? '';
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}; stderr: ${stderr}`)));
-  });
+  server = await startServerProcess(join(ROOT, 'node_modules/.bin/tsx'), ['api/src/main.ts']);
+  ({ url, adminKey, banner } = server);
 }, 120_000);
 
-afterAll(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => server?.stop());
 
 async function post(query: string, authorization?: string) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query }) });
 }
 
-async function gql(query: string) {
-  return (await (await post(query, `Bearer ${adminKey}`)).json()) as { data?: any; errors?: unknown[] };
-}
+const gql = (query: string) => server.gql(query);
 
 describe('pnpm start', () => {
   it('prints a local admin key once, serves nothing anonymously, and GraphiQL explains how to authenticate', async () => {
