@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },
   {
-    files: ['plugins/*/src/**/*.ts'],
+    files: ['plugins/*/src/**/*.ts', 'examples/regional-plugin/src/**/*.ts'],
     rules: {
       // Plugins reach the platform only through the SDK, exactly as a third party would.
       'no-restricted-imports': ['error', { patterns: [{ group: ['@weixi/*', '!@weixi/sdk', '!@weixi/testing'], message: 'Plugins import only @weixi/sdk (and @weixi/testing in tests).' }] }],

@@ -44,7 +44,8 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'weixi-built-'));
   packages = join(tmp, 'packages');
   await run(process.execPath, [join(ROOT, 'scripts/pack.mjs'), '--out', packages], ROOT);
-  server = await startServerProcess(process.execPath, ['--conditions=weixi-built', 'api/dist/main.js']);
+  // The example regional plugin comes in through WEIXI_PLUGINS, as its README tells a regional developer.
+  server = await startServerProcess(process.execPath, ['--conditions=weixi-built', 'api/dist/main.js'], { WEIXI_PLUGINS: './examples/regional-plugin' });
 }, 600_000);
 
 afterAll(async () => {
@@ -68,6 +69,11 @@ describe('the built packages', () => {
     const field = await server.gql('{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 3) }');
     expect(field.errors).toBeUndefined();
     expect(field.data.tacticProactiveCare_upcomingBirthdays).toHaveLength(3);
+
+    const regional = await server.gql('mutation { enablePlugin(id: "tactic-campus-summer", regionCode: "JS-NJ") { plugin { status enabledRegions } } }');
+    expect(regional.data.enablePlugin.plugin).toEqual({ status: 'ACTIVE', enabledRegions: ['JS-NJ'] });
+    const window = await server.gql('{ campusSummer_offerWindow(regionCode: "JS-NJ") }');
+    expect(window.data.campusSummer_offerWindow).toMatchObject({ from: expect.stringMatching(/-06-15$/), until: expect.stringMatching(/-07-10$/) });
   });
 
   it('run an integrator program compiled by tsc against the packed client, on Node', async () => {

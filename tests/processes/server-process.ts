@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const STARTUP_SECONDS = 240;
 
 export interface ServerProcess {
   url: string;
@@ -50,7 +51,8 @@ export async function startServerProcess(command: string, args: string[], env: N
   try {
     const banner = await new Promise<string>((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`no URL within 90 s; stderr: ${stderr}`)), 90_000);
+      // Generous: a first PGlite start with demo data takes ~15 s alone, minutes on a crowded machine.
+      const timer = setTimeout(() => reject(new Error(`no URL within ${STARTUP_SECONDS} s; stderr: ${stderr}`)), STARTUP_SECONDS * 1000);
       child.stdout!.on('data', (d) => {
         out += d;
         if (/GraphiQL: http:\/\/\S+/.test(out)) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@weixi/db/testing';
-import { ROOT, startServerProcess, type ServerProcess } from './server-process.js';
+import { ROOT, STARTUP_SECONDS, startServerProcess, type ServerProcess } from './server-process.js';
 
 let server: ServerProcess;
 let url: string;
@@ -12,7 +12,7 @@ let banner: string;
 beforeAll(async () => {
   server = await startServerProcess(join(ROOT, 'node_modules/.bin/tsx'), ['api/src/main.ts']);
   ({ url, adminKey, banner } = server);
-}, 120_000);
+}, (STARTUP_SECONDS + 30) * 1000);
 
 afterAll(() => server?.stop());
 
