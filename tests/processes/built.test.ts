@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@weixi/db/testing';
 import { ROOT, startServerProcess, type ServerProcess } from './server-process.js';
 
+/** An install from the store takes seconds; from the registry, or on a crowded machine, minutes. */
+const INSTALL_TIMEOUT = 600_000;
 let tmp: string;
 let packages: string;
 let server: ServerProcess;
@@ -64,14 +66,17 @@ describe('the built packages', () => {
     expect((await server.gql('{ customers { totalCount } }')).data.customers.totalCount).toBe(800);
     const enabled = await server.gql('mutation { enablePlugin(id: "tactic-proactive-care", regionCode: "JS-NJ") { plugin { status error enabledRegions } } }');
     expect(enabled.errors).toBeUndefined();
-    expect(enabled.data.enablePlugin.plugin).toMatchObject({ status: 'ACTIVE', error: null, enabledRegions: ['JS-NJ'] });
+    expect(enabled.data.enablePlugin.plugin).toMatchObject({ status: 'ACTIVE', error: null });
+    expect(enabled.data.enablePlugin.plugin.enabledRegions).toContain('JS-NJ');
     // The plugin's code runs: its field answers from dist/index.js.
     const field = await server.gql('{ tacticProactiveCare_upcomingBirthdays(regionCode: "JS-NJ", days: 3) }');
     expect(field.errors).toBeUndefined();
     expect(field.data.tacticProactiveCare_upcomingBirthdays).toHaveLength(3);
 
     const regional = await server.gql('mutation { enablePlugin(id: "tactic-campus-summer", regionCode: "JS-NJ") { plugin { status enabledRegions } } }');
-    expect(regional.data.enablePlugin.plugin).toEqual({ status: 'ACTIVE', enabledRegions: ['JS-NJ'] });
+    expect(regional.data.enablePlugin.plugin.status).toBe('ACTIVE');
+    // Nanjing and its districts, no other city.
+    expect(regional.data.enablePlugin.plugin.enabledRegions.every((code: string) => code === 'JS-NJ' || code.startsWith('JS-NJ-'))).toBe(true);
     const window = await server.gql('{ campusSummer_offerWindow(regionCode: "JS-NJ") }');
     expect(window.data.campusSummer_offerWindow).toMatchObject({ from: expect.stringMatching(/-06-15$/), until: expect.stringMatching(/-07-10$/) });
   });
@@ -100,7 +105,7 @@ describe('the built packages', () => {
       history: [{ segment: 'Nanjing campus intake', left: null }],
       own: 1000,
     });
-  });
+  }, INSTALL_TIMEOUT);
 
   it.skipIf(testDatabaseKind() !== 'pglite')('install from the tarballs into a plugin scaffolded outside the repository, whose test passes', async () => {
     const scaffolded = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'packages/cli/src/main.ts'), 'plugin', 'new', 'tactic-campus-welcome', '--dir', tmp, '--from', packages], tmp);
@@ -110,5 +115,5 @@ describe('the built packages', () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
     const output = await run(process.execPath, [join(plugin, 'node_modules/vitest/vitest.mjs'), 'run'], plugin, { ...env, WEIXI_TEST_DB: 'pglite', NO_COLOR: '1' });
     expect(output).toMatch(/Tests +1 passed \(1\)/);
-  });
+  }, INSTALL_TIMEOUT);
 });
