@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'packages/client/src/gql/**', '.weixi/**', 'tests/bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.build/**', 'packages/client/src/gql/**', '.weixi/**', 'tests/bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +19,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
   },
   {
-    files: ['plugins/*/src/**/*.ts'],
+    files: ['plugins/*/src/**/*.ts', 'examples/regional-plugin/src/**/*.ts'],
     rules: {
       // Plugins reach the platform only through the SDK, exactly as a third party would.
       'no-restricted-imports': ['error', { patterns: [{ group: ['@weixi/*', '!@weixi/sdk', '!@weixi/testing'], message: 'Plugins import only @weixi/sdk (and @weixi/testing in tests).' }] }],

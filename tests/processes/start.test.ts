@@ -1,32 +1,26 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@weixi/db/testing';
-import { freshDatabase, startApiProcess, stopApiProcess, type ApiProcess, type FreshDatabase } from './api-process.js';
+import { ROOT, STARTUP_SECONDS, startServerProcess, type ServerProcess } from './server-process.js';
 
-let server: ApiProcess | undefined;
+let server: ServerProcess;
 let url: string;
 let adminKey: string;
 let banner: string;
-let database: FreshDatabase | undefined;
 
 /** Starts `api/src/main.ts` as `pnpm start` does, with a small demo population, and waits for its URL. */
 beforeAll(async () => {
-  database = await freshDatabase({ PORT: '0', WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' });
-  server = await startApiProcess(database.env);
+  server = await startServerProcess(join(ROOT, 'node_modules/.bin/tsx'), ['api/src/main.ts']);
   ({ url, adminKey, banner } = server);
-}, 120_000);
+}, (STARTUP_SECONDS + 30) * 1000);
 
-afterAll(async () => {
-  await stopApiProcess(server?.child);
-  await database?.close();
-});
+afterAll(() => server?.stop());
 
 async function post(query: string, authorization?: string) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify({ query }) });
 }
 
-async function gql(query: string) {
-  return (await (await post(query, `Bearer ${adminKey}`)).json()) as { data?: any; errors?: unknown[] };
-}
+const gql = (query: string) => server.gql(query);
 
 describe('pnpm start', () => {
   it('prints a local admin key once, serves nothing anonymously, and GraphiQL explains how to authenticate', async () => {

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import {
   createWeixiClient,
   customersByIdQuery,
+  graphql,
   recordUsageMutation,
-  upsertCustomersMutation,
   WeixiClientError,
   type CustomerInput,
   type CustomerStatus,
@@ -26,6 +26,16 @@ const CUSTOMER_BATCH = 1000;
 const USAGE_BATCH = 5000;
 /** How many complete months of usage to send per customer. */
 const USAGE_MONTHS = 6;
+
+/**
+ * The library's upsertCustomersMutation answers with counts only; this sync also wants the ids it wrote, to
+ * read their lifecycle back, so it asks for them in an operation of its own.
+ */
+const upsertWithIds = graphql<{ upsertCustomers: { created: number; updated: number; customers: Array<{ id: string }> } }, { customers: CustomerInput[] }>(`
+  mutation SyncCustomers($customers: [CustomerInput!]!) {
+    upsertCustomers(customers: $customers) { created updated customers { id } }
+  }
+`);
 
 export interface SyncOptions {
   url?: string;
@@ -227,7 +237,7 @@ export async function main(options: SyncOptions = {}): Promise<SyncReport> {
   const ids: string[] = [];
   for (const [n, batch] of chunks(rows, CUSTOMER_BATCH).entries()) {
     const result = await weixi
-      .request(upsertCustomersMutation, { customers: batch.map((row) => toCustomerInput(row, now)) })
+      .request(upsertWithIds, { customers: batch.map((row) => toCustomerInput(row, now)) })
       .catch((error: unknown) => {
         throw error instanceof WeixiClientError ? withCsvLines(error, rows, n * CUSTOMER_BATCH) : error;
       });

@@ -6,8 +6,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cli-error.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+/** Spelled out so declarations can name it (node:util does not export the option types it infers from). */
+type Values<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; strict: true; allowPositionals: false }>>['values'];
 
-export function parseOptions<T extends Options>(command: string, args: string[], options: T) {
+export function parseOptions<T extends Options>(command: string, args: string[], options: T): Values<T> {
   try {
     return parseArgs({ args: joinNegativeValues(args, options), options, strict: true, allowPositionals: false }).values;
   } catch (error) {

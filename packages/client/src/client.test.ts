@@ -8,11 +8,14 @@ import {
   customerByMsisdnQuery,
   customersByIdQuery,
   customersQuery,
+  graphql,
   recordEventsMutation,
   recordTaskOutcomeMutation,
   recordUsageMutation,
   refreshSegmentMutation,
   segmentCountQuery,
+  segmentHistoryQuery,
+  segmentMembersQuery,
   segmentPreviewQuery,
   startTaskMutation,
   tasksQuery,
@@ -23,6 +26,7 @@ import {
   type LifecycleStage,
   type SegmentCondition,
   type TaskState,
+  type Tier,
   type UsageInput,
   type WeixiClient,
 } from './index.js';
@@ -81,14 +85,16 @@ describe('the generated client against the real server', () => {
       ],
     });
     expectTypeOf(upsertCustomers.created).toEqualTypeOf<number>();
-    expectTypeOf(upsertCustomers.customers[0]!.lifecycleStage).toEqualTypeOf<LifecycleStage>();
-    expect(upsertCustomers).toMatchObject({ created: 3, updated: 0 });
-    expect(upsertCustomers.customers.map((c) => [c.msisdn, c.region.code, c.paymentType])).toEqual([
+    // A bulk write answers with counts, not the objects it wrote.
+    expect(upsertCustomers).toEqual({ created: 3, updated: 0 });
+    const { customers: written } = await weixi.request(customersQuery, { filter: { msisdnPrefix: '139000000' }, orderBy: { field: 'MSISDN', direction: 'ASC' } });
+    expectTypeOf(written.edges[0]!.node.lifecycleStage).toEqualTypeOf<LifecycleStage>();
+    expect(written.edges.map(({ node: c }) => [c.msisdn, c.region.code, c.paymentType])).toEqual([
       ['13900000001', 'JS-NJ-GL', 'POSTPAID'],
       ['13900000002', 'JS-SZ', 'PREPAID'],
       ['13900000003', 'ZJ-HZ', 'POSTPAID'],
     ]);
-    steadyId = upsertCustomers.customers[0]!.id;
+    steadyId = written.edges[0]!.node.id;
 
     const recorded = await weixi.request(recordUsageMutation, {
       usage: [...usage('13900000001', 9900), ...usage('13900000002', 12000, 0.5), ...usage('13900000003', 5000)],
@@ -154,6 +160,38 @@ describe('the generated client against the real server', () => {
     expect(member.segments.edges.map((e) => e.node.segment.name)).toEqual(['revenue down 30%']);
     const members = await weixi.request(customersQuery, { filter: { segmentId: id } });
     expect(members.customers.edges.map((e) => e.node.msisdn)).toEqual(['13900000002']);
+  });
+
+  it('pages a segment\'s members and reads a customer\'s segment history, past stays included', async () => {
+    const { createSegment } = await weixi.request(createSegmentMutation, { input: { name: 'Suzhou', definition: { region: { codes: ['JS-SZ'] } } } });
+    const id = createSegment.segment.id;
+    await weixi.request(refreshSegmentMutation, { id });
+    const page = (await weixi.request(segmentMembersQuery, { id, first: 10 })).segment!;
+    expect(page).toMatchObject({ id, name: 'Suzhou', members: { totalCount: 1, pageInfo: { hasNextPage: false } } });
+    expectTypeOf(page.members.edges[0]!.node.tier).toEqualTypeOf<Tier>();
+    expect(page.members.edges.map((e) => e.node.msisdn)).toEqual(['13900000002']);
+
+    // The customer moves to Hangzhou: after the refresh it has left Suzhou, and its history still shows the stay.
+    await weixi.request(upsertCustomersMutation, { customers: [customer('13900000002', { regionCode: 'ZJ-HZ', paymentType: 'PREPAID', balanceCents: -1200 })] });
+    expect((await weixi.request(refreshSegmentMutation, { id })).refreshSegment).toMatchObject({ entered: 0, left: 1 });
+    expect((await weixi.request(segmentMembersQuery, { id })).segment!.members.totalCount).toBe(0);
+    const history = (await weixi.request(segmentHistoryQuery, { msisdn: '13900000002' })).customerByMsisdn!;
+    const suzhou = history.segments.edges.find((e) => e.node.segment.id === id)!.node;
+    expect(suzhou.enteredAt).toEqual(expect.any(String));
+    expect(suzhou.leftAt).toEqual(expect.any(String));
+    // Moved back for the tests below.
+    await weixi.request(upsertCustomersMutation, { customers: [customer('13900000002', { regionCode: 'JS-SZ', paymentType: 'PREPAID', balanceCents: -1200 })] });
+  });
+
+  it('runs an operation of the integrator\'s own, written with graphql() and typed by its declaration', async () => {
+    const ownDocument = graphql<{ customerByMsisdn: { name: string; region: { code: string } } | null }, { msisdn: string }>(`
+      query Mine($msisdn: String!) { customerByMsisdn(msisdn: $msisdn) { name region { code } } }
+    `);
+    expect(graphql('query Mine($msisdn: String!) { customerByMsisdn(msisdn: $msisdn) { name } }')).toBe(graphql('query Mine($msisdn: String!) { customerByMsisdn(msisdn: $msisdn) { name } }'));
+    const { customerByMsisdn } = await weixi.request(ownDocument, { msisdn: '13900000001' });
+    expectTypeOf(customerByMsisdn!.region.code).toEqualTypeOf<string>();
+    expect(customerByMsisdn).toEqual({ name: '客户0001', region: { code: 'JS-NJ-GL' } });
+    expect(() => graphql('query { customers {')).toThrow(/Syntax Error/);
   });
 
   it('walks a retention task from open to done and finds it by filter', async () => {

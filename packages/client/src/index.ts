@@ -4,6 +4,7 @@
  */
 export { createWeixiClient, type RequestArgs, type RequestOptions, type WeixiClient, type WeixiClientOptions } from './client.js';
 export { WeixiClientError, type WeixiClientErrorDetails, type WeixiGraphQLError, type WeixiIssue } from './errors.js';
+export { graphql } from './documents.js';
 export * from './operations/index.js';
 // Input, enum and result types (CustomerInput, Tier, CustomersQuery, ...).
 export type * from './gql/graphql.js';

@@ -123,6 +123,33 @@ describe('weixi plugin new', () => {
     expect(await readFile(join(workspace, 'plugins/loyalty-club/README.md'), 'utf8')).toContain('`npx vitest run plugins/loyalty-club`');
   });
 
+  it('--from a folder of tarballs: file: dependencies and overrides for every Weixi package in it, relative to the plugin', async () => {
+    const tarballs = join(tmp, 'tarballs');
+    await mkdir(tarballs, { recursive: true });
+    for (const name of ['sdk', 'testing', 'core', 'platform']) await writeFile(join(tarballs, `weixi-${name}-0.1.0.tgz`), '');
+    await writeFile(join(tarballs, 'notes.txt'), 'not a tarball');
+    const run = await weixi('plugin', 'new', 'tactic-offline', '--dir', join(tmp, 'outside'), '--from', tarballs);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Next:\n  cd ${join(tmp, 'outside/tactic-offline')}\n  pnpm install\n  pnpm test\n`);
+    const pkg = JSON.parse(await readFile(join(tmp, 'outside/tactic-offline/package.json'), 'utf8'));
+    const file = (name: string) => `file:../../tarballs/weixi-${name}-0.1.0.tgz`;
+    expect(pkg.dependencies).toEqual({ '@weixi/sdk': file('sdk') });
+    expect(pkg.devDependencies).toMatchObject({ '@weixi/testing': file('testing') });
+    const overrides = { '@weixi/core': file('core'), '@weixi/platform': file('platform'), '@weixi/sdk': file('sdk'), '@weixi/testing': file('testing') };
+    expect(pkg.overrides).toEqual(overrides);
+    expect(pkg.pnpm.overrides).toEqual(overrides);
+
+    const missing = await weixi('plugin', 'new', 'tactic-nowhere', '--dir', join(tmp, 'outside'), '--from', join(tmp, 'no-such-folder'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no such folder; build it with pnpm pack:all in the Weixi repository');
+    await mkdir(join(tmp, 'sdk-only'), { recursive: true });
+    await writeFile(join(tmp, 'sdk-only/weixi-sdk-0.1.0.tgz'), '');
+    const partial = await weixi('plugin', 'new', 'tactic-partial', '--dir', join(tmp, 'outside'), '--from', join(tmp, 'sdk-only'));
+    expect(partial.stderr).toContain('has no tarball for @weixi/testing');
+    expect(existsSync(join(tmp, 'outside/tactic-nowhere'))).toBe(false);
+    expect(existsSync(join(tmp, 'outside/tactic-partial'))).toBe(false);
+  });
+
   it('is listed in the help', async () => {
     expect((await weixi('help')).stdout).toMatch(/\n {2}plugin +create a new plugin package from a template/);
     expect((await weixi('plugin', 'new', '--help')).stdout).toContain('Usage: weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]');

@@ -1,5 +1,5 @@
 /**
- * `weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]`: writes a plugin package that
+ * `weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins] [--from tarballs]`: writes a plugin package that
  * runs and passes its test as it is: package.json with its manifest, src/index.ts (`definePlugin`), one
  * concept file, a test through `@weixi/testing`, and a README. The files come from templates/plugin/.
  */
@@ -11,6 +11,7 @@ import { KEBAB_CASE, PLATFORM_SDK_VERSION as SDK_VERSION, pluginNamespace, plugi
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { parseOptions } from '../arguments.js';
+import { tarballSpecifiers } from '../tarballs.js';
 
 const KINDS = ['tactic', 'channel', 'warning'] as const;
 type Kind = (typeof KINDS)[number];
@@ -30,7 +31,7 @@ const DESCRIPTIONS: Record<Kind, string> = {
   channel: 'A contact channel (渠道): delivers messages to customers',
 };
 
-const USAGE = `Usage: weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]
+const USAGE = `Usage: weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins] [--from <folder>]
 
 Writes a new plugin package into <dir>/<name>: package.json with a valid manifest, src/index.ts, a
 concept file (offer.ts, rule.ts or sender.ts), a test that runs through @weixi/testing, and a README.
@@ -39,9 +40,12 @@ concept file (offer.ts, rule.ts or sender.ts), a test that runs through @weixi/t
                 warning-) picks the kind when --kind is not given (default tactic)
   --kind K      tactic, channel or warning
   --dir D       the folder to create it in (default plugins)
+  --from F      install the Weixi packages from the tarballs in F (\`pnpm pack:all\` in the Weixi
+                repository writes them to dist/packages) instead of a registry
   -h, --help    show this help
 
-Example: pnpm weixi plugin new warning-complaints --kind warning`;
+Example: pnpm weixi plugin new warning-complaints --kind warning
+Outside the repository: pnpm weixi plugin new tactic-campus-summer --dir ../my-plugins --from dist/packages`;
 
 export const plugin: Command = {
   name: 'plugin',
@@ -51,10 +55,11 @@ export const plugin: Command = {
     const [sub, ...rest] = args;
     if (sub === undefined) throw new UsageError('no subcommand given: use new', 'plugin');
     if (sub !== 'new') throw new UsageError(`unknown subcommand '${sub}': use new`, 'plugin');
-    const positional = rest.filter((a, i) => !a.startsWith('-') && !['--kind', '--dir'].includes(rest[i - 1] ?? ''));
+    const positional = rest.filter((a, i) => !a.startsWith('-') && !['--kind', '--dir', '--from'].includes(rest[i - 1] ?? ''));
     const values = parseOptions('plugin', rest.filter((a) => !positional.includes(a)), {
       kind: { type: 'string' },
       dir: { type: 'string' },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -66,20 +71,12 @@ export const plugin: Command = {
     const name = positional[0]!;
     const kind = kindOf(name, values.kind);
     const folder = resolve(values.dir ?? 'plugins', name);
-    const files = await scaffold({ name, kind, folder });
+    const files = await scaffold({ name, kind, folder, tarballs: values.from });
     const shown = where(folder);
-    process.stdout.write(
-      [
-        `Created ${kind} plugin '${name}' in ${shown}:`,
-        ...files.map((f) => `  ${f}`),
-        '',
-        'Next:',
-        '  pnpm install',
-        `  npx vitest run ${shown}`,
-        `  pnpm weixi plugins validate ${shown}`,
-        '',
-      ].join('\n'),
-    );
+    const next = weixiWorkspace(folder)
+      ? ['pnpm install', `npx vitest run ${shown}`, `pnpm weixi plugins validate ${shown}`]
+      : [`cd ${shown}`, 'pnpm install', 'pnpm test'];
+    process.stdout.write([`Created ${kind} plugin '${name}' in ${shown}:`, ...files.map((f) => `  ${f}`), '', 'Next:', ...next.map((line) => `  ${line}`), ''].join('\n'));
     return 0;
   },
 };
@@ -106,7 +103,7 @@ function weixiWorkspace(folder: string): string | undefined {
   }
 }
 
-async function scaffold({ name, kind, folder }: { name: string; kind: Kind; folder: string }): Promise<string[]> {
+async function scaffold({ name, kind, folder, tarballs }: { name: string; kind: Kind; folder: string; tarballs?: string }): Promise<string[]> {
   if (existsSync(folder)) throw new CliError(`${where(folder)} already exists; choose another name or remove that folder first`);
   const workspace = weixiWorkspace(folder);
   const words = name.split('-');
@@ -127,8 +124,10 @@ async function scaffold({ name, kind, folder }: { name: string; kind: Kind; fold
   const weixi = { id: name, displayName: vars.displayName, description: vars.description, engines: { weixi: `^${SDK_VERSION}` }, activationEvents: ['onStartup'], ...JSON.parse(fill(await readFile(join(TEMPLATES, kind, 'manifest.json'), 'utf8'))) };
   // The template must yield a manifest the platform accepts; a broken template is a bug here, not the user's.
   validateManifest({ version: '0.1.0', ...weixi }, join(TEMPLATES, kind, 'manifest.json'));
-  // In the monorepo the packages are the workspace's own; elsewhere they come from a registry.
-  const weixiRange = workspace ? 'workspace:*' : `^${SDK_VERSION}`;
+  // In the monorepo the packages are the workspace's own; elsewhere they come from tarballs (--from) or a
+  // registry. Tarballs name their Weixi dependencies by version, so overrides point those at tarballs too.
+  const local = tarballs === undefined ? undefined : await tarballSpecifiers(tarballs, folder, ['@weixi/sdk', '@weixi/testing']);
+  const weixiRange = (pkg: string) => local?.[pkg] ?? (workspace ? 'workspace:*' : `^${SDK_VERSION}`);
   const vitestRange = workspace ? await workspaceVitest(workspace) : '^3.2.0';
   const packageJson = {
     name: workspace ? `@weixi/${name}` : name,
@@ -138,8 +137,9 @@ async function scaffold({ name, kind, folder }: { name: string; kind: Kind; fold
     description: vars.description,
     exports: { '.': './src/index.ts' },
     scripts: { test: 'vitest run' },
-    dependencies: { '@weixi/sdk': weixiRange },
-    devDependencies: { '@weixi/testing': weixiRange, vitest: vitestRange },
+    dependencies: { '@weixi/sdk': weixiRange('@weixi/sdk') },
+    devDependencies: { '@weixi/testing': weixiRange('@weixi/testing'), vitest: vitestRange },
+    ...(local ? { overrides: local, pnpm: { overrides: local, onlyBuiltDependencies: ['esbuild'] } } : {}),
     weixi,
   };
   vars.settingsTable = settingsTable(weixi.settings);

@@ -22,15 +22,15 @@ export const customerSummaryFragment = graphql(`
   }
 `);
 
-/** Inserts or replaces customers by MSISDN, up to 1000 per call; a batch with any bad item writes nothing. */
+/**
+ * Inserts or replaces customers by MSISDN, up to 1000 per call; a batch with any bad item writes nothing.
+ * Returns the counts only: read customers back with `customersQuery` or `customerByMsisdnQuery`.
+ */
 export const upsertCustomersMutation = graphql(`
   mutation UpsertCustomers($customers: [CustomerInput!]!) {
     upsertCustomers(customers: $customers) {
       created
       updated
-      customers {
-        ...CustomerSummary
-      }
     }
   }
 `);

@@ -56,3 +56,53 @@ export const segmentPreviewQuery = graphql(`
     segmentPreview(definition: $definition)
   }
 `);
+
+/** A page of a segment's current members (those the caller sees), keyset-paged by `after`. */
+export const segmentMembersQuery = graphql(`
+  query SegmentMembers($id: ID!, $first: Int, $after: String) {
+    segment(id: $id) {
+      id
+      name
+      refreshedAt
+      members(first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            ...CustomerSummary
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** A customer's segment history: every stay, current and past, with when it entered and left. */
+export const segmentHistoryQuery = graphql(`
+  query SegmentHistory($msisdn: String!, $first: Int, $after: String) {
+    customerByMsisdn(msisdn: $msisdn) {
+      id
+      msisdn
+      segments(includePast: true, first: $first, after: $after) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            enteredAt
+            leftAt
+            segment {
+              id
+              name
+            }
+          }
+        }
+      }
+    }
+  }
+`);

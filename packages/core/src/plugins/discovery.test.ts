@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { discoverPlugins, readPluginFolder, type DiscoveredPlugin, type InvalidPlugin, type ValidPlugin } from './discovery.js';
+import { discoverPlugins, nodeConditions, readPluginFolder, type DiscoveredPlugin, type InvalidPlugin, type ValidPlugin } from './discovery.js';
 import { ManifestError } from './manifest.js';
 
 let root: string;
@@ -92,6 +92,14 @@ describe('discoverPlugins', () => {
       const dir = await writePlugin(join(root, id), { name: id, ...fields, ...weixi(id) }, entry === 'src/index.ts' ? {} : { [entry]: 'export default {};' });
       expect(await readPluginFolder(dir), id).toMatchObject({ status: 'valid', entry: join(dir, entry) });
     }
+  });
+
+  it('takes the built entry when Node runs with its condition (the built server), else the source', async () => {
+    const pkg = { name: 'p', version: '1.0.0', exports: { '.': { 'weixi-built': './dist/index.js', default: './src/index.ts' } }, weixi: manifest('p') };
+    const dir = await writePlugin(join(root, 'p'), pkg, { 'dist/index.js': 'export default {};' });
+    expect(await discoverPlugins({ packages: [dir], baseDir: root, conditions: ['weixi-built'] })).toMatchObject([{ status: 'valid', entry: join(dir, 'dist/index.js') }]);
+    expect(await discoverPlugins({ packages: [dir], baseDir: root, conditions: [] })).toMatchObject([{ status: 'valid', entry: join(dir, 'src/index.ts') }]);
+    expect(nodeConditions(['--conditions=weixi-built', '-C', 'development', '--import', 'tsx', '-C=x'])).toEqual(['weixi-built', 'development', 'x']);
   });
 
   it('marks a plugin invalid when its entry module does not exist', async () => {

@@ -16,6 +16,8 @@ export interface DiscoverPluginsOptions {
   packages?: string[];
   /** Where relative paths and package names are resolved from. */
   baseDir: string;
+  /** Export conditions tried before `import`, `node` and `default`; default: Node's `--conditions`. */
+  conditions?: string[];
 }
 
 interface Located {
@@ -64,14 +66,15 @@ export async function discoverPlugins(options: DiscoverPluginsOptions): Promise<
     ...(options.workspaceDir === undefined ? [] : await workspaceFolders(resolve(options.baseDir, options.workspaceDir))),
     ...(await Promise.all((options.packages ?? []).map((spec) => locatePackage(spec, options.baseDir)))),
   ];
-  const found = await Promise.all(locations.map((l) => (isInvalid(l) ? l : readPlugin(l))));
+  const conditions = options.conditions ?? nodeConditions();
+  const found = await Promise.all(locations.map((l) => (isInvalid(l) ? l : readPlugin(l, conditions))));
   return markDuplicateIds(await dropRepeatedFolders(found));
 }
 
 /** Reads one plugin folder; the `CLI validate [path]` entry point. */
 export async function readPluginFolder(dir: string, from = dir): Promise<DiscoveredPlugin> {
   const absolute = resolve(dir);
-  return readPlugin({ dir: absolute, packageJsonPath: join(absolute, 'package.json'), from });
+  return readPlugin({ dir: absolute, packageJsonPath: join(absolute, 'package.json'), from }, nodeConditions());
 }
 
 async function workspaceFolders(workspaceDir: string): Promise<Located[]> {
@@ -109,7 +112,7 @@ async function locatePackage(spec: string, baseDir: string): Promise<Located | I
   ]);
 }
 
-async function readPlugin(location: Located): Promise<DiscoveredPlugin> {
+async function readPlugin(location: Located, conditions: string[]): Promise<DiscoveredPlugin> {
   let text: string;
   try {
     text = await readFile(location.packageJsonPath, 'utf8');
@@ -141,7 +144,7 @@ async function readPlugin(location: Located): Promise<DiscoveredPlugin> {
     const version = (withVersion as { version?: unknown } | null)?.version;
     return { ...located, status: 'invalid', error, ...(id === undefined ? {} : { id }), ...(typeof version === 'string' ? { version } : {}) };
   }
-  const entry = entryModule(pkg);
+  const entry = entryModule(pkg, conditions);
   const entryPath = resolve(location.dir, entry.file);
   if (!(await isFile(entryPath))) {
     return invalid({ ...located }, [{ path: entry.key, message: `the entry module ${entry.file} does not exist in ${location.dir}; build the plugin or point ${entry.key} at its source` }], manifest);
@@ -149,22 +152,36 @@ async function readPlugin(location: Located): Promise<DiscoveredPlugin> {
   return { ...located, status: 'valid', id: manifest.id, version: manifest.version, manifest, entry: entryPath };
 }
 
-/** The module to import: `exports["."]` (a string, or conditions: import, node, default), else `main`, else src/index.ts. */
-function entryModule(pkg: Record<string, unknown>): { file: string; key: string } {
+/**
+ * The export conditions Node was started with (`--conditions=weixi-built`, also through NODE_OPTIONS), so a
+ * plugin's entry is the file Node itself would load: the built server takes `dist/`, tsx the sources.
+ */
+export function nodeConditions(argv: readonly string[] = [...(process.env.NODE_OPTIONS?.split(/\s+/) ?? []), ...process.execArgv]): string[] {
+  return argv.flatMap((arg, i) => {
+    const joined = /^(?:--conditions|-C)=(.+)$/.exec(arg)?.[1];
+    if (joined !== undefined) return [joined];
+    return arg === '--conditions' || arg === '-C' ? (argv[i + 1] === undefined ? [] : [argv[i + 1]!]) : [];
+  });
+}
+
+/** The module to import: `exports["."]` (a string, or the first of `conditions`, import, node, default), else `main`, else src/index.ts. */
+function entryModule(pkg: Record<string, unknown>, conditions: string[]): { file: string; key: string } {
   const exportsField = pkg.exports;
   const dot = typeof exportsField === 'string' ? exportsField : isRecord(exportsField) ? ('.' in exportsField ? exportsField['.'] : Object.keys(exportsField).some((k) => k.startsWith('.')) ? undefined : exportsField) : undefined;
-  const fromExports = conditionTarget(dot);
+  const fromExports = conditionTarget(dot, [...conditions, 'import', 'node', 'default']);
   if (fromExports !== undefined) return { file: fromExports, key: 'exports["."]' };
   if (typeof pkg.main === 'string') return { file: pkg.main, key: 'main' };
   return { file: 'src/index.ts', key: 'src/index.ts' };
 }
 
-function conditionTarget(target: unknown): string | undefined {
+/** Node's rule: the first key of the object, in its own order, that is an active condition. */
+function conditionTarget(target: unknown, conditions: string[]): string | undefined {
   if (typeof target === 'string') return target;
-  if (Array.isArray(target)) return target.map(conditionTarget).find((t) => t !== undefined);
+  if (Array.isArray(target)) return target.map((t) => conditionTarget(t, conditions)).find((t) => t !== undefined);
   if (!isRecord(target)) return undefined;
-  for (const condition of ['import', 'node', 'default']) {
-    const found = conditionTarget(target[condition]);
+  for (const [condition, value] of Object.entries(target)) {
+    if (!conditions.includes(condition)) continue;
+    const found = conditionTarget(value, conditions);
     if (found !== undefined) return found;
   }
   return undefined;
