@@ -37,7 +37,14 @@ describe('pnpm start', () => {
     expect(wrong.status).toBe(401);
     const page = await (await fetch(url, { headers: { accept: 'text/html' } })).text();
     expect(page).toContain('Authorization: Bearer');
-    expect(page).toContain(adminKey);
+    // The key is printed on the console only: any page the browser opens could read it from GraphiQL's HTML.
+    expect(page).toContain('printed an admin key on the console');
+    expect(page).not.toContain(adminKey);
+    expect(page).not.toContain(adminKey.split('_')[2]!);
+    // No other origin may read the API with the browser's credentials.
+    const cross = await fetch(url, { headers: { accept: 'text/html', origin: 'https://evil.example' } });
+    expect(cross.headers.get('access-control-allow-origin')).toBeNull();
+    expect(cross.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
   it('serves the demo population, demo segments, tasks and the workspace plugins', async () => {
