@@ -80,61 +80,132 @@ function child<Row>(db: Db, spec: (args: ChildArgs) => ChildPageSpec): ChildLoad
 
 /**
  * The DataLoaders of one request: every nested list is fetched once per page, never once per parent, and
- * every loader only returns what the principal sees (its predicate is part of the same statement).
+ * every loader only returns what the principal sees (its predicate is part of the same statement). Each
+ * loader is built on first use: a request touches a few of them, and row security builds a second set on
+ * its transaction, so building all of them up front was most of a small request's allocations.
  */
-export function createLoaders(db: Db, clock: Clock, principal: Principal) {
-  const openStay = isNull(segmentMemberships.leftAt);
-  const visibleSegment = inArray(segmentMemberships.segmentId, db.select({ id: segments.id }).from(segments).where(segmentVisibility(principal)));
-  const visibleRegion = regionVisibility(principal);
-  const visibleCustomer = inArray(segmentMemberships.customerId, db.select({ id: customers.id }).from(customers).where(customerScope(principal)));
-  return {
-    customer: byIdLoader<CustomerRow>(db, customers, customerScope(principal)),
-    region: byIdLoader<RegionRow>(db, regions, visibleRegion),
-    segment: byIdLoader<SegmentRow>(db, segments, segmentVisibility(principal)),
-    task: byIdLoader<TaskRow>(db, retentionTasks, taskScope(principal)),
-    /** Current members of each segment among the customers the principal sees. */
-    segmentCount: new DataLoader<number, number>(async (ids) => {
-      const counts = await countPerParent(db, segmentMemberships, segmentMemberships.segmentId, [...ids], and(openStay, visibleCustomer));
-      return ids.map((id) => counts.get(id) ?? 0);
-    }),
-    /** Codes of the regions the principal sees as a whole (its subtrees), for plugin resolvers; `all` when unbounded. */
-    visibleRegionCodes: once(async (): Promise<readonly string[] | 'all'> => {
-      const paths = visibleRegionPaths(principal);
-      if (paths === 'all') return 'all';
-      if (paths === 'none') return [];
-      return (await db.select({ code: regions.code }).from(regions).where(regionScopeSql(principal, regions.id)).orderBy(regions.path)).map((r) => r.code);
-    }),
-    lifecycle: new DataLoader<number, CustomerLifecycle | undefined>(async (ids) => {
-      const found = await lifecycleOf(db, ids, { now: clock.now() });
-      return ids.map((id) => found.get(id));
-    }),
+export class Loaders {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #principal: Principal;
+  readonly #built = new Map<string, unknown>();
 
-    /** Usage from `months` months back, newest first (the current month too, once recorded). */
-    usage: child<UsageRow>(db, (a) => ({
-      table: monthlyUsage,
-      parent: monthlyUsage.customerId,
-      keys: [sql`${monthlyUsage.month}`],
-      direction: 'desc',
-      where: sql`${monthlyUsage.month} >= ${monthStart(clock.now(), -(a.months ?? 6))}`,
-    })),
-    tasks: child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(principal) })),
-    events: child<EventRow>(db, () => ({
-      table: customerEvents,
-      parent: customerEvents.customerId,
-      keys: [sql`${customerEvents.occurredAt}`, sql`${customerEvents.id}`],
-      direction: 'desc',
-    })),
-    memberships: child<MembershipRow>(db, (a) => ({
-      table: segmentMemberships,
-      parent: segmentMemberships.customerId,
-      keys: [sql`${segmentMemberships.id}`],
-      direction: 'desc',
-      where: and(a.includePast ? undefined : openStay, visibleSegment),
-    })),
-    transitions: child<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
-    attempts: child<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
-    regionChildren: child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc', where: visibleRegion })),
-  };
+  constructor(db: Db, clock: Clock, principal: Principal) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#principal = principal;
+  }
+
+  #once<T>(name: string, build: (db: Db, principal: Principal) => T): T {
+    let loader = this.#built.get(name) as T | undefined;
+    if (loader === undefined) {
+      loader = build(this.#db, this.#principal);
+      this.#built.set(name, loader);
+    }
+    return loader;
+  }
+
+  get customer() {
+    return this.#once('customer', (db, p) => byIdLoader<CustomerRow>(db, customers, customerScope(p)));
+  }
+  get region() {
+    return this.#once('region', (db, p) => byIdLoader<RegionRow>(db, regions, regionVisibility(p)));
+  }
+  get segment() {
+    return this.#once('segment', (db, p) => byIdLoader<SegmentRow>(db, segments, segmentVisibility(p)));
+  }
+  get task() {
+    return this.#once('task', (db, p) => byIdLoader<TaskRow>(db, retentionTasks, taskScope(p)));
+  }
+  /** Current members of each segment among the customers the principal sees. */
+  get segmentCount() {
+    return this.#once('segmentCount', (db, p) => {
+      const visibleCustomer = inArray(segmentMemberships.customerId, db.select({ id: customers.id }).from(customers).where(customerScope(p)));
+      return new DataLoader<number, number>(async (ids) => {
+        const counts = await countPerParent(db, segmentMemberships, segmentMemberships.segmentId, [...ids], and(isNull(segmentMemberships.leftAt), visibleCustomer));
+        return ids.map((id) => counts.get(id) ?? 0);
+      });
+    });
+  }
+  /** Codes of the regions the principal sees as a whole (its subtrees), for plugin resolvers; `all` when unbounded. */
+  get visibleRegionCodes() {
+    return this.#once('visibleRegionCodes', (db, p) =>
+      once(async (): Promise<readonly string[] | 'all'> => {
+        const paths = visibleRegionPaths(p);
+        if (paths === 'all') return 'all';
+        if (paths === 'none') return [];
+        return (await db.select({ code: regions.code }).from(regions).where(regionScopeSql(p, regions.id)).orderBy(regions.path)).map((r) => r.code);
+      }),
+    );
+  }
+  get lifecycle() {
+    return this.#once('lifecycle', (db) => {
+      const now = this.#clock.now();
+      return new DataLoader<number, CustomerLifecycle | undefined>(async (ids) => {
+        const found = await lifecycleOf(db, ids, { now });
+        return ids.map((id) => found.get(id));
+      });
+    });
+  }
+
+  /** Usage from `months` months back, newest first (the current month too, once recorded). */
+  get usage() {
+    return this.#once('usage', (db) => {
+      const now = this.#clock.now();
+      return child<UsageRow>(db, (a) => ({
+        table: monthlyUsage,
+        parent: monthlyUsage.customerId,
+        keys: [sql`${monthlyUsage.month}`],
+        direction: 'desc',
+        where: sql`${monthlyUsage.month} >= ${monthStart(now, -(a.months ?? 6))}`,
+      }));
+    });
+  }
+  get tasks() {
+    return this.#once('tasks', (db, p) =>
+      child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(p) })),
+    );
+  }
+  get events() {
+    return this.#once('events', (db) =>
+      child<EventRow>(db, () => ({
+        table: customerEvents,
+        parent: customerEvents.customerId,
+        keys: [sql`${customerEvents.occurredAt}`, sql`${customerEvents.id}`],
+        direction: 'desc',
+      })),
+    );
+  }
+  get memberships() {
+    return this.#once('memberships', (db, p) => {
+      const visibleSegment = inArray(segmentMemberships.segmentId, db.select({ id: segments.id }).from(segments).where(segmentVisibility(p)));
+      return child<MembershipRow>(db, (a) => ({
+        table: segmentMemberships,
+        parent: segmentMemberships.customerId,
+        keys: [sql`${segmentMemberships.id}`],
+        direction: 'desc',
+        where: and(a.includePast ? undefined : isNull(segmentMemberships.leftAt), visibleSegment),
+      }));
+    });
+  }
+  get transitions() {
+    return this.#once('transitions', (db) =>
+      child<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
+    );
+  }
+  get attempts() {
+    return this.#once('attempts', (db) =>
+      child<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
+    );
+  }
+  get regionChildren() {
+    return this.#once('regionChildren', (db, p) =>
+      child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc', where: regionVisibility(p) })),
+    );
+  }
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export function createLoaders(db: Db, clock: Clock, principal: Principal): Loaders {
+  return new Loaders(db, clock, principal);
+}
+

@@ -1,7 +1,7 @@
 /**
  * Row-level security per request: on PostgreSQL, a non-admin request executes inside one transaction
  * that first switches to the scoped role and sets the principal's scope (`rowScopeSql`), with the
- * context's database and DataLoaders rebuilt on that transaction. The policies of migration
+ * context's database and DataLoaders (built lazily, so the unscoped ones cost nothing) on that transaction. The policies of migration
  * `0005_row_level_security` then filter every row a resolver reads or writes, so a resolver that forgets
  * its scope predicate still cannot leak or change rows outside the principal's regions. Core functions
  * that open their own transaction get a savepoint of this one.
@@ -15,7 +15,7 @@ import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql'
 import type { Plugin } from 'graphql-yoga';
 import { rowScopeSql } from '@weixi/core/access';
 import { queryRows, type Database, type Db } from '@weixi/db';
-import { createContext, type WeixiContext } from '@weixi/graphql';
+import { createLoaders, type WeixiContext } from '@weixi/graphql';
 
 type Statement = Parameters<Db['execute']>[0];
 
@@ -28,7 +28,7 @@ export function rowSecurity(): Plugin<WeixiContext> {
       if (!scope) return;
       setExecuteFn((execution: ExecutionArgs) =>
         inScopedTransaction(ctx.database, scope, (database) =>
-          executeFn({ ...execution, contextValue: { ...(execution.contextValue as object), ...createContext({ ...ctx, database }) } }),
+          executeFn({ ...execution, contextValue: { ...(execution.contextValue as object), database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) } }),
         ),
       );
     },
