@@ -28,8 +28,32 @@ function itemsOf(node: FieldNode, definition: GraphQLField<unknown, unknown> | u
   return Math.max(0, size);
 }
 
-/** The cost of the operation `operationName` selects in `document` (0 when there is none to run). */
+const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+/** Costs remembered per document (yoga reuses a parsed document), per operation and variables sent. */
+const REMEMBERED_PER_DOCUMENT = 32;
+
+/**
+ * The cost of the operation `operationName` selects in `document` (0 when there is none to run),
+ * remembered: the same query with the same page sizes is measured once per schema.
+ */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Variables): number {
+  let bySchema = costs.get(schema);
+  if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
+  let byCall = bySchema.get(document);
+  if (!byCall) bySchema.set(document, (byCall = new Map()));
+  // Cost reads only numeric variables (page sizes), so they alone tell two calls apart.
+  let key = operationName ?? '';
+  for (const name in variables ?? {}) if (typeof variables![name] === 'number') key += `\u0000${name}=${variables![name]}`;
+  let cost = byCall.get(key);
+  if (cost === undefined) {
+    cost = measureCost(schema, document, operationName, variables);
+    if (byCall.size >= REMEMBERED_PER_DOCUMENT) byCall.delete(byCall.keys().next().value!);
+    byCall.set(key, cost);
+  }
+  return cost;
+}
+
+function measureCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Variables): number {
   const operation = getOperationAST(document, operationName);
   if (!operation) return 0;
   const fragments = new Map<string, FragmentDefinitionNode>();
