@@ -45,7 +45,7 @@ interface Side {
 }
 
 function startSide(side: 'weixi' | 'baseline', scopes: Record<string, BaselineScope>): Promise<Side> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve.ts', import.meta.url))], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./serve.ts', import.meta.url))], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, WEIXI_LOAD_SIDE: side, WEIXI_LOAD_DATABASE_URL: url, WEIXI_LOAD_SCOPES: JSON.stringify(scopes), WEIXI_LOAD_POOL: String(options.pool) },
   });
