@@ -32,8 +32,7 @@ export const apiKeysQuery = graphql(`
   query ApiKeys($revoked: Boolean, $first: Int, $after: String) {
     apiKeys(revoked: $revoked, first: $first, after: $after) {
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageFields
       }
       edges {
         node {
@@ -61,8 +60,7 @@ export const auditLogQuery = graphql(`
   query AuditLog($filter: AuditLogFilter, $first: Int, $after: String) {
     auditLog(filter: $filter, first: $first, after: $after) {
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageFields
       }
       edges {
         node {

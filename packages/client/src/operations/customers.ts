@@ -41,8 +41,7 @@ export const customersQuery = graphql(`
     customers(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageFields
       }
       edges {
         cursor

@@ -1,5 +1,6 @@
 export * from './admin.js';
 export * from './customers.js';
 export * from './ingest.js';
+export * from './pages.js';
 export * from './segments.js';
 export * from './tasks.js';

@@ -67,8 +67,7 @@ export const segmentMembersQuery = graphql(`
       members(first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageFields
         }
         edges {
           node {
@@ -89,8 +88,7 @@ export const segmentHistoryQuery = graphql(`
       segments(includePast: true, first: $first, after: $after) {
         totalCount
         pageInfo {
-          hasNextPage
-          endCursor
+          ...PageFields
         }
         edges {
           node {

@@ -90,8 +90,7 @@ export const tasksQuery = graphql(`
     tasks(filter: $filter, first: $first, after: $after) {
       totalCount
       pageInfo {
-        hasNextPage
-        endCursor
+        ...PageFields
       }
       edges {
         node {
