@@ -26,9 +26,13 @@ export interface ApiProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns the server and waits for its GraphiQL line. */
-export async function startApiProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<ApiProcess> {
-  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['api/src/main.ts'], {
+/** Spawns the server (`pnpm start`'s command unless told another) and waits for its GraphiQL line. */
+export async function startApiProcess(
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 90_000,
+  command: { file: string; args: string[] } = { file: join(repoRoot, 'node_modules/.bin/tsx'), args: ['api/src/main.ts'] },
+): Promise<ApiProcess> {
+  const child = spawn(command.file, command.args, {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,6 +50,9 @@ export async function startApiProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}; stderr: ${stderr}`)));
+  }).catch(async (error: unknown) => {
+    await stopApiProcess(child);
+    throw error;
   });
   return {
     child,
@@ -53,11 +60,42 @@ export async function startApiProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000
     url: /GraphiQL: (http:\/\/\S+)/.exec(banner)![1]!,
     adminKey: /Authorization: Bearer (wx_\S+)/.exec(banner)?.[1] ?? '',
     stderr: () => stderr,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+    stop: () => stopApiProcess(child),
+  };
+}
+
+/** Generous: a first PGlite start with demo data takes ~15 s alone, minutes on a crowded machine. */
+export const STARTUP_SECONDS = 240;
+
+/** A server process on its own fresh database with a small demo population, as an operator first starts it. */
+export interface ServerProcess extends ApiProcess {
+  /** POSTs a query with the admin key. */
+  gql(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: unknown[] }>;
+}
+
+/**
+ * Runs `file args` from the repository root on a fresh PGlite folder or PostgreSQL database
+ * (WEIXI_TEST_DB) with 800 demo customers, and waits for the URL it prints. `stop` also drops the database.
+ */
+export async function startServerProcess(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  const database = await freshDatabase({ WEIXI_DEMO_CUSTOMERS: '800', WEIXI_LOG_LEVEL: 'warn' });
+  let api: ApiProcess;
+  try {
+    api = await startApiProcess({ ...database.env, ...env }, STARTUP_SECONDS * 1000, { file, args });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const gql = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await fetch(api.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminKey}` }, body: JSON.stringify({ query, variables }) });
+    return (await response.json()) as { data?: any; errors?: unknown[] };
+  };
+  return {
+    ...api,
+    gql,
+    stop: async () => {
+      await api.stop();
+      await database.close();
     },
   };
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@weixi/db/testing';
-import { ROOT, startServerProcess, type ServerProcess } from './server-process.js';
+import { ROOT, startServerProcess, type ServerProcess } from './api-process.js';
 
 /** An install from the store takes seconds; from the registry, or on a crowded machine, minutes. */
 const INSTALL_TIMEOUT = 600_000;

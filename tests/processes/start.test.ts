@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabaseKind } from '@weixi/db/testing';
-import { ROOT, STARTUP_SECONDS, startServerProcess, type ServerProcess } from './server-process.js';
+import { ROOT, STARTUP_SECONDS, startServerProcess, type ServerProcess } from './api-process.js';
 
 let server: ServerProcess;
 let url: string;
