@@ -243,6 +243,34 @@ describe('metric conditions', () => {
     expect(query.params).toContain('2026-11-01');
   });
 
+  it('joins only customers with usage rows when nothing else could match, and every customer otherwise', async () => {
+    const join = (def: SegmentCondition) => /"customers" c (left|inner) join/.exec(new PgDialect().sqlToQuery(compileCustomerPredicate(def, { now }).from).sql)?.[1];
+    const idle = (value: number) => metric({ metric: 'activeDays', measure: 'monthsWithoutActivity', months: 6, op: 'gte', value });
+    // Without usage: the drop has no prior revenue, a total of 0 is not >= 1, six idle months are not >= 7.
+    expect(join(revenue3Drop)).toBe('inner');
+    expect(join({ and: [revenue('total', 3, 'gte', 1), field({ field: 'device', op: 'eq', value: 'Nokia' })] })).toBe('inner');
+    expect(join({ or: [revenue3Drop, idle(7)] })).toBe('inner');
+    // Eve (no usage at all) can match these, so every customer is joined, and she is in the answer.
+    expect(join(revenue('total', 3, 'eq', 0))).toBe('left');
+    expect(join(idle(6))).toBe('left');
+    expect(join({ not: revenue3Drop })).toBe('left');
+    expect(join({ or: [revenue3Drop, field({ field: 'device', op: 'eq', value: 'Nokia' })] })).toBe('left');
+    expect(await members({ not: revenue3Drop })).toContain('Eve');
+    expect(await members({ or: [revenue3Drop, idle(7)] })).toEqual(['Carol', 'Dave_%']);
+  });
+
+  it('reads a metric guarded by a customer field per customer, after the guard, when every customer is joined', async () => {
+    const complaining = metric({ metric: 'complaints', measure: 'total', months: 1, op: 'gte', value: 2 });
+    const def: SegmentCondition = { or: [{ tier: { in: ['gold'] } }, { and: [complaining, field({ field: 'status', op: 'eq', value: 'suspended' })] }] };
+    const text = new PgDialect().sqlToQuery(sql`select c.id from ${compileCustomerPredicate(def, { now }).from} where ${compileCustomerPredicate(def, { now }).where}`).sql;
+    expect(text).not.toContain('join');
+    expect(text.indexOf('"status"')).toBeLessThan(text.indexOf('"complaints"'));
+    expect(text).toContain('"customer_id" = c.id');
+    expect(await members(def)).toEqual(['Alice', 'Carol']);
+    // Unguarded beside an OR, the same metric is one column of the joined aggregate.
+    expect(await members({ or: [{ tier: { in: ['gold'] } }, complaining] })).toEqual(['Alice', 'Carol']);
+  });
+
   it('leaves the usage out when no metric is used', () => {
     const { from } = compileCustomerPredicate(field({ field: 'name', op: 'eq', value: 'x' }), { now });
     expect(new PgDialect().sqlToQuery(from).sql).toBe('"customers" c');

@@ -28,8 +28,32 @@ const OPS: Readonly<Record<MetricOp, SQL>> = {
   gte: sql`>=`,
 };
 
+/** Where a metric condition reads a customer's usage sums from. */
+export interface UsageSource {
+  /** Sum of the metric over the months [from, to), 0 without rows. */
+  sum(metric: UsageMetric, from: string, to: string): SQL;
+  /** The latest month in [from, to) where the metric is above 0, null when there is none. */
+  lastActive(metric: UsageMetric, from: string, to: string): SQL;
+}
+
+/**
+ * Usage read per customer by a correlated subquery on the (customer, month) key: for a condition guarded
+ * by a customer field (`status = suspended and complaints >= 1`), which PostgreSQL only evaluates for the
+ * few customers who pass the guard, where aggregating every customer's months would cost more.
+ */
+export const correlatedUsage: UsageSource = {
+  sum(metric, from, to) {
+    const u = monthlyUsage;
+    return sql`coalesce((select sum(u.${sql.identifier(METRIC_COLUMNS[metric].name)}) from ${u} u where u.${sql.identifier(u.customerId.name)} = c.id and u.${sql.identifier(u.month.name)} >= ${from}::date and u.${sql.identifier(u.month.name)} < ${to}::date), 0)`;
+  },
+  lastActive(metric, from, to) {
+    const u = monthlyUsage;
+    return sql`(select max(u.${sql.identifier(u.month.name)}) from ${u} u where u.${sql.identifier(u.customerId.name)} = c.id and u.${sql.identifier(u.month.name)} >= ${from}::date and u.${sql.identifier(u.month.name)} < ${to}::date and u.${sql.identifier(METRIC_COLUMNS[metric].name)} > 0)`;
+  },
+};
+
 /** The aggregate columns of one compilation, joined to the customers as `m`. */
-export class UsageAggregates {
+export class UsageAggregates implements UsageSource {
   private readonly columns = new Map<string, { name: string; expr: SQL }>();
   private from: string | undefined;
   private to: string | undefined;
@@ -70,17 +94,44 @@ export class UsageAggregates {
     );
   }
 
-  /** The LEFT JOIN to append after `customers c`, or nothing when no metric condition was compiled. */
-  join(): SQL {
+  /**
+   * The join to append after `customers c`, or nothing when no metric condition was compiled: LEFT, or
+   * INNER when the caller knows a customer without usage rows cannot match.
+   */
+  join(kind: 'left' | 'inner' = 'left'): SQL {
     if (this.columns.size === 0 || this.from === undefined || this.to === undefined) return sql``;
     const customerId = sql.identifier(monthlyUsage.customerId.name);
     const selected = [...this.columns.values()].map((col) => sql`${col.expr} as ${sql.identifier(col.name)}`);
     const scope = this.customerIds ? sql` and ${customerId} = any(${sql.param([...this.customerIds])}::int[])` : sql``;
-    return sql` left join (select ${customerId} as customer_id, ${sql.join(selected, sql`, `)} from ${monthlyUsage} where ${UsageAggregates.window(this.from, this.to)}${scope} group by ${customerId}) m on m.customer_id = c.id`;
+    return sql` ${sql.raw(kind)} join (select ${customerId} as customer_id, ${sql.join(selected, sql`, `)} from ${monthlyUsage} where ${UsageAggregates.window(this.from, this.to)}${scope} group by ${customerId}) m on m.customer_id = c.id`;
   }
 }
 
-export function metricPredicate(cond: MetricCondition, usage: UsageAggregates, now: Date): SQL {
+const COMPARE: Readonly<Record<MetricOp, (a: number, b: number) => boolean>> = {
+  eq: (a, b) => a === b,
+  ne: (a, b) => a !== b,
+  lt: (a, b) => a < b,
+  lte: (a, b) => a <= b,
+  gt: (a, b) => a > b,
+  gte: (a, b) => a >= b,
+};
+
+/** What metricPredicate yields for a customer without usage rows in the months it reads. */
+export function metricWithoutUsage(cond: MetricCondition): boolean {
+  switch (cond.measure) {
+    case 'total':
+    case 'average':
+      return COMPARE[cond.op](0, cond.value);
+    case 'changeRatio':
+      return false; // no prior revenue: no ratio
+    case 'monthsWithoutActivity':
+      return COMPARE[cond.op](cond.months, cond.value);
+    default:
+      throw new Error(`unknown metric measure ${JSON.stringify(cond.measure)}`);
+  }
+}
+
+export function metricPredicate(cond: MetricCondition, usage: UsageSource, now: Date): SQL {
   const current = monthStart(now, 0);
   const start = monthStart(now, -cond.months);
   if (!Object.hasOwn(OPS, cond.op) || !Object.hasOwn(METRIC_COLUMNS, cond.metric)) {

@@ -73,9 +73,9 @@ export async function refreshSegment(db: Db, segmentId: number, opts: { now: Dat
   return { memberCount: row.member_count, entered: row.entered, left: row.left_count, refreshedAt: opts.now };
 }
 
-/** The compiled customers `c` in the subtree of the owner region. */
+/** The compiled customers `c` in the subtree of the owner region (an array of ids, as in compile.ts). */
 function inOwnerSubtree(regionId: number): SQL {
-  return sql`c.region_id in (select r.id from ${regions} r join ${regions} o on starts_with(r.path, o.path) where o.id = ${regionId}::int)`;
+  return sql`c.region_id = any(array(select r.id from ${regions} r join ${regions} o on starts_with(r.path, o.path) where o.id = ${regionId}::int))`;
 }
 
 /**
