@@ -6,9 +6,25 @@
  * carries the original message and stack, for local debugging only.
  */
 import { GraphQLError } from 'graphql';
-import { maskError as yogaMaskError } from 'graphql-yoga';
+import { maskError as yogaMaskError, type Plugin } from 'graphql-yoga';
 import { toClientError } from '@weixi/graphql';
-import { currentRequestId } from './request-id.js';
+import type { Logger } from './log.js';
+import { requestIdOf } from './request-id.js';
+
+/**
+ * yoga masks an error where the request is not at hand: the masked error names this placeholder, and
+ * `useRequestErrors` puts the request's id in its place once the result is processed.
+ */
+const PENDING_ID = '\u0000pending-request-id';
+const messageFor = (requestId: string) => `Unexpected error (request ${requestId}); the server log has the details under this id.`;
+/** Each masked error's original, logged under the request's id when the result is processed. */
+const originals = new WeakMap<GraphQLError, unknown>();
+const deferred = new WeakSet<object>();
+
+/** Whether `error` is the original of a masked error, logged with its request id later (not by yoga). */
+export function isLoggedLater(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && deferred.has(error);
+}
 
 /** Masking is on unless NODE_ENV says development. */
 export function masksByDefault(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -16,8 +32,8 @@ export function masksByDefault(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 function unexpected(error: GraphQLError): GraphQLError {
-  const requestId = currentRequestId() ?? 'unknown';
-  return new GraphQLError(`Unexpected error (request ${requestId}); the server log has the details under this id.`, {
+  const requestId = PENDING_ID;
+  return new GraphQLError(messageFor(requestId), {
     nodes: error.nodes,
     path: error.path,
     // `unexpected` makes yoga answer 500 when there is no data at all; `http` keeps a status set upstream.
@@ -29,6 +45,34 @@ function unexpected(error: GraphQLError): GraphQLError {
 export function maskErrorFor(mask: boolean) {
   return (error: unknown, message: string): Error => {
     const graphqlError = error instanceof GraphQLError ? error : new GraphQLError(message, { originalError: error instanceof Error ? error : new Error(String(error)) });
-    return toClientError(graphqlError, (e) => (mask ? unexpected(e) : (yogaMaskError(e, message, true) as GraphQLError)));
+    return toClientError(graphqlError, (e) => {
+      const masked = mask ? unexpected(e) : (yogaMaskError(e, message, true) as GraphQLError);
+      originals.set(masked, error);
+      if (typeof error === 'object' && error !== null) deferred.add(error);
+      return masked;
+    });
+  };
+}
+
+/**
+ * Names the request in its masked errors and logs each one's original error under the same id, as the
+ * result is processed (where yoga hands over the request).
+ */
+export function useRequestErrors(logger: Logger): Plugin {
+  return {
+    onResultProcess({ result, serverContext }) {
+      const requestId = requestIdOf(serverContext as { req?: object }) ?? 'unknown';
+      for (const one of Array.isArray(result) ? result : [result]) {
+        for (const error of ('errors' in one ? one.errors : undefined) ?? []) {
+          if (!(error instanceof GraphQLError) || !originals.has(error)) continue;
+          logger.error('request failed', { requestId, error: originals.get(error) });
+          originals.delete(error);
+          if (error.extensions.requestId === PENDING_ID) {
+            error.message = messageFor(requestId);
+            (error.extensions as Record<string, unknown>).requestId = requestId;
+          }
+        }
+      }
+    },
   };
 }

@@ -13,7 +13,8 @@ import { corsOption, hostCheck, refuseHost, type OriginOptions } from './origins
 import { createLogger, isClientError, type Logger } from './log.js';
 import { hardening, type HardeningOptions } from './hardening.js';
 import { useInputErrors } from './input-errors.js';
-import { currentRequestId, withRequestId } from './request-id.js';
+import { isLoggedLater, useRequestErrors } from './masking.js';
+import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
 
 /**
@@ -65,9 +66,9 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     schema: () => schema,
     graphqlEndpoint: '/graphql',
     cors: corsOption(options),
-    context: async ({ request }) => {
+    context: async ({ request, req }: { request: Request; req?: object }) => {
       const principal = await door.principal(request);
-      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, requestId: currentRequestId() });
+      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, requestId: requestIdOf({ req }) });
     },
     landingPage: false,
     logging: {
@@ -75,8 +76,9 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       info: (...args) => logger.info(String(args[0]), { detail: args.slice(1) }),
       warn: (...args) => logger.warn(String(args[0]), { detail: args.slice(1) }),
       error: (...args) => {
-        if (isClientError(args[0])) return;
-        logger.error('request failed', { requestId: currentRequestId(), error: args[0] });
+        // A masked error's original is logged with its request id by useRequestErrors.
+        if (isClientError(args[0]) || isLoggedLater(args[0])) return;
+        logger.error('request failed', { error: args[0] });
       },
     },
     graphiql: { title: 'Weixi GraphQL', defaultQuery: graphiqlWelcome() },
@@ -84,7 +86,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
-    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity()],
+    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
@@ -97,10 +99,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
-    withRequestId(req.headers['x-request-id'], (id) => {
-      res.setHeader('X-Request-Id', id);
-      void yoga(req, res);
-    });
+    res.setHeader('X-Request-Id', assignRequestId(req));
+    void yoga(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
