@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { and, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, getTableName, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { lifecycleOf, monthStart, type Clock, type CustomerLifecycle, type PageRequest } from '@weixi/core';
 import { regionScopeSql, visibleRegionPaths, type Principal } from '@weixi/core/access';
@@ -17,6 +17,7 @@ import {
 } from '@weixi/db';
 import { countPerParent, groupedLoader, pagePerParent, type ChildPageSpec } from './batch.js';
 import { once } from './once.js';
+import { idsPlaceholder, runSelect, shapeOf } from './statements.js';
 import { customerScope, regionVisibility, segmentVisibility, taskScope } from './visibility.js';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -31,11 +32,10 @@ export type AttemptRow = typeof taskAttempts.$inferSelect;
 
 /** Rows by id in one statement per batch; ids the caller cannot see (outside `visible`) load as null. */
 function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: unknown }, visible: SQL) {
+  const idColumn = (table as unknown as { id: typeof customers.id }).id;
+  const key = `byId:${getTableName(table)}:${shapeOf(db, visible)}`;
   return new DataLoader<number, Row | null>(async (ids) => {
-    const rows = (await db
-      .select()
-      .from(table)
-      .where(and(inArray((table as unknown as { id: typeof customers.id }).id, [...ids]), visible))) as unknown as Row[];
+    const rows = await runSelect<Row>(db, key, () => db.select().from(table).where(and(idsPlaceholder(idColumn), visible)), { ids: [...ids] });
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   });
@@ -60,11 +60,11 @@ export interface ChildLoaders<Row> {
   count: DataLoader<{ parentId: number; args?: ChildArgs }, number, string>;
 }
 
-function child<Row>(db: Db, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
+function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
   return {
     pages: groupedLoader<ChildPageKey, Row[]>(
       (k) => JSON.stringify([k.page, k.args ?? {}]),
-      (ids, sample) => pagePerParent<Row>(db, spec(sample.args ?? {}), ids, sample.page),
+      (ids, sample) => pagePerParent<Row>(db, name, spec(sample.args ?? {}), ids, sample.page),
       [],
     ),
     count: groupedLoader<{ parentId: number; args?: ChildArgs }, number>(
@@ -152,7 +152,7 @@ export class Loaders {
   get usage() {
     return this.#once('usage', (db) => {
       const now = this.#clock.now();
-      return child<UsageRow>(db, (a) => ({
+      return child<UsageRow>(db, 'usage', (a) => ({
         table: monthlyUsage,
         parent: monthlyUsage.customerId,
         keys: [sql`${monthlyUsage.month}`],
@@ -163,12 +163,12 @@ export class Loaders {
   }
   get tasks() {
     return this.#once('tasks', (db, p) =>
-      child<TaskRow>(db, () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(p) })),
+      child<TaskRow>(db, 'tasks', () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(p) })),
     );
   }
   get events() {
     return this.#once('events', (db) =>
-      child<EventRow>(db, () => ({
+      child<EventRow>(db, 'events', () => ({
         table: customerEvents,
         parent: customerEvents.customerId,
         keys: [sql`${customerEvents.occurredAt}`, sql`${customerEvents.id}`],
@@ -179,7 +179,7 @@ export class Loaders {
   get memberships() {
     return this.#once('memberships', (db, p) => {
       const visibleSegment = inArray(segmentMemberships.segmentId, db.select({ id: segments.id }).from(segments).where(segmentVisibility(p)));
-      return child<MembershipRow>(db, (a) => ({
+      return child<MembershipRow>(db, 'memberships', (a) => ({
         table: segmentMemberships,
         parent: segmentMemberships.customerId,
         keys: [sql`${segmentMemberships.id}`],
@@ -190,17 +190,17 @@ export class Loaders {
   }
   get transitions() {
     return this.#once('transitions', (db) =>
-      child<TransitionRow>(db, () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
+      child<TransitionRow>(db, 'transitions', () => ({ table: taskTransitions, parent: taskTransitions.taskId, keys: [sql`${taskTransitions.id}`], direction: 'asc' })),
     );
   }
   get attempts() {
     return this.#once('attempts', (db) =>
-      child<AttemptRow>(db, () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
+      child<AttemptRow>(db, 'attempts', () => ({ table: taskAttempts, parent: taskAttempts.taskId, keys: [sql`${taskAttempts.id}`], direction: 'asc' })),
     );
   }
   get regionChildren() {
     return this.#once('regionChildren', (db, p) =>
-      child<RegionRow>(db, () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc', where: regionVisibility(p) })),
+      child<RegionRow>(db, 'regionChildren', () => ({ table: regions, parent: regions.parentId, keys: [sql`${regions.code}`], direction: 'asc', where: regionVisibility(p) })),
     );
   }
 }
