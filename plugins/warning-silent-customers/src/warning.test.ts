@@ -21,7 +21,9 @@ async function silentIn(city: string, months: number, currentMonth: string): Pro
   return rows.map((r) => r.id);
 }
 
-const customersOf = async (region: string) => (await p.tasks({ region, keyPrefix: ID })).map((t) => t.customerId).sort((a, b) => a - b);
+const RULE = 'warnings:silent-customer';
+const open = async (region: string) =>
+  (await p.warnings({ region, pluginId: ID, status: ['open', 'acknowledged'] })).map((w) => w.customerId).sort((a, b) => a - b);
 
 beforeAll(async () => {
   p = await createTestPlatform({
@@ -33,17 +35,17 @@ beforeAll(async () => {
     enable: [{ plugin: ID, region: 'JS' }],
   });
   await p.disable(ID, 'JS-WX');
-  expect(await p.runDueJobs()).toEqual([]); // 07:59:30: the scheduler sees the job, nothing is due yet
+  expect(await p.runDueJobs()).toEqual([]); // 07:59:30: the scheduler sees the rule's job, nothing is due yet
 });
 afterAll(() => p?.close());
 
-describe('warning-silent-customers scan', () => {
-  it('opens one task per silent customer at 08:00 in each enabled city, with the city\'s settings', async () => {
+describe('warning-silent-customers rule', () => {
+  it('raises one warning per silent customer at 08:00 in each enabled city, with the city\'s settings', async () => {
     p.clock.set('2026-11-16T08:00:00+08:00');
     const runs = await p.runDueJobs();
-    expect(runs.map((r) => [r.regionCode, r.status, r.progress])).toEqual([
-      ['JS-NJ', 'succeeded', 1],
-      ['JS-SZ', 'succeeded', 1],
+    expect(runs.map((r) => [r.jobId, r.regionCode, r.status, r.progress])).toEqual([
+      [RULE, 'JS-NJ', 'succeeded', 1],
+      [RULE, 'JS-SZ', 'succeeded', 1],
     ]);
 
     const nanjing = await silentIn('JS-NJ', 1, '2026-11');
@@ -51,62 +53,86 @@ describe('warning-silent-customers scan', () => {
     expect(nanjing.length).toBeGreaterThan(10);
     expect(suzhouTwo.length).toBeGreaterThan(5);
     expect(suzhouTwo.length).toBeLessThan((await silentIn('JS-SZ', 1, '2026-11')).length);
-    expect(await customersOf('JS-NJ')).toEqual(nanjing);
-    expect(await customersOf('JS-SZ')).toEqual(suzhouTwo);
-    expect(await customersOf('JS-WX')).toEqual([]);
-    expect(await customersOf('ZJ')).toEqual([]);
-    expect(runs[0]!.progressMessage).toBe(`${nanjing.length} customers silent for 1 month(s) through 2026-10; ${nanjing.length} tasks opened, 0 already had one this month`);
+    expect(await open('JS-NJ')).toEqual(nanjing);
+    expect(await open('JS-SZ')).toEqual(suzhouTwo);
+    expect(await open('JS-WX')).toEqual([]);
+    expect(await open('ZJ')).toEqual([]);
+    expect(runs[0]!.progressMessage).toBe(`${nanjing.length} customers meet silent-customer as of 2026-10: ${nanjing.length} warnings raised, 0 still open, 0 resolved`);
+    expect(await p.tasks()).toEqual([]); // warnings replace the old per-customer tasks
 
-    const [task] = await p.tasks({ customerId: nanjing[0]! });
-    expect(task).toMatchObject({
-      reason: '沉默客户预警：连续1个完整月无活跃',
-      state: 'open',
-      idempotencyKey: `${ID}:2026-11:${nanjing[0]}`,
-      script: expect.stringContaining('客户已连续1个月没有任何通话'),
+    // The evidence, score and reason of one warning, against the usage rows.
+    const [w] = await p.warnings({ customerId: suzhouTwo[0]! });
+    const [facts] = await p.sql<{ last_active: string | null; joined: string }>`
+      select (select to_char(max(month), 'YYYY-MM') from monthly_usage where customer_id = c.id and active_days > 0 and month < '2026-11-01') as last_active,
+             to_char(c.joined_on, 'YYYY-MM') as joined
+      from customers c where c.id = ${suzhouTwo[0]!}`;
+    const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7));
+    const tenure = index('2026-10') - index(facts!.joined);
+    const silent = Math.min(6, tenure, facts!.last_active ? index('2026-10') - index(facts!.last_active) : 6);
+    expect(w).toMatchObject({
+      ruleId: 'silent-customer',
+      regionCode: expect.stringMatching(/^JS-SZ/),
+      status: 'open',
+      evidence: { silentMonths: silent, tenureMonths: tenure },
+      score: Math.min(100, 30 + 20 * silent, 50 + 10 * silent),
+      level: silent >= 2 ? 'high' : 'medium',
+      reason: `沉默客户：连续${silent}个完整月无活跃`,
+      raisedByRun: runs[1]!.id,
     });
-    expect(task!.dueAt.toISOString()).toBe(new Date('2026-11-19T00:00:00+08:00').toISOString());
-    expect((await p.tasks({ region: 'JS-SZ' }))[0]!.reason).toBe('沉默客户预警：连续2个完整月无活跃');
   });
 
-  it('never duplicates: the next day\'s run and a manual rerun open nothing new', async () => {
-    const before = (await p.tasks()).length;
+  it('never duplicates: the next day\'s run and a manual rerun refresh the same warnings', async () => {
+    const before = await p.warnings();
     p.clock.advance(DAY);
     const runs = await p.runDueJobs();
     expect(runs.map((r) => [r.regionCode, r.status])).toEqual([['JS-NJ', 'succeeded'], ['JS-SZ', 'succeeded']]);
-    expect(runs[0]!.progressMessage).toMatch(/; 0 tasks opened, \d+ already had one this month$/);
-    expect((await p.runJob(ID, 'scan', 'JS-NJ')).status).toBe('succeeded');
-    expect(await p.tasks()).toHaveLength(before);
+    expect(runs[0]!.progressMessage).toMatch(/: 0 warnings raised, \d+ still open, 0 resolved$/);
+    expect((await p.runJob(ID, RULE, 'JS-NJ')).status).toBe('succeeded');
+    const after = await p.warnings();
+    expect(after.map((w) => w.id)).toEqual(before.map((w) => w.id));
+    expect(after.every((w) => w.lastSeenAt > before.find((b) => b.id === w.id)!.lastSeenAt)).toBe(true);
+    expect(after.every((w) => w.firstSeenAt.getTime() === before.find((b) => b.id === w.id)!.firstSeenAt.getTime())).toBe(true);
   });
 
-  it('completes a run that stopped halfway without duplicates', async () => {
-    // Suzhou's tasks so far are a part of those for one silent month, as if a run had died halfway.
-    await p.configure(ID, 'JS-SZ', { silentMonths: 1 });
-    const run = await p.runJob(ID, 'scan', 'JS-SZ');
-    const expected = await silentIn('JS-SZ', 1, '2026-11');
-    const opened = expected.length - (await silentIn('JS-SZ', 2, '2026-11')).length;
-    expect(run.progressMessage).toBe(`${expected.length} customers silent for 1 month(s) through 2026-10; ${opened} tasks opened, ${expected.length - opened} already had one this month`);
-    expect(await customersOf('JS-SZ')).toEqual(expected);
+  it('resolves the warnings whose condition no longer holds, and raises them again when it does', async () => {
+    const two = await silentIn('JS-SZ', 2, '2026-11');
+    const three = await silentIn('JS-SZ', 3, '2026-11');
+    expect(three.length).toBeLessThan(two.length);
+    await p.configure(ID, 'JS-SZ', { silentMonths: 3 });
+    const run = await p.runJob(ID, RULE, 'JS-SZ');
+    expect(run.progressMessage).toBe(`${three.length} customers meet silent-customer as of 2026-10: 0 warnings raised, ${three.length} still open, ${two.length - three.length} resolved`);
+    expect(await open('JS-SZ')).toEqual(three);
+    const resolved = await p.warnings({ region: 'JS-SZ', status: 'resolved' });
+    expect(resolved.map((w) => w.customerId).sort((a, b) => a - b)).toEqual(two.filter((id) => !three.includes(id)));
+
+    await p.configure(ID, 'JS-SZ', { silentMonths: 2 });
+    expect((await p.runJob(ID, RULE, 'JS-SZ')).progressMessage).toMatch(new RegExp(`: ${two.length - three.length} warnings raised, ${three.length} still open, 0 resolved$`));
+    expect(await open('JS-SZ')).toEqual(two);
   });
 
-  it('does not take a month without recorded usage for silence, and opens the next month\'s tasks once it is loaded', async () => {
-    const before = (await p.tasks()).length;
+  it('does not take a month without recorded usage for silence; a usage load for that month queues the rule', async () => {
+    const before = (await p.warnings()).length;
     p.clock.set('2026-12-16T08:00:00+08:00');
     const runs = await p.runDueJobs();
     expect(runs.map((r) => r.progressMessage)).toEqual([
-      'no usage recorded for 2026-11 in JS-NJ yet; nothing scanned',
-      'no usage recorded for 2026-11 in JS-SZ yet; nothing scanned',
+      'no usage recorded for 2026-11 in JS-NJ yet; silent-customer not run',
+      'no usage recorded for 2026-11 in JS-SZ yet; silent-customer not run',
     ]);
-    expect(await p.tasks()).toHaveLength(before);
+    expect(await p.warnings()).toHaveLength(before);
 
-    // November arrives, a copy of October: October's silent customers are silent again.
+    // November arrives, a copy of October, written in SQL but for one customer recorded through the API.
+    const [x] = await p.sql<{ id: number }>`select c.id from customers c join regions r on r.id = c.region_id where r.path like '/JS/JS-NJ/%' order by c.id limit 1`;
     await p.sql`insert into monthly_usage (customer_id, month, revenue_cents, voice_minutes, data_mb, sms, recharge_cents, active_days, complaints, competitor_contacts)
       select customer_id, '2026-11-01', revenue_cents, voice_minutes, data_mb, sms, recharge_cents, active_days, complaints, competitor_contacts
-      from monthly_usage where month = '2026-10-01'`;
-    p.clock.advance(DAY);
+      from monthly_usage u where month = '2026-10-01' and customer_id <> ${x!.id}`;
+    await p.ok(`mutation ($u: [UsageInput!]!) { recordUsage(usage: $u) { usage { month } } }`, { u: [{ customerId: globalId('Customer', x!.id), month: '2026-11', activeDays: 0 }] });
+    const queued = (await p.jobRuns({ plugin: ID })).filter((r) => r.status === 'queued');
+    expect(queued.map((r) => [r.jobId, r.regionCode, r.trigger])).toEqual([[RULE, 'JS-NJ', 'manual']]);
+
     await p.runDueJobs();
-    const december = (await p.tasks({ region: 'JS-NJ', keyPrefix: `${ID}:2026-12:` })).map((t) => t.customerId);
-    expect(december).toEqual(await silentIn('JS-NJ', 1, '2026-12'));
-    expect(december.length).toBeGreaterThan(0);
+    const nanjing = await p.warnings({ region: 'JS-NJ', status: 'open' });
+    expect(nanjing.map((w) => w.customerId).sort((a, b) => a - b)).toEqual(await silentIn('JS-NJ', 1, '2026-12'));
+    expect(nanjing.length).toBeGreaterThan(0);
   });
 });
 
