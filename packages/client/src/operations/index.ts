@@ -3,3 +3,4 @@ export * from './customers.js';
 export * from './ingest.js';
 export * from './segments.js';
 export * from './tasks.js';
+export * from './warnings.js';
