@@ -30,6 +30,8 @@ export interface Fixture {
   out: Targets;
   /** Out-of-scope tasks in the state each task mutation needs, so that a leak would really change one. */
   outTasks: { open: string; cancellable: string; assigned: string; inProgress: string };
+  /** Out-of-scope open warnings: one to acknowledge, one to resolve. */
+  outWarnings: { toAcknowledge: string; toResolve: string };
   /** Out-of-scope segments: one to change or refresh, one to delete. */
   outSegments: { owned: string; toDelete: string; national: string };
   /** Plugins enabled in the out-of-scope region, and one that is not. */
@@ -107,10 +109,11 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   const segments = await createSegments(api, schema);
   await configurePlugins(api);
   const runs = await runJobs(api);
+  const warnings = await createWarnings(api, customers);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
-    ids: { Customer: customers.get(customer)!, RetentionTask: tasks.get(task)!, Segment: segments.get(segment)!, Region: regionId(region), JobRun: run },
+    ids: { Customer: customers.get(customer)!, RetentionTask: tasks.get(task)!, Segment: segments.get(segment)!, Region: regionId(region), JobRun: run, Warning: warnings.get(customer)! },
     msisdn: PEOPLE.find((p) => p.key === customer)!.msisdn,
     regionCode: region,
     treeRoot,
@@ -124,6 +127,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
     // z2: its tasks are assigned to the out-of-scope agent, so every aimed filter finds them together.
     out: side('z2', 'zAssigned', 'zjOwned', 'ZJ-HZ', 'ZJ', runs.out, OUT_OF_SCOPE_AGENT, 'ZJOUT'),
     outTasks: { open: tasks.get('zOpen')!, cancellable: tasks.get('zCancel')!, assigned: tasks.get('zAssigned')!, inProgress: tasks.get('zInProgress')! },
+    outWarnings: { toAcknowledge: warnings.get('z1')!, toResolve: warnings.get('z3')! },
     outSegments: { owned: segments.get('zjOwned')!, toDelete: segments.get('zjToDelete')!, national: segments.get('national')! },
     plugins: { enabledOutside: PLUGIN.sms, disabledOutside: PLUGIN.silent, withSettings: PLUGIN.care },
     outKeyPrefix: /^wx_([a-z0-9]+)_/.exec(await api.key({ role: 'operator', regionCodes: ['ZJ-HZ'], name: 'ZJOUT operator' }))![1]!,
@@ -223,4 +227,22 @@ async function runJobs(api: TestApi): Promise<{ in: string; out: string }> {
   await api.jobs.work();
   await run('ZJ-HZ');
   return { in: inScope, out };
+}
+
+/**
+ * One open warning per person but the second Suzhou one, under the plugin the probes aim at, written as the warning engine would (a rule run
+ * is covered by the warning plugins' own tests); reasons carry the side's marker. Global IDs by person.
+ */
+async function createWarnings(api: TestApi, customers: Map<string, string>): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const person of PEOPLE.filter((p) => p.key !== 's2')) {
+    const local = Number(Buffer.from(customers.get(person.key)!, 'base64').toString().split(':')[1]);
+    const [row] = await api.database.rows<{ id: number }>(sql`
+      insert into warnings (customer_id, plugin_id, rule_id, region_id, level, score, reason, evidence, as_of_month, first_seen_at, last_seen_at)
+      select c.id, ${PLUGIN.care}, 'sweep-rule', c.region_id, 'medium', 50, ${`${person.marker ?? ''} silent`.trim()}, '{"silentMonths": 1}'::jsonb,
+             '2026-10-01', now(), now()
+      from customers c where c.id = ${local} returning id`);
+    ids.set(person.key, Buffer.from(`Warning:${row!.id}`).toString('base64'));
+  }
+  return ids;
 }

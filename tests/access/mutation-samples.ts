@@ -40,6 +40,8 @@ const customer = (msisdn: string, regionCode: string, n: number) => ({
 export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSample[]> = {
   assignTask: ({ fixture }) => [{ label: 'an out-of-scope open task, to the caller\'s agent', args: { id: fixture.outTasks.open, assignee: IN_SCOPE_AGENT } }],
   cancelTask: ({ fixture }) => [{ label: 'an out-of-scope open task', args: { id: fixture.outTasks.cancellable, reason: 'sweep' } }],
+  acknowledgeWarning: ({ fixture }) => [{ label: 'an out-of-scope open warning', args: { id: fixture.outWarnings.toAcknowledge, note: 'sweep' } }],
+  resolveWarning: ({ fixture }) => [{ label: 'an out-of-scope open warning', args: { id: fixture.outWarnings.toResolve, note: 'sweep' } }],
   startTask: ({ fixture }) => [{ label: 'an out-of-scope assigned task', args: { id: fixture.outTasks.assigned } }],
   recordTaskOutcome: ({ fixture }) => [{ label: 'an out-of-scope task in progress', args: { id: fixture.outTasks.inProgress, outcome: 'RETAINED', note: 'sweep' } }],
   createTask: ({ fixture, n }) => [

@@ -500,3 +500,53 @@ export const auditLog = pgTable(
     index('audit_log_objects_idx').using('gin', t.objects),
   ],
 );
+
+export const WARNING_STATUSES = ['open', 'acknowledged', 'resolved', 'expired'] as const;
+export type WarningStatus = (typeof WARNING_STATUSES)[number];
+export const WARNING_LEVELS = ['low', 'medium', 'high'] as const;
+
+/**
+ * A churn warning (流失预警) a rule raised for a customer. At most one open or acknowledged warning per
+ * customer and rule (partial unique index): a rerun refreshes it, a run where the condition no longer
+ * holds resolves it. `region_id` is the customer's region when last seen.
+ */
+export const warnings = pgTable(
+  'warnings',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    pluginId: text('plugin_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id),
+    level: text('level', { enum: WARNING_LEVELS }).notNull(),
+    /** 0 to 100. */
+    score: real('score').notNull(),
+    reason: text('reason').notNull(),
+    evidence: jsonb('evidence').$type<Record<string, number | null>>().notNull().default({}),
+    status: text('status', { enum: WARNING_STATUSES }).notNull().default('open'),
+    /** `YYYY-MM-01` of the last complete month the raising run counted. */
+    asOfMonth: day('as_of_month').notNull(),
+    firstSeenAt: ts('first_seen_at').notNull(),
+    lastSeenAt: ts('last_seen_at').notNull(),
+    raisedByRun: integer('raised_by_run').references(() => jobRuns.id, { onDelete: 'set null' }),
+    acknowledgedAt: ts('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: ts('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('warnings_one_live_idx').on(t.customerId, t.pluginId, t.ruleId).where(sql`${t.status} in ('open', 'acknowledged')`),
+    index('warnings_rule_region_idx').on(t.pluginId, t.ruleId, t.regionId).where(sql`${t.status} in ('open', 'acknowledged')`),
+    index('warnings_region_idx').on(t.regionId, t.id),
+    index('warnings_customer_idx').on(t.customerId, t.id),
+    check('warnings_status_check', sql`${t.status} in ('open', 'acknowledged', 'resolved', 'expired')`),
+    check('warnings_level_check', sql`${t.level} in ('low', 'medium', 'high')`),
+    check('warnings_score_check', sql`${t.score} between 0 and 100`),
+    check('warnings_resolved_check', sql`(${t.status} in ('resolved', 'expired')) = (${t.resolvedAt} is not null)`),
+  ],
+);

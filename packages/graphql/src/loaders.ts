@@ -31,7 +31,7 @@ export type TransitionRow = typeof taskTransitions.$inferSelect;
 export type AttemptRow = typeof taskAttempts.$inferSelect;
 
 /** Rows by id in one statement per batch; ids the caller cannot see (outside `visible`) load as null. */
-function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: unknown }, visible: SQL) {
+export function byIdLoader<Row extends { id: number }>(db: Db, table: PgTable & { id: unknown }, visible: SQL) {
   const idColumn = (table as unknown as { id: typeof customers.id }).id;
   const key = `byId:${getTableName(table)}:${shapeOf(db, visible)}`;
   return new DataLoader<number, Row | null>(async (ids) => {
@@ -60,7 +60,7 @@ export interface ChildLoaders<Row> {
   count: DataLoader<{ parentId: number; args?: ChildArgs }, number, string>;
 }
 
-function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
+export function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
   return {
     pages: groupedLoader<ChildPageKey, Row[]>(
       (k) => JSON.stringify([k.page, k.args ?? {}]),

@@ -85,6 +85,8 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   createTask: 'manageTasks',
   assignTask: 'manageTasks',
   cancelTask: 'manageTasks',
+  acknowledgeWarning: 'manageTasks',
+  resolveWarning: 'manageTasks',
   startTask: 'workTasks',
   recordTaskOutcome: 'workTasks',
   createSegment: 'manageSegments',

@@ -20,6 +20,7 @@ import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
 import { registerTiers } from './types/tiers.js';
+import { registerWarning } from './types/warning.js';
 
 /**
  * Builds the core schema with a fresh builder. Each module registers its types and root fields through
@@ -47,6 +48,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   const segmentFilter = registerSegment(builder, refs, enums);
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
+  registerWarning(builder, refs);
   registerIngest(builder, refs, enums);
   registerTiers(builder);
   registerPlugins(builder);

@@ -65,6 +65,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     jobs: {
       register: (pluginId, job, handler) => jobs.register(pluginId, job, handler),
       cancelQueued: (pluginId, keep, reason) => jobs.cancelQueued(pluginId, keep, reason),
+      enqueue: (pluginId, jobId, regionId) => jobs.runNow(pluginId, jobId, regionId),
     },
   });
   // Listening before reading the state at start, so no change made meanwhile is missed.

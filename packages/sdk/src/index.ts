@@ -17,6 +17,9 @@
  * ```
  */
 
+import type { PluginWarnings, WarningsRaised } from './warnings.js';
+export * from './warnings.js';
+
 /** The version of this API. A plugin's `engines.weixi` range is checked against it before activation. */
 export const SDK_VERSION = '0.1.0';
 
@@ -37,6 +40,7 @@ export type Capability =
   | 'tasks:read'
   | 'tasks:write'
   | 'warnings:write'
+  | 'warnings:raise'
   | 'contact:send'
   | 'contacts:read'
   | 'offers:grant';
@@ -50,6 +54,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'tasks:read',
   'tasks:write',
   'warnings:write',
+  'warnings:raise',
   'contact:send',
   'contacts:read',
   'offers:grant',
@@ -67,6 +72,11 @@ export interface WarningRuleContribution {
   id: string;
   title: string;
   description: string;
+  /**
+   * Five-field cron, in each enabled region's time zone, of the rule's run (its job `warnings:<id>`);
+   * default `0 7 * * *`. The rule also runs after a usage load for the last complete month.
+   */
+  schedule?: string;
 }
 
 /** A retention tactic (维系招式) the plugin implements. */
@@ -239,6 +249,8 @@ export interface DomainEvents {
   'usage.recorded': { regionCode: string; customerIds: number[]; months: string[] };
   'task.completed': { regionCode: string; taskId: number; outcome: string };
   'segment.refreshed': { segmentId: number; entered: number; left: number };
+  /** The warnings one rule run newly raised in a region (one event per run, not per warning). */
+  'warning.raised': WarningsRaised;
 }
 
 export interface PluginEvents {
@@ -555,6 +567,8 @@ export interface PluginContext<S = Record<string, unknown>> {
   readonly jobs: PluginJobs;
   readonly events: PluginEvents;
   readonly channels: PluginChannels;
+  /** Churn-warning rules (流失预警) as data the core compiles to SQL; see `warnings.ts`. */
+  readonly warnings: PluginWarnings<S>;
   readonly services: PluginServices;
 }
 

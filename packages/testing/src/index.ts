@@ -19,6 +19,6 @@ export { DEFAULT_TEST_REGIONS, type TestRegion } from './regions.js';
 export { globalId, localId } from './ids.js';
 export { pluginDir } from './plugin-dir.js';
 export { HARNESS_PLUGIN_ID } from './harness-plugin.js';
-export type { CapturedContact, CapturedTask, ContactsFilter, TasksFilter } from './records.js';
+export type { CapturedContact, CapturedTask, CapturedWarning, ContactsFilter, TasksFilter, WarningsFilter } from './records.js';
 export type { InstalledPlugin } from '@weixi/core';
 export type { Database } from '@weixi/db';

@@ -13,7 +13,7 @@ import { loadPlugins, startPlatform, type Logger, type Platform } from '@weixi/p
 import { FakeClock } from './clock.js';
 import { HARNESS_PLUGIN_ID, harnessPlugin } from './harness-plugin.js';
 import { globalId, localId } from './ids.js';
-import { listContacts, listTasks, type CapturedContact, type CapturedTask, type ContactsFilter, type TasksFilter } from './records.js';
+import { listContacts, listTasks, listWarnings, type CapturedContact, type CapturedTask, type CapturedWarning, type ContactsFilter, type TasksFilter, type WarningsFilter } from './records.js';
 import { DEFAULT_TEST_REGIONS, insertRegions, type TestRegion } from './regions.js';
 import { createApiKey, type CreateApiKeyInput } from '@weixi/core/access';
 import { graphqlHttpClient, type GraphQLHttpClient, type GraphQLResponse } from './http-client.js';
@@ -141,6 +141,8 @@ export interface TestPlatform {
   contacts(filter?: ContactsFilter): Promise<CapturedContact[]>;
   /** Retention tasks, oldest first. */
   tasks(filter?: TasksFilter): Promise<CapturedTask[]>;
+  /** Churn warnings raised by warning rules, oldest first. */
+  warnings(filter?: WarningsFilter): Promise<CapturedWarning[]>;
   /**
    * Asks the core to contact a customer, as a tactic plugin would (plugin id `testing-harness`): consent is
    * checked, the channel's plugin delivers it, the key makes it once. Returns the contact's id and status,
@@ -279,6 +281,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       },
       contacts: (filter) => listContacts(database.db, filter),
       tasks: (filter) => listTasks(database.db, filter),
+      warnings: (filter) => listWarnings(database.db, filter),
       async send(input) {
         const key = input.idempotencyKey ?? `testing:${input.channel}:${input.customerId}:${clock.now().toISOString()}:${Math.random().toString(36).slice(2)}`;
         const r = await ok<{ testingHarness_send: { contactId: number; status: string; created: boolean } }>(

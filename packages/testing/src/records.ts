@@ -1,7 +1,7 @@
 /** What plugins did, read straight from the tables: the contacts outbox and the retention tasks. */
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { listContactRecords, type ContactRecord } from '@weixi/core';
-import { customers, regions, retentionTasks, type ContactStatus, type Db, type TaskState } from '@weixi/db';
+import { customers, regions, retentionTasks, warnings, type ContactStatus, type Db, type TaskState } from '@weixi/db';
 
 /** A contact some plugin asked for, and what became of it (one row of the `contacts` table). */
 export interface CapturedContact extends Omit<ContactRecord, 'contactId'> {
@@ -82,5 +82,62 @@ export async function listTasks(db: Db, filter: TasksFilter = {}): Promise<Captu
     script: t.script,
     idempotencyKey: t.idempotencyKey,
     createdAt: t.createdAt,
+  }));
+}
+
+/** A churn warning a rule raised (one row of `warnings`). */
+export interface CapturedWarning {
+  id: number;
+  customerId: number;
+  regionCode: string;
+  pluginId: string;
+  ruleId: string;
+  level: 'low' | 'medium' | 'high';
+  score: number;
+  reason: string;
+  evidence: Record<string, number | null>;
+  status: 'open' | 'acknowledged' | 'resolved' | 'expired';
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  raisedByRun: number | null;
+}
+
+export interface WarningsFilter {
+  pluginId?: string;
+  ruleId?: string;
+  customerId?: number;
+  status?: CapturedWarning['status'] | Array<CapturedWarning['status']>;
+  /** Warnings of this region's subtree. */
+  region?: string;
+}
+
+export async function listWarnings(db: Db, filter: WarningsFilter = {}): Promise<CapturedWarning[]> {
+  const where: Array<SQL | undefined> = [
+    filter.pluginId === undefined ? undefined : eq(warnings.pluginId, filter.pluginId),
+    filter.ruleId === undefined ? undefined : eq(warnings.ruleId, filter.ruleId),
+    filter.customerId === undefined ? undefined : eq(warnings.customerId, filter.customerId),
+    filter.status === undefined ? undefined : sql`${warnings.status} = any(${sql.param(oneOrMany(filter.status))}::text[])`,
+    filter.region === undefined ? undefined : inSubtree(filter.region),
+  ];
+  const rows = await db
+    .select({ w: warnings, regionCode: regions.code })
+    .from(warnings)
+    .innerJoin(regions, eq(regions.id, warnings.regionId))
+    .where(and(...where))
+    .orderBy(asc(warnings.id));
+  return rows.map(({ w, regionCode }) => ({
+    id: w.id,
+    customerId: w.customerId,
+    regionCode,
+    pluginId: w.pluginId,
+    ruleId: w.ruleId,
+    level: w.level,
+    score: w.score,
+    reason: w.reason,
+    evidence: w.evidence,
+    status: w.status,
+    firstSeenAt: w.firstSeenAt,
+    lastSeenAt: w.lastSeenAt,
+    raisedByRun: w.raisedByRun,
   }));
 }

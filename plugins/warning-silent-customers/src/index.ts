@@ -1,13 +1,12 @@
 import { definePlugin } from '@weixi/sdk';
-import { scanRegion } from './scan.js';
+import { silentRule, type SilentSettings } from './rule.js';
 import { silenceField, silentMonthsField } from './schema.js';
-import type { SilentSettings } from './task.js';
 
-/** 沉默客户预警: the `scan` job, `Customer.silentMonths` and its evidence, `Customer.silence`. */
+/** 沉默客户预警: the `silent-customer` warning rule, `Customer.silentMonths` and its evidence, `Customer.silence`. */
 export default definePlugin<SilentSettings>({
   activate(ctx) {
     ctx.subscriptions.push(
-      ctx.jobs.handle('scan', (run) => scanRegion(ctx, run)),
+      ctx.warnings.defineRule('silent-customer', ({ settings }) => silentRule(settings)),
       ctx.graphql.addField('Customer', 'silentMonths', silentMonthsField(ctx)),
       ctx.graphql.addField('Customer', 'silence', silenceField(ctx)),
     );

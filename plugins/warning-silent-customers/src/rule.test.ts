@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addMonths, silentCondition, trailingSilentMonths } from './rule.js';
+import { warningRuleProblems } from '@weixi/sdk';
+import { addMonths, silentRule, trailingSilentMonths } from './rule.js';
 
 const usage = (month: string, activeDays: number) => ({
   customerId: 1, month, activeDays, revenueCents: 0, voiceMinutes: 0, dataMb: 0, sms: 0, rechargeCents: 0, complaints: 0, competitorContacts: 0,
@@ -12,14 +13,17 @@ describe('silent customer rule', () => {
     expect(addMonths('2026-12', 1)).toBe('2027-01');
   });
 
-  it('is a condition over the complete months before the region\'s month, for customers who joined before them', () => {
-    expect(silentCondition(2, '2026-01-05')).toEqual({
-      and: [
-        { field: { field: 'status', op: 'eq', value: 'active' } },
-        { field: { field: 'joinedOn', op: 'lt', value: '2025-11-01' } },
-        { metric: { metric: 'activeDays', measure: 'monthsWithoutActivity', months: 2, op: 'gte', value: 2 } },
+  it('is a valid warning rule definition whose reason names its evidence', () => {
+    const rule = silentRule({ silentMonths: 2, reason: '连续{silentMonths}个月', weight: 1 });
+    expect(warningRuleProblems(rule)).toEqual([]);
+    expect(rule.when).toEqual({
+      all: [
+        { in: { fact: 'status', values: ['active'] } },
+        { compare: [{ customer: 'tenureMonths' }, 'gte', 2] },
+        { compare: [{ monthsWithout: 'activeDays', months: 2 }, 'gte', 2] },
       ],
     });
+    expect(warningRuleProblems({ ...rule, reason: '{months}' })).toEqual(['reason: {months} names no evidence; evidence has silentMonths, tenureMonths']);
   });
 
   it('counts trailing silent months after the join month, missing months as silent, up to six', () => {

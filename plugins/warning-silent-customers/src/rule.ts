@@ -1,9 +1,9 @@
 /**
  * 沉默客户: who is silent. A customer is silent for N months when they are active (not suspended or
  * churned), joined before those months began, and had no active day in any of the N complete months before
- * the current one. The rule is a condition the core compiles to one SQL statement over the region.
+ * the current one. The rule is data the warning engine compiles to one SQL statement over the region.
  */
-import type { SegmentCondition, UsageMonthView } from '@weixi/sdk';
+import type { UsageMonthView, WarningExpr, WarningRuleDefinition } from '@weixi/sdk';
 
 /** `YYYY-MM` of a `YYYY-MM-DD` date. */
 export function monthOf(date: string): string {
@@ -16,27 +16,39 @@ export function addMonths(month: string, offset: number): string {
   return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** Silent for `months` complete months before the month of `today` (the region's date). */
-export function silentCondition(months: number, today: string): SegmentCondition {
-  const windowStart = addMonths(monthOf(today), -months);
-  return {
-    and: [
-      { field: { field: 'status', op: 'eq', value: 'active' } },
-      // Customers who joined during the window never had whole months to be active in.
-      { field: { field: 'joinedOn', op: 'lt', value: `${windowStart}-01` } },
-      { metric: { metric: 'activeDays', measure: 'monthsWithoutActivity', months, op: 'gte', value: months } },
-    ],
-  };
+/** The rule's settings, per region (see package.json). */
+export interface SilentSettings {
+  silentMonths: number;
+  reason: string;
+  weight: number;
 }
-
-/**
- * Somebody in the region was active last month. When nobody was, last month's usage has not been loaded
- * yet, and every customer would look silent.
- */
-export const activeLastMonth: SegmentCondition = { metric: { metric: 'activeDays', measure: 'total', months: 1, op: 'gt', value: 0 } };
 
 /** How far back `silentMonths` looks. */
 export const LOOKBACK_MONTHS = 6;
+
+/**
+ * The warning: active customers who joined before the window and had no active day in each of the
+ * `silentMonths` complete months through the as-of month. Score: 50 for one silent month, 70 (high) for
+ * two, 10 more per further month; evidence: the trailing silent months (up to 6) and the tenure.
+ */
+export function silentRule(settings: SilentSettings): WarningRuleDefinition {
+  const months = settings.silentMonths;
+  const tenure: WarningExpr = { customer: 'tenureMonths' };
+  // Months before the join month never had a chance to be active: they do not count as silent.
+  const silentMonths: WarningExpr = { min: [{ monthsWithout: 'activeDays', months: LOOKBACK_MONTHS }, tenure] };
+  return {
+    when: {
+      all: [
+        { in: { fact: 'status', values: ['active'] } },
+        { compare: [tenure, 'gte', months] },
+        { compare: [{ monthsWithout: 'activeDays', months }, 'gte', months] },
+      ],
+    },
+    score: { min: [100, { add: [30, { mul: [20, silentMonths] }] }, { add: [50, { mul: [10, silentMonths] }] }] },
+    evidence: { silentMonths, tenureMonths: tenure },
+    reason: settings.reason,
+  };
+}
 
 /**
  * Complete months in a row, ending with the month before `currentMonth`, without an active day; only

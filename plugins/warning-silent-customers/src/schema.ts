@@ -4,7 +4,7 @@
  */
 import type { FieldParent, FieldSpec, PluginContext } from '@weixi/sdk';
 import { addMonths, LOOKBACK_MONTHS, monthOf, trailingSilentMonths } from './rule.js';
-import type { SilentSettings } from './task.js';
+import type { SilentSettings } from './rule.js';
 
 /** `WarningSilentCustomers_Silence` as declared in package.json. */
 export interface Silence {

@@ -41,6 +41,11 @@ type Documents = {
     "\n  mutation RecordTaskOutcome($id: ID!, $outcome: TaskOutcome!, $channel: String, $note: String) {\n    recordTaskOutcome(id: $id, outcome: $outcome, channel: $channel, note: $note) {\n      task {\n        ...TaskFields\n        transitions {\n          edges {\n            node {\n              fromState\n              toState\n              at\n              note\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.RecordTaskOutcomeDocument,
     "\n  mutation CancelTask($id: ID!, $reason: String) {\n    cancelTask(id: $id, reason: $reason) {\n      task {\n        ...TaskFields\n      }\n    }\n  }\n": typeof types.CancelTaskDocument,
     "\n  query Tasks($filter: TaskFilter, $first: Int, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...PageFields\n      }\n      edges {\n        node {\n          ...TaskFields\n        }\n      }\n    }\n  }\n": typeof types.TasksDocument,
+    "\n  fragment WarningFields on Warning {\n    id\n    rule\n    level\n    score\n    reason\n    evidence\n    status\n    asOfMonth\n    firstSeenAt\n    lastSeenAt\n    runId\n    region {\n      code\n    }\n    customer {\n      id\n      msisdn\n    }\n  }\n": typeof types.WarningFieldsFragmentDoc,
+    "\n  query Warnings($filter: WarningFilter, $first: Int, $after: String) {\n    warnings(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...WarningFields\n        }\n      }\n    }\n  }\n": typeof types.WarningsDocument,
+    "\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.CustomerChurnRiskDocument,
+    "\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": typeof types.AcknowledgeWarningDocument,
+    "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": typeof types.ResolveWarningDocument,
 };
 const documents: Documents = {
     "\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyRecordFragmentDoc,
@@ -70,6 +75,11 @@ const documents: Documents = {
     "\n  mutation RecordTaskOutcome($id: ID!, $outcome: TaskOutcome!, $channel: String, $note: String) {\n    recordTaskOutcome(id: $id, outcome: $outcome, channel: $channel, note: $note) {\n      task {\n        ...TaskFields\n        transitions {\n          edges {\n            node {\n              fromState\n              toState\n              at\n              note\n            }\n          }\n        }\n      }\n    }\n  }\n": types.RecordTaskOutcomeDocument,
     "\n  mutation CancelTask($id: ID!, $reason: String) {\n    cancelTask(id: $id, reason: $reason) {\n      task {\n        ...TaskFields\n      }\n    }\n  }\n": types.CancelTaskDocument,
     "\n  query Tasks($filter: TaskFilter, $first: Int, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...PageFields\n      }\n      edges {\n        node {\n          ...TaskFields\n        }\n      }\n    }\n  }\n": types.TasksDocument,
+    "\n  fragment WarningFields on Warning {\n    id\n    rule\n    level\n    score\n    reason\n    evidence\n    status\n    asOfMonth\n    firstSeenAt\n    lastSeenAt\n    runId\n    region {\n      code\n    }\n    customer {\n      id\n      msisdn\n    }\n  }\n": types.WarningFieldsFragmentDoc,
+    "\n  query Warnings($filter: WarningFilter, $first: Int, $after: String) {\n    warnings(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...WarningFields\n        }\n      }\n    }\n  }\n": types.WarningsDocument,
+    "\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n": types.CustomerChurnRiskDocument,
+    "\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": types.AcknowledgeWarningDocument,
+    "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": types.ResolveWarningDocument,
 };
 
 /**
@@ -194,6 +204,26 @@ export function graphql(source: "\n  mutation CancelTask($id: ID!, $reason: Stri
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Tasks($filter: TaskFilter, $first: Int, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...PageFields\n      }\n      edges {\n        node {\n          ...TaskFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Tasks($filter: TaskFilter, $first: Int, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        ...PageFields\n      }\n      edges {\n        node {\n          ...TaskFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WarningFields on Warning {\n    id\n    rule\n    level\n    score\n    reason\n    evidence\n    status\n    asOfMonth\n    firstSeenAt\n    lastSeenAt\n    runId\n    region {\n      code\n    }\n    customer {\n      id\n      msisdn\n    }\n  }\n"): (typeof documents)["\n  fragment WarningFields on Warning {\n    id\n    rule\n    level\n    score\n    reason\n    evidence\n    status\n    asOfMonth\n    firstSeenAt\n    lastSeenAt\n    runId\n    region {\n      code\n    }\n    customer {\n      id\n      msisdn\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Warnings($filter: WarningFilter, $first: Int, $after: String) {\n    warnings(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...WarningFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Warnings($filter: WarningFilter, $first: Int, $after: String) {\n    warnings(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          ...WarningFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -4,3 +4,4 @@ export * from './ingest.js';
 export * from './pages.js';
 export * from './segments.js';
 export * from './tasks.js';
+export * from './warnings.js';

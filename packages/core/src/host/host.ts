@@ -25,6 +25,7 @@ import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
+import { defineWarningRule, enqueueUnlessQueued } from './warning-rules.js';
 
 /** A plugin found on disk with a valid manifest, ready to activate. */
 export interface InstalledPlugin {
@@ -41,6 +42,8 @@ export interface JobRegistrar {
    * so a run queued before a disable or a failure never runs later. Returns how many it cancelled.
    */
   cancelQueued?(pluginId: string, keepRegionIds: readonly number[] | null, reason: string): Promise<number>;
+  /** Queues an on-demand run of a job in a region (a warning rule after a usage load). */
+  enqueue?(pluginId: string, jobId: string, regionId: number): Promise<unknown>;
 }
 
 export type PluginStatus = 'inactive' | 'active' | 'failed' | 'refused';
@@ -402,6 +405,20 @@ export class PluginHost {
     const namespace = pluginNamespace(manifest);
     const typed = <S extends Parameters<PluginContext['graphql']['addField']>[2]>(key: string, spec: S) =>
       schemaFieldSpec(id, key, spec, manifest.contributes?.graphqlTypes ?? [], namespace);
+    const definedRules = new Set<string>();
+    // Every job of the plugin, its warning rules' included, counts its failures against the plugin's health.
+    const registerJob = (job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable | null => {
+      if (!this.options.jobs) return null;
+      return this.options.jobs.register(id, job, async (run) => {
+        try {
+          await handler(run);
+          await this.recordSuccess(id, await this.regionId(run.regionCode));
+        } catch (error) {
+          await this.recordFailure(id, await this.regionId(run.regionCode), error, `job ${job.id}`);
+          throw error;
+        }
+      });
+    };
     const logger: PluginLogger = {
       debug: (msg, f) => this.logger.debug(msg, { plugin: id, ...f }),
       info: (msg, f) => this.logger.info(msg, { plugin: id, ...f }),
@@ -428,16 +445,23 @@ export class PluginHost {
         handle: (jobId, handler) => {
           declared('job', manifest.contributes?.jobs, jobId);
           const job = manifest.contributes!.jobs!.find((j) => j.id === jobId)!;
-          if (!this.options.jobs) return { dispose() {} };
-          return own(this.options.jobs.register(id, job, async (run) => {
-            try {
-              await handler(run);
-              await this.recordSuccess(id, await this.regionId(run.regionCode));
-            } catch (error) {
-              await this.recordFailure(id, await this.regionId(run.regionCode), error, `job ${jobId}`);
-              throw error;
-            }
-          }));
+          return own(registerJob(job, handler) ?? { dispose() {} });
+        },
+      },
+      warnings: {
+        defineRule: (ruleId, build) => {
+          const jobs = this.options.jobs;
+          const parts = defineWarningRule(manifest, definedRules, {
+            db: this.db,
+            now: () => this.options.clock.now(),
+            events: this.events,
+            settingsFor: (regionCode) => this.settingsFor(id, regionCode),
+            day: (regionCode, at) => this.services(id).regions.day(regionCode, at),
+            registerJob,
+            enqueue: jobs?.enqueue ? (jobId, regionCode) => enqueueUnlessQueued(this.db, id, jobId, regionCode, (regionId) => jobs.enqueue!(id, jobId, regionId)) : undefined,
+          }, ruleId, build as never);
+          parts.forEach(own);
+          return { dispose: async () => void (await disposeAll(parts)) };
         },
       },
       events: { on: (event, handler) => own(this.events.on(id, event, handler)) },

@@ -4,3 +4,4 @@ export { TypeRegistry, type TypeRegistration } from './declared-types.js';
 export { EventBus } from './events.js';
 export { mergeSettings, settingsDefaults } from './scope.js';
 export { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';
+export { warningJobId, warningRuleOfJob } from './warning-rules.js';

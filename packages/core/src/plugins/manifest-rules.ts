@@ -14,7 +14,7 @@ import { settingsIssues } from './settings.js';
 import { suggestion } from './schema-issues.js';
 
 /** The domain events a plugin can activate on (`onEvent:<type>`); the check below keeps it in step with the SDK. */
-export const DOMAIN_EVENT_TYPES = ['customers.imported', 'usage.recorded', 'task.completed', 'segment.refreshed'] as const satisfies readonly (keyof DomainEvents)[];
+export const DOMAIN_EVENT_TYPES = ['customers.imported', 'usage.recorded', 'task.completed', 'segment.refreshed', 'warning.raised'] as const satisfies readonly (keyof DomainEvents)[];
 type UnlistedEvent = Exclude<keyof DomainEvents, (typeof DOMAIN_EVENT_TYPES)[number]>;
 const _everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;
 
@@ -96,10 +96,13 @@ function graphqlKey(item: Json): string | undefined {
 
 function cronIssues(manifest: Json): InputIssue[] {
   const jobs = isObject(manifest.contributes) ? objectsOf(manifest.contributes.jobs) : [];
-  return jobs.flatMap(([i, job]) => {
-    const problem = typeof job.cron === 'string' ? cronProblem(job.cron) : undefined;
-    return problem ? [{ path: `${ROOT}.contributes.jobs[${i}].cron`, message: problem }] : [];
-  });
+  const rules = isObject(manifest.contributes) ? objectsOf(manifest.contributes.warningRules) : [];
+  const problems = (list: typeof jobs, key: 'cron' | 'schedule', kind: string) =>
+    list.flatMap(([i, item]) => {
+      const problem = typeof item[key] === 'string' ? cronProblem(item[key]) : undefined;
+      return problem ? [{ path: `${ROOT}.contributes.${kind}[${i}].${key}`, message: problem }] : [];
+    });
+  return [...problems(jobs, 'cron', 'jobs'), ...problems(rules, 'schedule', 'warningRules')];
 }
 
 function activationIssues(manifest: Json): InputIssue[] {

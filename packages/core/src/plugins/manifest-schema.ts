@@ -71,6 +71,7 @@ export const WARNING_RULE_SCHEMA = schemaFor<WarningRuleContribution>()({
     id: contributionId('warning rule'),
     title: text('The rule name shown to operators.'),
     description: text('What the rule detects and why it signals churn.'),
+    schedule: { type: 'string', minLength: 1, description: "Five-field cron of the rule's run, in the region's time zone (default `0 7 * * *`)." },
   },
   required: ['id', 'title', 'description'],
   additionalProperties: false,

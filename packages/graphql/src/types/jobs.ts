@@ -1,5 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { InputError, keysetBounds, keysetOrder, NotFoundError, regionsByCode, WeixiError } from '@weixi/core';
+import { InputError, keysetBounds, warningJobId, warningRuleOfJob, keysetOrder, NotFoundError, regionsByCode, WeixiError } from '@weixi/core';
 import { jobRuns, JOB_RUN_STATUSES, type Db } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
@@ -18,8 +18,8 @@ async function jobTarget(ctx: WeixiContext, pluginId: string, jobId: string, reg
 async function jobRegion(ctx: WeixiContext, pluginId: string, jobId: string, regionCode: string) {
   const manifest = ctx.plugins?.state(pluginId)?.manifest;
   if (!manifest) throw new NotFoundError('plugin', pluginId, 'pluginId');
-  if (!manifest.contributes?.jobs?.some((j) => j.id === jobId)) {
-    const declared = manifest.contributes?.jobs?.map((j) => j.id).join(', ') || 'none';
+  if (!manifest.contributes?.jobs?.some((j) => j.id === jobId) && warningRuleOfJob(manifest, jobId) === undefined) {
+    const declared = [...(manifest.contributes?.jobs ?? []).map((j) => j.id), ...(manifest.contributes?.warningRules ?? []).map((r) => warningJobId(r.id))].join(', ') || 'none';
     throw new InputError([{ path: 'jobId', message: `plugin '${pluginId}' declares no job '${jobId}' (it declares: ${declared})` }]);
   }
   return (await regionToChange(ctx, 'jobs', regionCode, 'regionCode'))!;

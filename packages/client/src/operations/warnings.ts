@@ -1,0 +1,82 @@
+import { graphql } from '../gql/index.js';
+
+export const warningFieldsFragment = graphql(`
+  fragment WarningFields on Warning {
+    id
+    rule
+    level
+    score
+    reason
+    evidence
+    status
+    asOfMonth
+    firstSeenAt
+    lastSeenAt
+    runId
+    region {
+      code
+    }
+    customer {
+      id
+      msisdn
+    }
+  }
+`);
+
+/** Churn warnings (流失预警) of the caller's regions, newest first; live ones unless `filter.statuses` says otherwise. */
+export const warningsQuery = graphql(`
+  query Warnings($filter: WarningFilter, $first: Int, $after: String) {
+    warnings(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          ...WarningFields
+        }
+      }
+    }
+  }
+`);
+
+/** A customer's combined churn risk and its warnings. */
+export const customerChurnRiskQuery = graphql(`
+  query CustomerChurnRisk($id: ID!) {
+    customer(id: $id) {
+      id
+      churnRisk {
+        score
+        level
+      }
+      churnWarnings(first: 20) {
+        edges {
+          node {
+            ...WarningFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const acknowledgeWarningMutation = graphql(`
+  mutation AcknowledgeWarning($id: ID!, $note: String) {
+    acknowledgeWarning(id: $id, note: $note) {
+      warning {
+        ...WarningFields
+      }
+    }
+  }
+`);
+
+export const resolveWarningMutation = graphql(`
+  mutation ResolveWarning($id: ID!, $note: String) {
+    resolveWarning(id: $id, note: $note) {
+      warning {
+        ...WarningFields
+      }
+    }
+  }
+`);
