@@ -19,6 +19,7 @@
 
 import type { PluginWarnings, WarningsRaised } from './warnings.js';
 export * from './warnings.js';
+export { defineWarningRules } from './warning-rule-plugin.js';
 
 /** The version of this API. A plugin's `engines.weixi` range is checked against it before activation. */
 export const SDK_VERSION = '0.1.0';

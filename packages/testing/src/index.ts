@@ -18,6 +18,7 @@ export { FakeClock, MINUTE, HOUR, DAY } from './clock.js';
 export { DEFAULT_TEST_REGIONS, type TestRegion } from './regions.js';
 export { globalId, localId } from './ids.js';
 export { pluginDir } from './plugin-dir.js';
+export { customersOf, openWarningCustomers, RULE_RUN_AT, warningRulePlatform } from './warning-rules.js';
 export { HARNESS_PLUGIN_ID } from './harness-plugin.js';
 export type { CapturedContact, CapturedTask, CapturedWarning, ContactsFilter, TasksFilter, WarningsFilter } from './records.js';
 export type { InstalledPlugin } from '@weixi/core';
