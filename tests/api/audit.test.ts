@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstalledPlugin } from '@weixi/core';
+import { sql } from 'drizzle-orm';
 import { auditLog } from '@weixi/db';
 import { FIXTURE_PLUGINS } from '../plugins/fixtures/index.js';
 import { customerInput, startTestApi, type TestApi } from './harness.js';
@@ -50,6 +51,10 @@ describe('the audit log of mutations', () => {
     // A job runs only where its plugin is enabled; enabled through the host, so the audit holds only the requests below.
     await api.plugins.enable('ticker', 'JS-NJ');
     const { runJob } = await api.ok(`mutation { runJob(pluginId: "ticker", jobId: "count", regionCode: "JS-NJ") { run { id } } }`);
+    // A warning as a rule run would raise it (rules run as jobs, outside any request).
+    const [raised] = await api.database.rows<{ id: number }>(sql`insert into warnings (customer_id, plugin_id, rule_id, region_id, level, score, reason, evidence, status, as_of_month, first_seen_at, last_seen_at)
+      select id, 'ticker', 'rule', region_id, 'high', 80, 'r', '{}'::jsonb, 'open', '2026-10-01', now(), now() from customers where msisdn = '13800000001' returning id`);
+    const w = globalId('Warning', raised!.id);
 
     // [operation, request, expected objects, expected plugin]
     const steps: Array<[string, () => Promise<unknown>, string[], string | null]> = [
@@ -68,6 +73,8 @@ describe('the audit log of mutations', () => {
       ['notary_stamp', () => api.ok(`mutation { notary_stamp(msisdn: "13800000001") }`), ['msisdn:13800000001'], 'notary'],
       ['pauseJob', () => api.ok(`mutation { pauseJob(pluginId: "ticker", jobId: "count", regionCode: "JS-NJ") { paused } }`), ['region:JS-NJ'], 'ticker'],
       ['resumeJob', () => api.ok(`mutation { resumeJob(pluginId: "ticker", jobId: "count", regionCode: "JS-NJ") { paused } }`), ['region:JS-NJ'], 'ticker'],
+      ['acknowledgeWarning', () => api.ok(`mutation ($id: ID!) { acknowledgeWarning(id: $id, note: "calling") { warning { status } } }`, { id: w }), [w], null],
+      ['resolveWarning', () => api.ok(`mutation ($id: ID!) { resolveWarning(id: $id) { warning { status } } }`, { id: w }), [w], null],
       ['disablePlugin', () => api.ok(`mutation { disablePlugin(id: "notary", regionCode: "JS") { plugin { id } } }`), ['region:JS'], 'notary'],
     ];
     for (const [, request] of steps) await request();
