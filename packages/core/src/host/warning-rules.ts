@@ -18,7 +18,7 @@ import {
   type WarningRuleDefinition,
   type WarningRuleInput,
 } from '@weixi/sdk';
-import { runWarningRule } from '@weixi/warnings';
+import { firstDay, runWarningRule } from '@weixi/warnings';
 import { WeixiError } from '../errors.js';
 import { settingsDefaults } from './scope.js';
 import type { EventBus } from './events.js';
@@ -45,10 +45,7 @@ export interface WarningRuleHost {
 }
 
 /** `YYYY-MM` of the month before the one of `date` (`YYYY-MM-DD`): the last complete month. */
-function monthBefore(date: string): string {
-  const index = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 2;
-  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
+const monthBefore = (date: string): string => firstDay(date.slice(0, 7), -1).slice(0, 7);
 
 export function defineWarningRule(
   manifest: PluginManifest,
