@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, pluginDir, type TestPlatform } from '@weixi/testing';
+import { openWarningCustomers, RULE_RUN_AT, warningRulePlatform, type TestPlatform } from '@weixi/testing';
 
 const ID = 'warning-arpu-drop';
 let p: TestPlatform;
@@ -23,23 +23,16 @@ async function droppedIn(region: string, mom: number, avg: number, minBaseline: 
     order by id`;
 }
 
-const openIn = async (region: string) =>
-  (await p.warnings({ region, pluginId: ID, status: 'open' })).map((w) => w.customerId).sort((a, b) => a - b);
+const openIn = (region: string) => openWarningCustomers(p, region, ID);
 
 beforeAll(async () => {
-  p = await createTestPlatform({
-    plugins: [pluginDir(import.meta.url)],
-    seed: { customers: 2500 },
-    now: '2026-11-16T06:59:00+08:00',
-    settings: [{ plugin: ID, region: 'JS-SZ', settings: { monthOverMonthDrop: 0.5, averageDrop: 0.5 } }],
-    enable: [{ plugin: ID, region: 'JS' }],
-  });
+  p = await warningRulePlatform(import.meta.url, { customers: 2500, settings: [{ plugin: ID, region: 'JS-SZ', settings: { monthOverMonthDrop: 0.5, averageDrop: 0.5 } }], enable: [{ plugin: ID, region: 'JS' }] });
 });
 afterAll(() => p?.close());
 
 describe('warning-arpu-drop', () => {
   it('raises a warning for each customer whose ARPU dropped, with each city\'s thresholds', async () => {
-    p.clock.set('2026-11-16T07:00:00+08:00');
+    p.clock.set(RULE_RUN_AT);
     const runs = await p.runDueJobs();
     expect(runs.map((r) => [r.jobId, r.regionCode, r.status])).toEqual([
       ['warnings:arpu-drop', 'JS-NJ', 'succeeded'],
