@@ -1,5 +1,6 @@
 /** Server configuration, from the environment. */
 import { readFileSync } from 'node:fs';
+import { churnDefinitionFrom, type ChurnDefinition } from '@weixi/core';
 import { DEFAULT_AUTH_FAILURES, DEFAULT_QUERY_LIMITS, type HardeningOptions, type OriginOptions } from '@weixi/platform';
 
 export interface ApiConfig {
@@ -16,6 +17,8 @@ export interface ApiConfig {
   pluginOverrides: string[];
   /** Query limits, rate limits, persisted operations, CORS origins and Host names (masking follows NODE_ENV). */
   server: HardeningOptions & OriginOptions;
+  /** Who counts as churned in warning backtests (WEIXI_CHURN_MONTHS_WITHOUT_REVENUE). */
+  churn: ChurnDefinition;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -35,6 +38,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     plugins: list(env.WEIXI_PLUGINS),
     pluginOverrides: list(env.WEIXI_PLUGIN_OVERRIDES),
     server: serverConfig(env, number),
+    churn: churnDefinitionFrom(env),
   };
 }
 

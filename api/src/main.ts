@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     host: config.host,
     logger,
     server: config.server,
+    churn: config.churn,
   });
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);

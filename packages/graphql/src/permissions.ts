@@ -68,6 +68,7 @@ export const PERMISSIONS = {
   refreshTiers: { does: 're-rank value tiers (they rank whole provinces)', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
   plugins: { does: 'see or configure plugins', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   pluginMutations: { does: 'run plugin mutations', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
+  backtest: { does: 'backtest warning rules', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
   jobs: { does: 'see or control jobs', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   administer: { does: 'administer the platform', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
 } as const satisfies Record<string, Permission>;
@@ -77,6 +78,7 @@ export type Action = keyof typeof PERMISSIONS;
 /** The permission each root field needs; fields not listed: `read` for queries, `administer` for mutations. */
 export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   jobRuns: 'jobs',
+  warningBacktest: 'backtest',
   plugins: 'plugins',
   plugin: 'plugins',
   upsertCustomers: 'ingest',

@@ -21,6 +21,7 @@ import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
 import { registerTiers } from './types/tiers.js';
 import { registerWarning } from './types/warning.js';
+import { registerWarningBacktest } from './types/warning-backtest.js';
 
 /**
  * Builds the core schema with a fresh builder. Each module registers its types and root fields through
@@ -49,6 +50,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
   registerWarning(builder, refs);
+  registerWarningBacktest(builder, refs);
   registerIngest(builder, refs, enums);
   registerTiers(builder);
   registerPlugins(builder);

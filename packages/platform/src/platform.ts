@@ -1,4 +1,4 @@
-import { PluginHost, systemClock, type Clock, type InstalledPlugin } from '@weixi/core';
+import { PluginHost, systemClock, type ChurnDefinition, type Clock, type InstalledPlugin } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
 import { createLogger, type Logger } from './log.js';
@@ -27,6 +27,8 @@ export interface PlatformOptions {
   jobs?: { leaseMs?: number; pollMs?: number };
   /** Failures in a row after which a plugin is switched off in a region. */
   failureThreshold?: number;
+  /** Who counts as churned in warning backtests (default: status, or 3 months without revenue). */
+  churn?: ChurnDefinition;
   /** How requests authenticate; default from the environment (WEIXI_JWT_*). */
   auth?: AuthOptions;
   /** Query limits, rate limits, error masking, persisted operations, CORS origins and Host names for the GraphQL server. */
@@ -62,6 +64,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     refused: options.refused,
     logger,
     failureThreshold: options.failureThreshold,
+    churn: options.churn,
     jobs: {
       register: (pluginId, job, handler) => jobs.register(pluginId, job, handler),
       cancelQueued: (pluginId, keep, reason) => jobs.cancelQueued(pluginId, keep, reason),

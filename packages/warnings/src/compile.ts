@@ -30,12 +30,25 @@ const FACTS = {
 
 const SETS = { status: sql`c.status`, tier: sql`c.tier`, paymentType: sql`c.payment_type`, plan: sql`c.plan`, groupKind: sql`c.group_kind` } as const;
 
+/**
+ * In a backtest the customers are judged as they were on the evaluation day, and those who churned since
+ * were still customers then: their status reads `active` (the status history before a churn is not kept).
+ */
+const SETS_IN_HINDSIGHT = { ...SETS, status: sql`(case when c.churned_on is not null then 'active' else c.status end)` } as const;
+
 export class RuleCompiler {
   readonly aggregates = new RuleAggregates();
   private readonly monthIdx: number;
 
-  constructor(private readonly asOf: AsOf) {
+  private readonly sets: typeof SETS;
+
+  /** `hindsight`: evaluated for a backtest, when customers who churned after `asOf.day` were still customers. */
+  constructor(
+    private readonly asOf: AsOf,
+    options: { hindsight?: boolean } = {},
+  ) {
     this.monthIdx = monthIndex(asOf.month);
+    this.sets = options.hindsight ? SETS_IN_HINDSIGHT : SETS;
   }
 
   private daysBefore(days: number): string {
@@ -97,7 +110,7 @@ export class RuleCompiler {
       const [left, op, right] = c.compare;
       return sql`coalesce(${this.expr(left)} ${OPS[op]} ${this.expr(right)}, false)`;
     }
-    if ('in' in c) return sql`coalesce(${SETS[c.in.fact]} = any(${sql.param(c.in.values)}::text[]), false)`;
+    if ('in' in c) return sql`coalesce(${this.sets[c.in.fact]} = any(${sql.param(c.in.values)}::text[]), false)`;
     throw new Error(`unknown warning condition ${JSON.stringify(c)}`);
   }
 

@@ -5,3 +5,14 @@
 export { runWarningRule, WarningRuleError, type RaisedWarning, type WarningRunInput, type WarningRunResult } from './run.js';
 export { RuleCompiler, levelOf, type AsOf } from './compile.js';
 export { firstDay, isMonth, monthIndex } from './months.js';
+export {
+  backtestWarnings,
+  horizonOf,
+  MAX_HORIZON_MONTHS,
+  type BacktestFigures,
+  type BacktestInput,
+  type BacktestPart,
+  type BacktestResult,
+  type BacktestRule,
+  type ChurnDefinition,
+} from './backtest.js';

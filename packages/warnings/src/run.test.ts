@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import type { WarningRuleDefinition } from '@weixi/sdk';
+import { addTestRegions } from './regions.test-support.js';
 import { runWarningRule, WarningRuleError, type WarningRunInput } from './run.js';
 
 let database: TestDatabase;
@@ -52,11 +53,7 @@ async function usage(customer: string, month: string, revenueCents: number, acti
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await database.db.execute(sql`insert into regions (code, name, level, time_zone, path) values
-    ('JS', '江苏', 'province', 'Asia/Shanghai', '/JS/'), ('ZJ', '浙江', 'province', 'Asia/Shanghai', '/ZJ/')`);
-  await database.db.execute(sql`insert into regions (code, name, level, time_zone, path, parent_id) values
-    ('JS-NJ', '南京', 'city', 'Asia/Shanghai', '/JS/JS-NJ/', (select id from regions where code = 'JS')),
-    ('ZJ-HZ', '杭州', 'city', 'Asia/Shanghai', '/ZJ/ZJ-HZ/', (select id from regions where code = 'ZJ'))`);
+  await addTestRegions(database.db, [{ code: 'JS-NJ', name: '南京', province: 'JS' }, { code: 'ZJ-HZ', name: '杭州', province: 'ZJ' }]);
   // a: joined 2026-03-15, contract ends 2026-11-21, in arrears, device bought 2024-10-15, 2 inquiries, a household member churned.
   await addCustomer('a', 'JS-NJ', `contract_ends_on, balance_cents, credit_limit_cents, attributes, group_id, group_kind|'2026-03-15', 'p', 'postpaid', '2026-11-21', -5000, 3000, '{"devicePurchasedOn":"2024-10-15"}', 'h1', 'household'`);
   await addCustomer('b', 'JS-NJ', `group_id, group_kind, status, churned_on|'2020-01-01', 'p', 'prepaid', 'h1', 'household', 'churned', '2026-09-10'`);

@@ -9,8 +9,9 @@ import { plugins } from './plugins.js';
 import { regionsCommand } from './regions.js';
 import { schema } from './schema.js';
 import { seed } from './seed.js';
+import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, schema, keys, jwt, regionsCommand, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

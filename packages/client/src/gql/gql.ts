@@ -46,6 +46,8 @@ type Documents = {
     "\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.CustomerChurnRiskDocument,
     "\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": typeof types.AcknowledgeWarningDocument,
     "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": typeof types.ResolveWarningDocument,
+    "\n  fragment WarningBacktestFiguresFields on WarningBacktestFigures {\n    flagged\n    churned\n    precision\n    recall\n    lift\n    top {\n      customers\n      churned\n      precision\n      lift\n    }\n  }\n": typeof types.WarningBacktestFiguresFieldsFragmentDoc,
+    "\n  query WarningBacktest($asOf: String!, $horizon: Int!, $region: String, $monthsWithoutRevenue: Int) {\n    warningBacktest(asOf: $asOf, horizon: $horizon, region: $region, monthsWithoutRevenue: $monthsWithoutRevenue) {\n      asOf\n      horizon\n      region {\n        code\n      }\n      monthsWithoutRevenue\n      population\n      churned\n      baseRate\n      topSize\n      rules {\n        rule\n        title\n        cities\n        figures {\n          ...WarningBacktestFiguresFields\n        }\n      }\n      combined {\n        ...WarningBacktestFiguresFields\n      }\n    }\n  }\n": typeof types.WarningBacktestDocument,
 };
 const documents: Documents = {
     "\n  fragment ApiKeyRecord on ApiKey {\n    prefix\n    name\n    role\n    regionCodes\n    agentId\n    scopes\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyRecordFragmentDoc,
@@ -80,6 +82,8 @@ const documents: Documents = {
     "\n  query CustomerChurnRisk($id: ID!) {\n    customer(id: $id) {\n      id\n      churnRisk {\n        score\n        level\n      }\n      churnWarnings(first: 20) {\n        edges {\n          node {\n            ...WarningFields\n          }\n        }\n      }\n    }\n  }\n": types.CustomerChurnRiskDocument,
     "\n  mutation AcknowledgeWarning($id: ID!, $note: String) {\n    acknowledgeWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": types.AcknowledgeWarningDocument,
     "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n": types.ResolveWarningDocument,
+    "\n  fragment WarningBacktestFiguresFields on WarningBacktestFigures {\n    flagged\n    churned\n    precision\n    recall\n    lift\n    top {\n      customers\n      churned\n      precision\n      lift\n    }\n  }\n": types.WarningBacktestFiguresFieldsFragmentDoc,
+    "\n  query WarningBacktest($asOf: String!, $horizon: Int!, $region: String, $monthsWithoutRevenue: Int) {\n    warningBacktest(asOf: $asOf, horizon: $horizon, region: $region, monthsWithoutRevenue: $monthsWithoutRevenue) {\n      asOf\n      horizon\n      region {\n        code\n      }\n      monthsWithoutRevenue\n      population\n      churned\n      baseRate\n      topSize\n      rules {\n        rule\n        title\n        cities\n        figures {\n          ...WarningBacktestFiguresFields\n        }\n      }\n      combined {\n        ...WarningBacktestFiguresFields\n      }\n    }\n  }\n": types.WarningBacktestDocument,
 };
 
 /**
@@ -224,6 +228,14 @@ export function graphql(source: "\n  mutation AcknowledgeWarning($id: ID!, $note
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ResolveWarning($id: ID!, $note: String) {\n    resolveWarning(id: $id, note: $note) {\n      warning {\n        ...WarningFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WarningBacktestFiguresFields on WarningBacktestFigures {\n    flagged\n    churned\n    precision\n    recall\n    lift\n    top {\n      customers\n      churned\n      precision\n      lift\n    }\n  }\n"): (typeof documents)["\n  fragment WarningBacktestFiguresFields on WarningBacktestFigures {\n    flagged\n    churned\n    precision\n    recall\n    lift\n    top {\n      customers\n      churned\n      precision\n      lift\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WarningBacktest($asOf: String!, $horizon: Int!, $region: String, $monthsWithoutRevenue: Int) {\n    warningBacktest(asOf: $asOf, horizon: $horizon, region: $region, monthsWithoutRevenue: $monthsWithoutRevenue) {\n      asOf\n      horizon\n      region {\n        code\n      }\n      monthsWithoutRevenue\n      population\n      churned\n      baseRate\n      topSize\n      rules {\n        rule\n        title\n        cities\n        figures {\n          ...WarningBacktestFiguresFields\n        }\n      }\n      combined {\n        ...WarningBacktestFiguresFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query WarningBacktest($asOf: String!, $horizon: Int!, $region: String, $monthsWithoutRevenue: Int) {\n    warningBacktest(asOf: $asOf, horizon: $horizon, region: $region, monthsWithoutRevenue: $monthsWithoutRevenue) {\n      asOf\n      horizon\n      region {\n        code\n      }\n      monthsWithoutRevenue\n      population\n      churned\n      baseRate\n      topSize\n      rules {\n        rule\n        title\n        cities\n        figures {\n          ...WarningBacktestFiguresFields\n        }\n      }\n      combined {\n        ...WarningBacktestFiguresFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -80,3 +80,51 @@ export const resolveWarningMutation = graphql(`
     }
   }
 `);
+
+export const warningBacktestFiguresFragment = graphql(`
+  fragment WarningBacktestFiguresFields on WarningBacktestFigures {
+    flagged
+    churned
+    precision
+    recall
+    lift
+    top {
+      customers
+      churned
+      precision
+      lift
+    }
+  }
+`);
+
+/**
+ * How often each warning rule enabled in `region` would have been right as of `asOf` (YYYY-MM), against who
+ * churned in the `horizon` months after it; per rule and for the combined risk. Read-only.
+ */
+export const warningBacktestQuery = graphql(`
+  query WarningBacktest($asOf: String!, $horizon: Int!, $region: String, $monthsWithoutRevenue: Int) {
+    warningBacktest(asOf: $asOf, horizon: $horizon, region: $region, monthsWithoutRevenue: $monthsWithoutRevenue) {
+      asOf
+      horizon
+      region {
+        code
+      }
+      monthsWithoutRevenue
+      population
+      churned
+      baseRate
+      topSize
+      rules {
+        rule
+        title
+        cities
+        figures {
+          ...WarningBacktestFiguresFields
+        }
+      }
+      combined {
+        ...WarningBacktestFiguresFields
+      }
+    }
+  }
+`);

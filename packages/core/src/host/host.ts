@@ -26,6 +26,8 @@ import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
 import { defineWarningRule, enqueueUnlessQueued } from './warning-rules.js';
+import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
+import type { ChurnDefinition } from '@weixi/warnings';
 
 /** A plugin found on disk with a valid manifest, ready to activate. */
 export interface InstalledPlugin {
@@ -66,6 +68,8 @@ export interface PluginHostOptions {
   logger?: PluginLogger;
   /** Consecutive failures in one region after which the circuit breaker disables the plugin there. */
   failureThreshold?: number;
+  /** Who counts as churned in warning backtests; default `DEFAULT_CHURN` (status, or 3 months without revenue). */
+  churn?: ChurnDefinition;
 }
 
 interface Active {
@@ -95,6 +99,8 @@ export class PluginHost {
   /** Reloads queued and not started yet, by plugin: a burst of notices for one plugin is read once. */
   private readonly queued = new Map<string, Promise<void>>();
   private readonly listeners = new Set<() => void>();
+  /** The warning rules active plugins defined, by `<pluginId>/<ruleId>`. */
+  private readonly warningRules = new Map<string, DefinedWarningRule>();
   private readonly logger: PluginLogger;
   private readonly threshold: number;
 
@@ -222,6 +228,24 @@ export class PluginHost {
 
   private regionIdOf(pluginId: string, regionCode: string | undefined): number | null {
     return regionCode === undefined ? null : (this.enabledIn.get(pluginId)?.regions.find((r) => r.code === regionCode)?.id ?? null);
+  }
+
+  /**
+   * How often each active warning rule would have been right as of a past month, as configured in the
+   * region's cities (see `warning-backtest.ts`). Read-only.
+   */
+  backtestWarnings(request: WarningBacktestRequest): Promise<WarningBacktest> {
+    return backtestWarningRules(
+      {
+        db: this.db,
+        now: () => this.options.clock.now(),
+        churn: this.options.churn ?? DEFAULT_CHURN,
+        rules: () => [...this.warningRules.values()].filter((r) => this.active.has(r.pluginId)).sort((a, b) => `${a.pluginId}/${a.ruleId}`.localeCompare(`${b.pluginId}/${b.ruleId}`)),
+        settingsFor: (pluginId, regionCode) => this.settingsFor(pluginId, regionCode),
+        enabledCities: async (pluginId) => (await enabledRegions(this.db, pluginId)).filter((r) => r.level === 'city'),
+      },
+      request,
+    );
   }
 
   channel(channelId: string): ChannelSender | undefined {
@@ -460,6 +484,10 @@ export class PluginHost {
             registerJob,
             enqueue: jobs?.enqueue ? (jobId, regionCode) => enqueueUnlessQueued(this.db, id, jobId, regionCode, (regionId) => jobs.enqueue!(id, jobId, regionId)) : undefined,
           }, ruleId, build as never);
+          const key = `${id}/${ruleId}`;
+          const title = manifest.contributes?.warningRules?.find((r) => r.id === ruleId)?.title ?? ruleId;
+          this.warningRules.set(key, { pluginId: id, ruleId, title, build: build as never });
+          parts.push({ dispose: () => void this.warningRules.delete(key) });
           parts.forEach(own);
           return { dispose: async () => void (await disposeAll(parts)) };
         },

@@ -273,7 +273,7 @@ function zoneOffsetMs(at: number, timeZone: string): number {
 }
 
 /** The first instant of a local date in a zone (twice refined, so a DST change that day is honoured). */
-function startOfDate(date: string, timeZone: string): Date {
+export function startOfDate(date: string, timeZone: string): Date {
   const midnightUtc = Date.parse(`${date}T00:00:00Z`);
   let at = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
   at = midnightUtc - zoneOffsetMs(at, timeZone);
