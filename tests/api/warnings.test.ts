@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, globalId, type TestPlatform } from '@weixi/testing';
+import { FIXTURE_PLUGINS } from '../plugins/fixtures/index.js';
 
 /**
  * Warnings over GraphQL: `warnings(filter)` and `Customer.churnWarnings` in the caller's scope,
@@ -14,11 +15,11 @@ const FIELDS = 'id rule level score reason evidence status region { code } custo
 
 beforeAll(async () => {
   p = await createTestPlatform({
-    plugins: [`plugins/${SILENT}`, `plugins/${ENDING}`],
+    plugins: [`plugins/${SILENT}`, `plugins/${ENDING}`, FIXTURE_PLUGINS.find((f) => f.manifest.id === 'listener')!],
     seed: { customers: 2500 },
     now: '2026-11-16T06:00:00+08:00',
     settings: [{ plugin: ENDING, region: 'JS', settings: { daysBefore: 180, weight: 0.5 } }],
-    enable: [{ plugin: SILENT, region: 'JS' }, { plugin: ENDING, region: 'JS' }],
+    enable: [{ plugin: SILENT, region: 'JS' }, { plugin: ENDING, region: 'JS' }, { plugin: 'listener', region: 'JS-NJ' }],
   });
   p.clock.set('2026-11-16T08:00:00+08:00');
   await p.runDueJobs();
@@ -79,5 +80,40 @@ describe('warnings over GraphQL', () => {
     expect(done.resolveWarning.warning.status).toBe('RESOLVED');
     const [row] = await p.warnings({ customerId: sz!.customerId, pluginId: sz!.pluginId });
     expect(row).toMatchObject({ status: 'resolved' });
+  });
+
+  it('tells listening plugins once per run what it raised, in the regions where they are enabled', async () => {
+    const heard = () => p.sql<{ code: string; key: string; value: { events: number; warnings: number } }>`
+      select r.code, s.key, s.value from plugin_storage s join regions r on r.id = s.region_id where s.plugin_id = 'listener' order by r.code, s.key`;
+    // What the runs in Nanjing raised: each warning records its run.
+    const raised = await p.sql<{ rule: string; runs: number; n: number }>`
+      select plugin_id || '/' || rule_id as rule, count(distinct raised_by_run)::int as runs, count(*)::int as n from warnings w join regions r on r.id = w.region_id
+      where starts_with(r.path, '/JS/JS-NJ/') group by 1 order by 1`;
+    expect(raised.length).toBe(2);
+    // The listener is enabled in Nanjing only: Suzhou's runs raised warnings too, and it heard none of them.
+    expect(await heard()).toEqual(raised.map((r) => ({ code: 'JS-NJ', key: `warning.raised:${r.rule}`, value: { events: r.runs, warnings: r.n } })));
+    // A rerun refreshes the open warnings and raises none: no event.
+    await p.runJob(SILENT, 'warnings:silent-customer', 'JS-NJ');
+    expect((await heard()).find((h) => h.key === `warning.raised:${SILENT}/silent-customer`)!.value.events).toBe(raised.find((r) => r.rule === `${SILENT}/silent-customer`)!.runs);
+  });
+
+  it('expires the live warnings of a region where their plugin is disabled, and stops counting them', async () => {
+    // A Suzhou customer whose only live warning is a silent-customer one.
+    const [live] = await p.sql<{ customer_id: number }>`
+      select w.customer_id from warnings w join regions r on r.id = w.region_id where starts_with(r.path, '/JS/JS-SZ/') and w.status in ('open', 'acknowledged')
+      group by w.customer_id having bool_and(w.plugin_id = ${SILENT}) and count(*) = 1 order by 1 limit 1`;
+    const riskOf = async () => (await p.ok(`query ($id: ID!) { customer(id: $id) { churnRisk { score } } }`, { id: globalId('Customer', live!.customer_id) })).customer.churnRisk.score;
+    expect(await riskOf()).toBeGreaterThan(0);
+    const before = await p.warnings({ region: 'JS-NJ', pluginId: SILENT, status: 'open' });
+    const liveSz = await p.sql<{ n: number }>`select count(*)::int as n from warnings w join regions r on r.id = w.region_id
+      where w.plugin_id = ${SILENT} and w.status in ('open', 'acknowledged') and starts_with(r.path, '/JS/JS-SZ/')`;
+    expect(liveSz[0]!.n).toBeGreaterThan(0);
+    await p.ok(`mutation { disablePlugin(id: "${SILENT}", regionCode: "JS-SZ") { plugin { status } } }`);
+    const expired = await p.ok(`{ warnings(first: 1, filter: { regionCode: "JS-SZ", pluginId: "${SILENT}", statuses: [EXPIRED] }) { totalCount edges { node { status resolvedBy resolvedAt } } } }`);
+    expect(expired.warnings.totalCount).toBe(liveSz[0]!.n);
+    expect(expired.warnings.edges[0].node).toMatchObject({ status: 'EXPIRED', resolvedBy: 'plugin disabled', resolvedAt: expect.any(String) });
+    expect(await p.warnings({ region: 'JS-SZ', pluginId: SILENT, status: 'open' })).toEqual([]);
+    expect(await p.warnings({ region: 'JS-NJ', pluginId: SILENT, status: 'open' })).toHaveLength(before.length);
+    expect(await riskOf()).toBe(0);
   });
 });

@@ -383,7 +383,7 @@ export type WarningLevel =
   | 'LOW'
   | 'MEDIUM';
 
-/** Where a warning is: OPEN and ACKNOWLEDGED are live (one per customer and rule). */
+/** Where a warning is: OPEN and ACKNOWLEDGED are live (one per customer and rule); RESOLVED when its condition cleared or someone resolved it; EXPIRED when its plugin was disabled in the region, so no rule watches it any more. */
 export type WarningStatus =
   | 'ACKNOWLEDGED'
   | 'EXPIRED'

@@ -25,7 +25,7 @@ import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
-import { defineWarningRule, enqueueUnlessQueued } from './warning-rules.js';
+import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside } from './warning-rules.js';
 import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
 import type { ChurnDefinition } from '@weixi/warnings';
 
@@ -374,6 +374,11 @@ export class PluginHost {
       );
     }
     await this.reload(pluginId);
+    if (!enabled) {
+      const still = (await enabledRegions(this.db, pluginId)).map((r) => Number(r.id));
+      const expired = await expireWarningsOutside(this.db, pluginId, still, this.options.clock.now());
+      if (expired > 0) this.logger.info('warnings expired', { plugin: pluginId, region: regionCode, expired });
+    }
     return this.states.get(pluginId)!;
   }
 

@@ -119,3 +119,17 @@ export async function enqueueUnlessQueued(db: Db, pluginId: string, jobId: strin
   );
   if (row && !row.queued) await enqueue(Number(row.id));
 }
+
+/**
+ * Expires the plugin's live warnings in regions where it is no longer enabled: nothing watches them there
+ * any more (no run refreshes or resolves them), so they must not keep counting in `churnRisk`. One UPDATE.
+ */
+export async function expireWarningsOutside(db: Db, pluginId: string, enabledRegionIds: number[], now: Date): Promise<number> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`update warnings set status = 'expired', resolved_at = ${now.toISOString()}::timestamptz, resolved_by = 'plugin disabled'
+        where plugin_id = ${pluginId} and status in ('open', 'acknowledged') and not (region_id = any(${sql.param(enabledRegionIds)}::int[]))
+        returning id`,
+  );
+  return rows.length;
+}

@@ -109,7 +109,7 @@ function listWarnings(db: Db, where: SQL | undefined, page: Parameters<typeof ke
 
 export function registerWarning(builder: WeixiBuilder, refs: Refs): void {
   const Level = enumOf(builder, 'WarningLevel', WARNING_LEVELS, `Risk level from the score: HIGH from ${WARNING_LEVEL_THRESHOLDS.high}, MEDIUM from ${WARNING_LEVEL_THRESHOLDS.medium}, else LOW.`);
-  const Status = enumOf(builder, 'WarningStatus', WARNING_STATUSES, 'Where a warning is: OPEN and ACKNOWLEDGED are live (one per customer and rule).');
+  const Status = enumOf(builder, 'WarningStatus', WARNING_STATUSES, 'Where a warning is: OPEN and ACKNOWLEDGED are live (one per customer and rule); RESOLVED when its condition cleared or someone resolved it; EXPIRED when its plugin was disabled in the region, so no rule watches it any more.');
   const Warning = builder.objectRef<WarningRow>('Warning');
   builder.node(Warning, {
     description: 'A churn warning (流失预警) a rule raised for a customer, with the evidence that fired it.',
@@ -133,7 +133,7 @@ export function registerWarning(builder: WeixiBuilder, refs: Refs): void {
       acknowledgedAt: t.expose('acknowledgedAt', { type: 'DateTime', nullable: true }),
       acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
       resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
-      resolvedBy: t.exposeString('resolvedBy', { nullable: true, description: '`rule` when its condition cleared, else who resolved it.' }),
+      resolvedBy: t.exposeString('resolvedBy', { nullable: true, description: '`rule` when its condition cleared, `plugin disabled` when it EXPIRED (its plugin was disabled in the region), else who resolved it.' }),
       note: t.exposeString('note', { nullable: true }),
     }),
   });
