@@ -1,8 +1,9 @@
-import { createSegment, createTask, refreshSegment, refreshTiers, type Clock } from '@weixi/core';
+import { createSegment, createTask, refreshSegment, refreshTiers, warningJobId, type Clock } from '@weixi/core';
 import { customers, type Database } from '@weixi/db';
 import { seedDemoData } from '@weixi/demo';
 import { and, asc, between, eq } from 'drizzle-orm';
-import type { Logger } from '@weixi/platform';
+import type { Logger, Platform } from '@weixi/platform';
+import { DEMO_REGIONS } from '@weixi/demo';
 
 /** Segments an operator would build first; they show each kind of condition. */
 const DEMO_SEGMENTS = [
@@ -73,5 +74,20 @@ export async function seedDemo(database: Database, clock: Clock, size: number, l
       dueAt: new Date(now.getTime() + 3 * 86_400_000),
       idempotencyKey: `demo-renewal-${c.id}`,
     });
+  }
+}
+
+/**
+ * The demo's operator installs every warning-rule plugin found in each demo province and runs each rule
+ * once now (after that, on its schedule), so a first start shows warnings, churn risk and backtests.
+ */
+export async function installDemoWarningRules(platform: Platform, logger: Logger): Promise<void> {
+  for (const state of platform.plugins.list()) {
+    const rules = state.manifest?.contributes?.warningRules ?? [];
+    if (rules.length === 0 || state.status === 'refused') continue;
+    for (const province of DEMO_REGIONS) await platform.plugins.enable(state.id, province.code);
+    const cities = await platform.plugins.jobRegions(state.id);
+    for (const rule of rules) for (const city of cities) await platform.jobs.runNow(state.id, warningJobId(rule.id), city.regionId);
+    logger.info('demo warning rules enabled', { plugin: state.id, rules: rules.map((r) => r.id), cities: cities.length });
   }
 }

@@ -8,7 +8,7 @@ import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
 import { guardProcess } from './process-guards.js';
 import { firstAdminBanner, firstAdminKey } from './first-admin.js';
-import { seedDemo } from './demo.js';
+import { installDemoWarningRules, seedDemo } from './demo.js';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
 
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
   logger.info('database opened', { kind: database.kind, ...(database.kind === 'pglite' ? { dataDir: config.dataDir } : {}) });
   await database.migrate();
-  if (config.demoCustomers > 0 && !(await hasCustomers(database))) {
+  const seeding = config.demoCustomers > 0 && !(await hasCustomers(database));
+  if (seeding) {
     logger.info('empty database: generating demo data', { customers: config.demoCustomers });
     await seedDemo(database, systemClock, config.demoCustomers, logger);
   }
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   for (const r of refused) logger.warn('plugin refused', { plugin: r.id, reason: r.reason });
   logger.info('plugins found', { plugins: plugins.map((p) => p.manifest.id) });
   const adminKey = await firstAdminKey(database);
-  const { server, close } = await startPlatform({
+  const platform = await startPlatform({
     database,
     plugins,
     refused,
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
     server: config.server,
     churn: config.churn,
   });
+  const { server, close } = platform;
+  if (seeding) await installDemoWarningRules(platform, logger);
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);

@@ -65,4 +65,22 @@ describe('pnpm start', () => {
     const health = await fetch(url.replace('/graphql', '/health'));
     expect(await health.json()).toEqual({ status: 'ok', database: testDatabaseKind() });
   });
+
+  it('enables the warning rules in the demo provinces, runs each once, and backtests them', async () => {
+    const plugins = (await gql(`{ plugins { edges { node { id status enabledRegions } } } }`)).data.plugins.edges.map((e: any) => e.node);
+    const rules = plugins.filter((p: any) => p.id.startsWith('warning-'));
+    expect(rules.length).toBeGreaterThanOrEqual(10);
+    expect(rules.every((p: any) => p.status === 'ACTIVE' && p.enabledRegions.includes('JS') && p.enabledRegions.includes('ZJ'))).toBe(true);
+    let open = 0;
+    for (const started = Date.now(); open === 0 && Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 500))) {
+      open = (await gql(`{ warnings { totalCount } }`)).data.warnings.totalCount;
+    }
+    expect(open).toBeGreaterThan(0);
+    const now = new Date();
+    const asOf = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 4, 1)).toISOString().slice(0, 7);
+    const r = await gql(`{ warningBacktest(asOf: "${asOf}", horizon: 3, region: "JS") { population rules { rule figures { flagged } } combined { flagged } } }`);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.warningBacktest.population).toBeGreaterThan(0);
+    expect(r.data.warningBacktest.rules.length).toBeGreaterThanOrEqual(rules.length);
+  }, 90_000);
 });

@@ -122,6 +122,11 @@ describe('backtestWarnings', () => {
     // ceil(0.3 × 7) = 3: a (1 − 0.6 × 0.4 = 76), c (40), b (35); h (30) is fourth.
     expect(result.topSize).toBe(3);
     expect(result.combined.top).toMatchObject({ customers: 3, churned: 1 });
+    // A flag of full certainty (weight 1, score 100) makes the combined risk 100 and ranks first.
+    const certain: WarningRuleDefinition = { ...complaints, score: 100 };
+    const sure = await backtestWarnings(database.db, input({ topShare: 0.15, rules: [{ pluginId: 'p-sure', ruleId: 'sure', parts: [part(certain, ['/JS/'])] }, { pluginId: 'p-drop', ruleId: 'drop', parts: [part(drop, ['/JS/'])] }] }));
+    expect(sure.topSize).toBe(2);
+    expect(sure.combined).toMatchObject({ flagged: 4, top: { customers: 2, churned: 1 } });
     const everywhere = await backtestWarnings(database.db, input({ regionPath: null, rules: [{ pluginId: 'p-drop', ruleId: 'drop', parts: [part(drop, ['/'])] }] }));
     // z joins the population, the churners and the flags.
     expect(everywhere).toMatchObject({ population: 8, churned: 3 });

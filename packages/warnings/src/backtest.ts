@@ -109,8 +109,9 @@ export async function backtestWarnings(db: Db, input: BacktestInput): Promise<Ba
       scored as (
         select rule, customer_id, score from flags
         union all
+        -- ln(0) is an error even where the case does not use it: a full-certainty flag is kept above 0.
         select ${COMBINED}, customer_id, case when bool_or(weight * score >= 100) then 100
-          else 100 * (1 - exp(sum(ln(1 - weight * score / 100)))) end
+          else 100 * (1 - exp(sum(ln(greatest(1e-12, 1 - weight * score / 100))))) end
         from flags group by customer_id
       ),
       ranked as (select rule, customer_id, row_number() over (partition by rule order by score desc, customer_id) as rank from scored),
