@@ -18,6 +18,16 @@ export function parseOptions<T extends Options>(command: string, args: string[],
   }
 }
 
+/** Options and the positional arguments around them (`import usage FILE --region JS`). */
+export function parseCommandLine<T extends Options>(command: string, args: string[], options: T): { values: Values<T>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args: joinNegativeValues(args, options), options, strict: true, allowPositionals: true });
+    return { values: parsed.values as Values<T>, positionals: parsed.positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
+}
+
 /**
  * parseArgs reads `--customers -5` as a missing value followed by an option `-5`; join such a negative number
  * to its option so the value check can say what is wrong with it.

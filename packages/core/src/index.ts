@@ -15,4 +15,4 @@ export * from './lifecycle/index.js';
 export * from './host/index.js';
 export * from './plugins/index.js';
 export * from './audit/index.js';
-export { TEXT_LIMITS } from './text-limits.js';
+export { TEXT_LIMITS, checkJson, checkText } from './text-limits.js';

@@ -1,6 +1,7 @@
 /** The command table: one entry per command file. */
 import type { Command } from '../command.js';
 import { helpCommand } from './help.js';
+import { importCommand } from './import.js';
 import { jwt } from './jwt.js';
 import { keys } from './keys.js';
 import { migrate } from './migrate.js';
@@ -11,7 +12,7 @@ import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
