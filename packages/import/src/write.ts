@@ -128,8 +128,8 @@ async function writeCustomers(session: CopySession, items: readonly BatchItem[],
        select s.msisdn, r.id, ${CUSTOMER_COLUMNS.map(([, column, , fallback]) => (fallback ? `coalesce(s.${column}, ${fallback})` : `s.${column}`)).join(', ')}
        from import_customers s join regions r on r.code = s.region_code
        on conflict (msisdn) do update set ${set.join(', ')}, updated_at = now()
-       where (${compared.map((c) => (c === 'attributes' ? 't.attributes || excluded.attributes' : `t.${c}`)).join(', ')})
-         is distinct from (${compared.map((c) => `excluded.${c}`).join(', ')})
+       where (${compared.map((c) => `t.${c}`).join(', ')})
+         is distinct from (${compared.map((c) => (c === 'attributes' ? 't.attributes || excluded.attributes' : `excluded.${c}`)).join(', ')})
        returning (xmax = 0) as inserted)
      select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from written`,
   );

@@ -1,7 +1,6 @@
 /**
  * `ibm-telco`: IBM's Telco Customer Churn sample (`WA_Fn-UseC_-Telco-Customer-Churn.csv`), one row per
- * customer. The file is a snapshot at the end of a month without a date; it is placed at SNAPSHOT_MONTH, so
- * a rerun gives the same rows. Each customer becomes:
+ * customer, placed at SNAPSHOT_MONTH (`snapshot.ts`). Each customer becomes:
  * - a customer of the sample city IBM-CA (region IBM, created when absent), MSISDN derived from customerID
  *   (`7590-VHVEG` → `1` + `7590` + the letters as a base-26 number), joined `tenure` months before the
  *   snapshot's end, plan = contract, postpaid, contract end at the next anniversary for 1- and 2-year
@@ -15,23 +14,16 @@ import type { Database } from '@weixi/db';
 import type { CustomerInput } from '@weixi/core';
 import type { Reject, RowMapper } from '../mapping.js';
 import type { UsageRow } from '../rows.js';
-import { requireColumns, type Preset } from './index.js';
+import { requireColumns, type Preset } from './preset.js';
 import { ensureRegions } from './sample-regions.js';
+import { SNAPSHOT_MONTH, addMonths, lastDayOf } from './snapshot.js';
 
-/** The month the file describes the customers at the end of. */
-export const SNAPSHOT_MONTH = '2026-09';
 const USAGE_MONTHS = 12;
 const CITY = 'IBM-CA';
 
 const COLUMNS = ['customerID', 'gender', 'SeniorCitizen', 'Partner', 'Dependents', 'tenure', 'PhoneService', 'MultipleLines', 'InternetService', 'OnlineSecurity', 'OnlineBackup', 'DeviceProtection', 'TechSupport', 'StreamingTV', 'StreamingMovies', 'Contract', 'PaperlessBilling', 'PaymentMethod', 'MonthlyCharges', 'TotalCharges', 'Churn'] as const;
 const ATTRIBUTES = COLUMNS.filter((c) => c !== 'customerID' && c !== 'Churn');
 const CONTRACT_MONTHS: Record<string, number | null> = { 'Month-to-month': null, 'One year': 12, 'Two year': 24 };
-
-/** `YYYY-MM` `offset` months from `month`. */
-function addMonths(month: string, offset: number): string {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + offset;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 /** `7590-VHVEG` → `1759001234567`-style digits; undefined when it is not an IBM customerID. */
 export function msisdnOfCustomerId(id: string): string | undefined {
@@ -85,7 +77,7 @@ export const ibmTelco: Preset = {
 
         // Tenure t: months as a customer through the snapshot month; 0 joined on its last day.
         const joinedMonth = addMonths(SNAPSHOT_MONTH, 1 - Math.max(tenure, 1));
-        const snapshotEnd = new Date(Date.UTC(Number(SNAPSHOT_MONTH.slice(0, 4)), Number(SNAPSHOT_MONTH.slice(5, 7)), 0)).toISOString().slice(0, 10);
+        const snapshotEnd = lastDayOf(SNAPSHOT_MONTH);
         const joinedOn = tenure === 0 ? snapshotEnd : `${joinedMonth}-01`;
         const term = CONTRACT_MONTHS[contract]!;
         const contractEndsOn = term === null ? null : `${addMonths(joinedMonth, term * Math.max(1, Math.ceil(tenure / term)))}-01`;
@@ -107,7 +99,7 @@ export const ibmTelco: Preset = {
         const usage: UsageRow[] = [];
         for (let k = 1; k <= months; k++) {
           const month = addMonths(SNAPSHOT_MONTH, k - months);
-          const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+          const days = Number(lastDayOf(month).slice(8, 10));
           const yuan = months === 1 ? monthly : average + ((monthly - average) * (k - 1)) / (months - 1);
           usage.push({ msisdn: msisdn!, month, revenueCents: Math.round(Math.max(0, yuan) * 100), activeDays: days });
         }

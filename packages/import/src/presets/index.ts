@@ -1,28 +1,15 @@
 /** The presets by name: each knows one data set's columns and fills its kinds from one file. */
 import { InputError } from '@weixi/core';
-import type { Database } from '@weixi/db';
-import type { RowMapper } from '../mapping.js';
-import type { ImportKind } from '../rows.js';
+import { bigml } from './bigml.js';
 import { ibmTelco } from './ibm-telco.js';
+import type { Preset } from './preset.js';
 
-export interface Preset {
-  name: string;
-  description: string;
-  fills: ImportKind[];
-  /** Checks the file's columns, creates the preset's sample regions when absent, and returns the mapper. */
-  prepare(database: Database, columns: string[]): Promise<RowMapper>;
-}
+export type { Preset };
 
-export const PRESETS: readonly Preset[] = [ibmTelco];
+export const PRESETS: readonly Preset[] = [ibmTelco, bigml];
 
 export function findPreset(name: string): Preset {
   const preset = PRESETS.find((p) => p.name === name);
   if (!preset) throw new InputError([{ path: 'preset', message: `unknown preset ${JSON.stringify(name)}; one of ${PRESETS.map((p) => p.name).join(', ')}` }]);
   return preset;
-}
-
-/** Throws InputError when the file lacks a column the preset reads. */
-export function requireColumns(preset: string, columns: readonly string[], needed: readonly string[]): void {
-  const missing = needed.filter((c) => !columns.includes(c));
-  if (missing.length > 0) throw new InputError([{ path: 'file', message: `not a ${preset} file: it has no column ${missing.map((m) => JSON.stringify(m)).join(', ')}` }]);
 }
