@@ -40,7 +40,7 @@ async function population(database: Database): Promise<{ customers: number; usag
   }
 }
 
-async function recreate(url: string): Promise<void> {
+export async function recreate(url: string): Promise<void> {
   const name = decodeURIComponent(new URL(url).pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';

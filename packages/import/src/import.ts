@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { defaultMapping, mappingMapper, type MappingFile, type Reject, type RowMapper } from './mapping.js';
 import { findPreset } from './presets/index.js';
 import { RejectFile } from './rejects.js';
-import { rowIssues, type ImportKind, type ImportRow } from './rows.js';
+import { rowChecker, type ImportKind, type ImportRow } from './rows.js';
 import { openSource } from './source.js';
 import { writeBatch, type BatchItem, type WriteCounts } from './write.js';
 
@@ -98,31 +98,43 @@ export async function importFile(database: Database, options: ImportOptions): Pr
     dryRun: options.dryRun ?? false,
   };
   const customerFields = new Set(mapper.customerFields);
+  const rowIssues = rowChecker(now);
   const progress = () => options.onProgress?.({ bytesRead: source.progress().read, bytesTotal: source.progress().total, rows: report.rows, rejected: rejects.count });
   let batch: BatchItem[] = [];
   let keys = new Map<string, number>();
 
-  const flush = async () => {
-    if (batch.length === 0) return;
+  // One batch is written while the next is read and checked: the database and the parser overlap. Rows
+  // of a batch never depend on a later batch (a row's usage and events follow its own customer), so the
+  // order in which batches commit does not matter; at most one is in flight.
+  let inFlight: Promise<void> = Promise.resolve();
+  const write = async (items: BatchItem[]) => {
     let result;
     try {
-      result = await writeBatch(database, batch, { scopePath, customerFields, dryRun: report.dryRun });
+      result = await writeBatch(database, items, { scopePath, customerFields, dryRun: report.dryRun });
     } catch (error) {
-      throw new BatchFailedError(batch[0]!.line, batch.at(-1)!.line, report.batches, error);
+      throw new BatchFailedError(items[0]!.line, items.at(-1)!.line, report.batches, error);
     }
     await rejects.add(result.rejects.map((r) => ({ ...r, column: mapper.columnOf(r.column) ?? r.column })));
     report.batches++;
-    report.accepted += batch.length - new Set(result.rejects.map((r) => r.line)).size;
+    report.accepted += items.length - new Set(result.rejects.map((r) => r.line)).size;
     report.customers = add(report.customers, result.customers);
     report.usage = add(report.usage, result.usage);
     report.events = add(report.events, result.events);
+    progress();
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const items = batch;
     batch = [];
     keys = new Map();
-    progress();
+    await inFlight;
+    inFlight = write(items);
+    // A failed write is reported by the next flush (or the last one); keep it from being unhandled meanwhile.
+    inFlight.catch(() => undefined);
   };
 
   try {
-    for await (const record of source.records) {
+    for await (const chunk of source.chunks) for (const record of chunk) {
       report.rows++;
       if (record.problem) {
         await rejects.add([{ line: record.line, column: '', value: '', reason: `the row ${record.problem}` }]);
@@ -131,7 +143,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
       const { row, rejects: unreadable } = mapper.map(record);
       const found: Reject[] = [...unreadable];
       if (unreadable.length === 0) {
-        for (const issue of rowIssues(row, now)) found.push({ line: record.line, column: mapper.columnOf(issue.field) ?? issue.field, value: cell(issue.value), reason: `${issue.field}: ${issue.reason}` });
+        for (const issue of rowIssues(row)) found.push({ line: record.line, column: mapper.columnOf(issue.field) ?? issue.field, value: cell(issue.value), reason: `${issue.field}: ${issue.reason}` });
       }
       if (found.length === 0) found.push(...placeAndKey(row, record.line, regions, scopePath, keys, mapper));
       if (found.length > 0) {
@@ -143,7 +155,9 @@ export async function importFile(database: Database, options: ImportOptions): Pr
       else if (report.rows % 1000 === 0) progress();
     }
     await flush();
+    await inFlight;
   } finally {
+    await inFlight.catch(() => undefined);
     await rejects.close();
   }
   report.rejected = rejects.count;

@@ -40,9 +40,18 @@ export interface RowIssue {
 
 /** Every problem of a row's customer, usage and events, with `now` bounding the months. */
 export function rowIssues(row: ImportRow, now: Date): RowIssue[] {
+  return rowChecker(now)(row);
+}
+
+/** `rowIssues` for one `now`, with what depends on it worked out once (a file has millions of rows). */
+export function rowChecker(now: Date): (row: ImportRow) => RowIssue[] {
+  const currentMonth = monthStart(now);
+  return (row) => issuesOf(row, now, currentMonth);
+}
+
+function issuesOf(row: ImportRow, now: Date, currentMonth: string): RowIssue[] {
   const issues = new IssueList();
   if (row.customer) checkCustomerInput(row.customer, 'customer', issues);
-  const currentMonth = monthStart(now);
   row.usage?.forEach((u, i) => {
     const at = `usage[${i}]`;
     if (normaliseMsisdn(u.msisdn) === undefined) issues.add(`${at}.msisdn`, `${JSON.stringify(u.msisdn)} is not an MSISDN (6 to 15 digits, optional leading +)`);
