@@ -24,6 +24,8 @@ const config: CodegenConfig = {
           DateTime: 'string',
           JSON: 'unknown',
           JSONObject: 'Record<string, unknown>',
+          // Sent as a multipart part (GraphQL multipart request spec); a Blob in the browser and in Node.
+          File: 'Blob',
         },
       },
     },

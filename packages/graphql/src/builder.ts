@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { WeixiContext } from './context.js';
+import type { UploadedFile } from './scalars.js';
 
 export interface WeixiSchemaTypes {
   Context: WeixiContext;
@@ -15,6 +16,7 @@ export interface WeixiSchemaTypes {
     Month: { Input: string; Output: string };
     JSON: { Input: unknown; Output: unknown };
     JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> };
+    File: { Input: UploadedFile; Output: never };
   };
 }
 

@@ -84,6 +84,7 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   upsertCustomers: 'ingest',
   recordUsage: 'ingest',
   recordEvents: 'ingest',
+  importFile: 'ingest',
   createTask: 'manageTasks',
   assignTask: 'manageTasks',
   cancelTask: 'manageTasks',

@@ -71,4 +71,26 @@ export function registerScalars(builder: WeixiBuilder): void {
     parseValue: parseObject,
     parseLiteral: (node) => parseObject(literalValue(node)),
   });
+  const parseFile = (value: unknown): UploadedFile => {
+    const f = value as Partial<UploadedFile> | null;
+    if (!f || typeof f !== 'object' || typeof f.stream !== 'function' || typeof f.size !== 'number') {
+      throw new GraphQLError('a File is sent as a part of a multipart request (the GraphQL multipart request spec), not as a value', { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    return f as UploadedFile;
+  };
+  builder.scalarType('File', {
+    description: 'A file uploaded in a multipart request (GraphQL multipart request spec: operations, map, then the file parts). Input only.',
+    serialize: () => {
+      throw new GraphQLError('File is an input type');
+    },
+    parseValue: parseFile,
+    parseLiteral: () => parseFile(null),
+  });
+}
+
+/** What a multipart request's file part is (a web File). */
+export interface UploadedFile {
+  name: string;
+  size: number;
+  stream(): ReadableStream<Uint8Array>;
 }

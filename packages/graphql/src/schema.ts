@@ -11,6 +11,7 @@ import { registerCustomer } from './types/customer.js';
 import { registerCustomerQueries } from './types/customer-queries.js';
 import { registerEnums } from './types/enums.js';
 import { registerIngest } from './types/ingest.js';
+import { registerImport } from './types/import.js';
 import { registerJobs } from './types/jobs.js';
 import { registerPluginFields } from './types/plugin-fields.js';
 import { registerPlugins } from './types/plugins.js';
@@ -52,6 +53,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);
   registerIngest(builder, refs, enums);
+  registerImport(builder);
   registerTiers(builder);
   registerPlugins(builder);
   registerJobs(builder);

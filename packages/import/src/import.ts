@@ -29,6 +29,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Where rejected rows go (default `<file>.rejects.csv`); created only when a row is rejected. */
   rejectFile?: string;
+  /** Told of every reject as it is found (the reject file gets them too). */
+  onRejects?(rejects: readonly Reject[]): void;
   /** Bounds months and instants (nothing in the future); default now. */
   now?: Date;
   onProgress?(progress: ImportProgress): void;
@@ -83,7 +85,7 @@ export async function importFile(database: Database, options: ImportOptions): Pr
   const regions = new Map((await queryRows<{ code: string; path: string }>(database.db, sql`select code, path from regions`)).map((r) => [r.code, r.path]));
   const scopePath = options.regionCode == null ? null : regions.get(options.regionCode);
   if (scopePath === undefined) throw new InputError([{ path: 'region', message: `region ${JSON.stringify(options.regionCode)} does not exist` }]);
-  const rejects = new RejectFile(options.rejectFile ?? `${options.file}.rejects.csv`);
+  const rejects = new RejectFile(options.rejectFile ?? `${options.file}.rejects.csv`, options.onRejects);
   const report: ImportReport = {
     kind: options.kind,
     fills: mapper.fills,

@@ -11,10 +11,14 @@ export class RejectFile {
   private readonly lines = new Set<number>();
   count = 0;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly listener?: (rejects: readonly Reject[]) => void,
+  ) {}
 
   async add(rejects: readonly Reject[]): Promise<void> {
     if (rejects.length === 0) return;
+    this.listener?.(rejects);
     if (!this.stream) {
       this.stream = createWriteStream(this.path);
       this.stream.write('line,column,value,reason\n');
