@@ -1,3 +1,8 @@
-/** `pnpm bench` (segments and the customers page, run.ts) or `pnpm bench load` (requests under load, load/run.ts). */
-if (process.argv.slice(2).includes('load')) await import('./load/run.js');
+/**
+ * `pnpm bench` (segments and the customers page, run.ts), `pnpm bench load` (requests under load, load/run.ts)
+ * or `pnpm bench warnings` (a full run of every warning rule, warnings/run.ts).
+ */
+const args = process.argv.slice(2);
+if (args.includes('load')) await import('./load/run.js');
+else if (args.includes('warnings')) await import('./warnings/run.js');
 else await import('./run.js');
