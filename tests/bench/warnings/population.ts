@@ -27,7 +27,7 @@ export async function addWarningFacts(database: Database, d: RunDates): Promise<
       await sql.begin(async (tx) => {
         // Customers with a handset: bought 0 to 42 months before the day; every 97th holds a value that is no date.
         await tx`update customers set attributes = attributes || jsonb_build_object('devicePurchasedOn',
-            case when id % 97 = 0 then 'unknown' else to_char(${d.day}::date - (id * 7919 % 1280), 'YYYY-MM-DD') end)
+            case when id % 97 = 0 then 'unknown' else to_char(${d.day}::date - (id::bigint * 7919 % 1280)::int, 'YYYY-MM-DD') end)
           where device is not null`;
         // Events before the day: an inquiry for every 40th customer (every 120th a second one) over 90 days, so
         // some fall outside the rule's 60; one today (not counted yet) for every 400th; other types as noise.
