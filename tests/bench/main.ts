@@ -1,4 +1,10 @@
-/** `pnpm bench` (segments and the customers page, run.ts), `pnpm bench load` (requests under load, load/run.ts) or `pnpm bench import` (import/run.ts). */
-if (process.argv.slice(2).includes('load')) await import('./load/run.js');
-else if (process.argv.slice(2).includes('import')) await import('./import/run.js');
+/**
+ * `pnpm bench` (segments and the customers page, run.ts), `pnpm bench load` (requests under load, load/run.ts),
+ * `pnpm bench warnings` (a full run of every warning rule, warnings/run.ts) or `pnpm bench import`
+ * (`weixi import usage` against psql \copy, import/run.ts).
+ */
+const args = process.argv.slice(2);
+if (args.includes('load')) await import('./load/run.js');
+else if (args.includes('warnings')) await import('./warnings/run.js');
+else if (args.includes('import')) await import('./import/run.js');
 else await import('./run.js');

@@ -41,6 +41,26 @@ export interface PhaseFigures {
 
 const mb = (bytes: number) => round(bytes / 1024 / 1024);
 
+/** Peak RSS and V8 heap used (MB) while `fn` runs, sampled every 20 ms and at both ends. */
+export async function sampledPeaks<T>(fn: () => Promise<T>): Promise<{ value: T; rssPeakMb: number; heapUsedPeakMb: number }> {
+  let rssPeak = 0;
+  let heapPeak = 0;
+  const sample = () => {
+    const { rss, heapUsed } = process.memoryUsage();
+    rssPeak = Math.max(rssPeak, rss);
+    heapPeak = Math.max(heapPeak, heapUsed);
+  };
+  sample();
+  const timer = setInterval(sample, 20);
+  try {
+    const value = await fn();
+    sample();
+    return { value, rssPeakMb: mb(rssPeak), heapUsedPeakMb: mb(heapPeak) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** Runs phases one after the other, sampling memory every 20 ms while each runs. */
 export class PhaseMeter {
   readonly phases: PhaseFigures[] = [];
@@ -49,28 +69,15 @@ export class PhaseMeter {
   async phase<T>(name: string, fn: () => Promise<T>): Promise<T> {
     console.log(`\n== ${name} ==`);
     const start = performance.now();
-    let rssPeak = 0;
-    let heapPeak = 0;
-    const sample = () => {
-      const { rss, heapUsed } = process.memoryUsage();
-      rssPeak = Math.max(rssPeak, rss);
-      heapPeak = Math.max(heapPeak, heapUsed);
-    };
-    sample();
-    const timer = setInterval(sample, 20);
-    try {
-      return await fn();
-    } finally {
-      clearInterval(timer);
-      sample();
-      this.phases.push({
-        phase: name,
-        seconds: round((performance.now() - start) / 1000),
-        rssPeakMb: mb(rssPeak),
-        heapUsedPeakMb: mb(heapPeak),
-        maxRssSoFarMb: round(process.resourceUsage().maxRSS / 1024),
-      });
-    }
+    const { value, rssPeakMb, heapUsedPeakMb } = await sampledPeaks(fn);
+    this.phases.push({
+      phase: name,
+      seconds: round((performance.now() - start) / 1000),
+      rssPeakMb,
+      heapUsedPeakMb,
+      maxRssSoFarMb: round(process.resourceUsage().maxRSS / 1024),
+    });
+    return value;
   }
 
   total(): PhaseFigures {

@@ -30,7 +30,7 @@ export const environment = (postgres: string, jit: string, workMem: string): Ben
 
 const n = (value: number) => value.toLocaleString('en');
 
-function table(head: string[], rows: (string | number)[][]): string {
+export function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map((c) => (typeof c === 'number' ? n(c) : c)))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
   // First column left-aligned, figures right-aligned.

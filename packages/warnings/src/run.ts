@@ -65,7 +65,16 @@ export async function runWarningRule(db: Db, input: WarningRunInput): Promise<Wa
   const score = compiler.score(definition.score);
   const evidence = compiler.evidence(definition.evidence);
   const reason = compiler.reason(definition);
-  const scopeRegions = sql`select r.id from ${regions} r where starts_with(r.path, (select path from ${regions} where code = ${input.regionCode}))`;
+  // The subtree's region ids, written into the statement as numbers: the planner then knows how many
+  // customers the run covers (a subquery it would guess at one region) and picks hash joins and a
+  // sequential scan of the usage months rather than one index probe per customer. As literals, not a
+  // parameter, so a prepared statement reused for another city cannot keep a generic plan.
+  const ids = await queryRows<{ id: number }>(
+    db,
+    sql`select r.id from ${regions} r where starts_with(r.path, (select path from ${regions} where code = ${input.regionCode})) order by r.id`,
+  );
+  if (ids.length === 0) return { loaded: false, seen: 0, resolved: 0, raised: [] };
+  const scopeRegions = sql.raw(ids.map((r) => String(Number(r.id))).join(', '));
   const scopeCustomers = sql`select id from customers where region_id in (${scopeRegions})`;
   const joins = compiler.aggregates.joins(scopeCustomers);
   const at = sql`${now.toISOString()}::timestamptz`;
