@@ -25,7 +25,7 @@ export interface ImportOptions {
   regionCode?: string | null;
   /** Check and write everything, then roll each batch back. */
   dryRun?: boolean;
-  /** Rows per batch (default 5,000 on PGlite, 20,000 on PostgreSQL). */
+  /** Rows per batch (default 5,000 on PGlite, 100,000 on PostgreSQL). */
   batchSize?: number;
   /** Where rejected rows go (default `<file>.rejects.csv`); created only when a row is rejected. */
   rejectFile?: string;
@@ -76,7 +76,8 @@ const add = (a: WriteCounts, b: WriteCounts) => ({ created: a.created + b.create
 
 export async function importFile(database: Database, options: ImportOptions): Promise<ImportReport> {
   const now = options.now ?? new Date();
-  const batchSize = options.batchSize ?? (database.kind === 'pglite' ? 5_000 : 20_000);
+  // Large batches on PostgreSQL: each costs a transaction, a staging table and a join, about 0.1 s.
+  const batchSize = options.batchSize ?? (database.kind === 'pglite' ? 5_000 : 100_000);
   const source = await openSource(options.file);
   const mapper = await mapperFor(database, options, source.columns);
   if (!mapper.fills.includes(options.kind)) {
@@ -167,37 +168,46 @@ export async function importFile(database: Database, options: ImportOptions): Pr
   return report;
 }
 
-/** Normalises the row's MSISDNs, checks its region against the scope, and rejects a second row of the same key in a batch. */
+/**
+ * Normalises the row's MSISDNs, checks its region against the scope, and rejects a second row of the same
+ * key in a batch. Plain loops, no closures: it runs once per row of files of millions.
+ */
 function placeAndKey(row: ImportRow, line: number, regions: Map<string, string>, scopePath: string | null, keys: Map<string, number>, mapper: RowMapper): Reject[] {
-  const out: Reject[] = [];
-  const reject = (field: string, value: string, reason: string) => out.push({ line, column: mapper.columnOf(field) ?? field, value, reason: `${field}: ${reason}` });
+  const found: Array<[field: string, value: string, reason: string]> = [];
+  const wanted: string[] = [];
   const c = row.customer;
   if (c) {
     c.msisdn = normaliseMsisdn(c.msisdn)!;
     const path = regions.get(c.regionCode);
-    if (path === undefined) reject('customer.regionCode', c.regionCode, `region ${JSON.stringify(c.regionCode)} does not exist`);
-    else if (scopePath !== null && !path.startsWith(scopePath)) reject('customer.regionCode', c.regionCode, `${c.regionCode} is outside the import region`);
+    if (path === undefined) found.push(['customer.regionCode', c.regionCode, `region ${JSON.stringify(c.regionCode)} does not exist`]);
+    else if (scopePath !== null && !path.startsWith(scopePath)) found.push(['customer.regionCode', c.regionCode, `${c.regionCode} is outside the import region`]);
+    wanted.push(`customer:${c.msisdn}`, 'customer.msisdn', c.msisdn);
   }
-  const seen = (key: string, field: string, value: string) => {
-    const first = keys.get(key);
-    if (first !== undefined) reject(field, value, `repeats line ${first} (the same ${key.split(':')[0]} twice in one batch)`);
-  };
-  if (c) seen(`customer:${c.msisdn}`, 'customer.msisdn', c.msisdn);
-  row.usage?.forEach((u, i) => {
+  const usage = row.usage ?? [];
+  for (let i = 0; i < usage.length; i++) {
+    const u = usage[i]!;
     u.msisdn = normaliseMsisdn(u.msisdn)!;
-    seen(`usage:${u.msisdn}:${u.month}`, `usage[${i}].month`, u.month);
-  });
-  row.events?.forEach((e, i) => {
-    e.msisdn = normaliseMsisdn(e.msisdn)!;
-    seen(`event:${e.msisdn}:${e.idempotencyKey}`, `events[${i}].idempotencyKey`, e.idempotencyKey);
-  });
-  if (out.length === 0) {
-    if (c) keys.set(`customer:${c.msisdn}`, line);
-    row.usage?.forEach((u) => keys.set(`usage:${u.msisdn}:${u.month}`, line));
-    row.events?.forEach((e) => keys.set(`event:${e.msisdn}:${e.idempotencyKey}`, line));
+    wanted.push(`usage:${u.msisdn}:${u.month}`, `usage[${i}].month`, u.month);
   }
-  return out;
+  const events = row.events ?? [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    e.msisdn = normaliseMsisdn(e.msisdn)!;
+    wanted.push(`event:${e.msisdn}:${e.idempotencyKey}`, `events[${i}].idempotencyKey`, e.idempotencyKey);
+  }
+  // wanted holds (key, field, value) triples.
+  for (let k = 0; k < wanted.length; k += 3) {
+    const first = keys.get(wanted[k]!);
+    if (first !== undefined) found.push([wanted[k + 1]!, wanted[k + 2]!, `repeats line ${first} (the same ${wanted[k]!.split(':')[0]} twice in one batch)`]);
+  }
+  if (found.length === 0) {
+    for (let k = 0; k < wanted.length; k += 3) keys.set(wanted[k]!, line);
+    return NO_REJECTS;
+  }
+  return found.map(([field, value, reason]) => ({ line, column: mapper.columnOf(field) ?? field, value, reason: `${field}: ${reason}` }));
 }
+
+const NO_REJECTS: Reject[] = [];
 
 async function mapperFor(database: Database, options: ImportOptions, columns: string[]): Promise<RowMapper> {
   if (options.preset !== undefined && options.mapping !== undefined) throw new InputError([{ path: 'mapping', message: 'give a preset or a mapping, not both' }]);

@@ -171,7 +171,8 @@ class Cells {
   number(spec: KindMapping, field: string, scale: number): number | null {
     const text = this.text(spec, field);
     if (text === null) return null;
-    const n = Number(text.replace(/,/g, ''));
+    // Thousands separators (1,234.5) are read as a spreadsheet would.
+    const n = Number(text.includes(',') ? text.replace(/,/g, '') : text);
     if (!Number.isFinite(n)) {
       this.rejects.push({ line: this.record.line, column: spec.columns?.[field] ?? field, value: text, reason: `${field}: not a number` });
       return null;

@@ -52,8 +52,10 @@ export function rowChecker(now: Date): (row: ImportRow) => RowIssue[] {
 function issuesOf(row: ImportRow, now: Date, currentMonth: string): RowIssue[] {
   const issues = new IssueList();
   if (row.customer) checkCustomerInput(row.customer, 'customer', issues);
-  row.usage?.forEach((u, i) => {
-    const at = `usage[${i}]`;
+  const usage = row.usage ?? [];
+  for (let i = 0; i < usage.length; i++) {
+    const u = usage[i]!;
+    const at = i === 0 ? 'usage[0]' : `usage[${i}]`;
     if (normaliseMsisdn(u.msisdn) === undefined) issues.add(`${at}.msisdn`, `${JSON.stringify(u.msisdn)} is not an MSISDN (6 to 15 digits, optional leading +)`);
     const month = parseMonth(u.month);
     if (month === undefined) issues.add(`${at}.month`, `${JSON.stringify(u.month)} is not a month (YYYY-MM)`);
@@ -65,7 +67,7 @@ function issuesOf(row: ImportRow, now: Date, currentMonth: string): RowIssue[] {
       else if (value < 0) issues.add(`${at}.${key}`, `${value} is negative; usage figures are 0 or more`);
     }
     if (u.activeDays != null && u.activeDays > 31) issues.add(`${at}.activeDays`, `${u.activeDays} is more than the 31 days a month can have`);
-  });
+  }
   row.events?.forEach((e, i) => {
     const at = `events[${i}]`;
     if (normaliseMsisdn(e.msisdn) === undefined) issues.add(`${at}.msisdn`, `${JSON.stringify(e.msisdn)} is not an MSISDN (6 to 15 digits, optional leading +)`);
@@ -75,8 +77,10 @@ function issuesOf(row: ImportRow, now: Date, currentMonth: string): RowIssue[] {
     checkText(issues, `${at}.idempotencyKey`, e.idempotencyKey, TEXT_LIMITS.idempotencyKey);
     checkJson(issues, `${at}.payload`, e.payload);
   });
-  return issues.issues.map((issue) => ({ field: issue.path, value: valueAt(row, issue.path), reason: issue.message }));
+  return issues.empty ? NONE : issues.issues.map((issue) => ({ field: issue.path, value: valueAt(row, issue.path), reason: issue.message }));
 }
+
+const NONE: RowIssue[] = [];
 
 /** The value at an issue's path (`customer.joinedOn`, `usage[1].month`), for the reject file. */
 function valueAt(row: ImportRow, path: string): unknown {

@@ -89,7 +89,7 @@ const counts = (row: { created: number; updated: number } | undefined, total: nu
 
 /** The customers of the scope, by MSISDN, as a join condition on `c` for rows `s`. */
 const inScope = (options: BatchOptions, param: number) =>
-  options.scopePath === null ? 'true' : `exists (select from regions sr where sr.id = c.region_id and starts_with(sr.path, $${param}))`;
+  options.scopePath === null ? 'true' : `c.region_id in (select sr.id from regions sr where starts_with(sr.path, $${param}))`;
 
 async function writeCustomers(session: CopySession, items: readonly BatchItem[], options: BatchOptions, rejects: Reject[]): Promise<WriteCounts> {
   const rows = items.filter((i) => i.row.customer);
@@ -140,22 +140,26 @@ async function writeUsage(session: CopySession, items: readonly BatchItem[], opt
   const usage = items.flatMap(({ line, row }) => (row.usage ?? []).map((u) => ({ line, u })));
   if (usage.length === 0) return { created: 0, updated: 0, unchanged: 0 };
   await session.query(`create temp table import_usage (line int, msisdn text, month date, ${USAGE_COLUMNS.map((c) => `${c} integer`).join(', ')}) on commit drop`);
-  const csv = usage.map(({ line, u }) => [line, u.msisdn, `${u.month}-01`, ...USAGE_COUNTERS.map((k) => u[k] ?? 0)].map((v) => csvField(v)).join(',')).join('\n');
+  // Built as one string per row: millions of rows pass here, and the counters are numbers already.
+  const csv = usage.map(({ line, u }) => `${line},${csvField(u.msisdn)},${u.month}-01,${USAGE_COUNTERS.map((k) => u[k] ?? 0).join(',')}`).join('\n');
   await session.copy('import_usage', ['line', 'msisdn', 'month', ...USAGE_COLUMNS], csv);
-  const before = rejects.length;
-  await rejectUnknown(session, 'import_usage', 'usage[0].msisdn', options, rejects);
-  const [row] = await session.query<{ created: number; updated: number }>(
-    `with written as (
+  // One pass over the staged rows: each finds its customer once; the unknown ones come back by line.
+  const [row] = await session.query<{ created: number; updated: number; unknown: Array<{ line: number; msisdn: string }> | string }>(
+    `with staged as materialized (
+       select s.*, c.id as customer_id from import_usage s left join customers c on c.msisdn = s.msisdn and ${inScope(options, 1)}),
+     written as (
        insert into monthly_usage as t (customer_id, month, ${USAGE_COLUMNS.join(', ')})
-       select c.id, s.month, ${USAGE_COLUMNS.map((c) => `s.${c}`).join(', ')}
-       from import_usage s join customers c on c.msisdn = s.msisdn where ${inScope(options, 1)}
+       select customer_id, month, ${USAGE_COLUMNS.join(', ')} from staged where customer_id is not null
        on conflict (customer_id, month) do update set ${USAGE_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}
        where (${USAGE_COLUMNS.map((c) => `t.${c}`).join(', ')}) is distinct from (${USAGE_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
        returning (xmax = 0) as inserted)
-     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from written`,
+     select (select count(*) filter (where inserted) from written)::int as created, (select count(*) filter (where not inserted) from written)::int as updated,
+       (select coalesce(json_agg(json_build_object('line', line, 'msisdn', msisdn) order by line), '[]') from staged where customer_id is null) as unknown`,
     options.scopePath === null ? [] : [options.scopePath],
   );
-  return counts(row, usage.length - (rejects.length - before));
+  const unknown = typeof row!.unknown === 'string' ? (JSON.parse(row!.unknown) as Array<{ line: number; msisdn: string }>) : row!.unknown;
+  for (const u of unknown) rejects.push(unknownCustomer(u, 'usage[0].msisdn', options));
+  return counts(row, usage.length - unknown.length);
 }
 
 async function writeEvents(session: CopySession, items: readonly BatchItem[], options: BatchOptions, rejects: Reject[]): Promise<WriteCounts> {
@@ -185,9 +189,11 @@ async function rejectUnknown(session: CopySession, table: string, field: string,
     `select s.line, s.msisdn from ${table} s where not exists (select from customers c where c.msisdn = s.msisdn and ${inScope(options, 1)}) order by s.line`,
     options.scopePath === null ? [] : [options.scopePath],
   );
-  for (const u of unknown) {
-    rejects.push({ line: Number(u.line), column: field, value: u.msisdn, reason: `no customer has MSISDN ${u.msisdn}${options.scopePath === null ? '' : ' in the import region'}: import the customers first` });
-  }
+  for (const u of unknown) rejects.push(unknownCustomer(u, field, options));
+}
+
+function unknownCustomer(u: { line: number; msisdn: string }, field: string, options: BatchOptions): Reject {
+  return { line: Number(u.line), column: field, value: u.msisdn, reason: `no customer has MSISDN ${u.msisdn}${options.scopePath === null ? '' : ' in the import region'}: import the customers first` };
 }
 
 function cellOf(value: unknown): string | number | boolean | null {

@@ -69,7 +69,7 @@ function psql(commands: string[]): number {
 }
 
 function weixi(file: string): { seconds: number; maxRssMb: number; rejected: number; created: number } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url)), url, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./worker.ts', import.meta.url)), url, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`the import failed: ${result.stderr}`);
   const line = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { ms: number; maxRssMb: number; rejected: number; usage: { created: number } };
   return { seconds: line.ms / 1000, maxRssMb: line.maxRssMb, rejected: line.rejected, created: line.usage.created };

@@ -30,7 +30,7 @@ Options:
       --region CODE      write and reference only customers of this region's subtree
       --dry-run          check and write everything, then roll back: nothing is kept
       --rejects FILE     where the rejected rows go (default FILE.rejects.csv)
-      --batch N          rows per batch (default 5,000 on PGlite, 20,000 on PostgreSQL)
+      --batch N          rows per batch (default 5,000 on PGlite, 100,000 on PostgreSQL)
   -h, --help             show this help
 
 Presets:
