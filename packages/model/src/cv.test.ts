@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseModel, crossValidate, crossValidateModel } from './cv.js';
+import { fitFeatureSpec, transformRecords } from './features.js';
 import { stratifiedFolds } from './folds.js';
 import { createRandom, shuffle } from './random.js';
 import { logisticSample, xorSample } from './synthetic.test-support.js';
@@ -48,6 +49,25 @@ describe('crossValidate', () => {
     expect(cv.folds.map((f) => [f.repeat, f.fold])).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]]);
     expect(cv.mean.auc).toBe(1);
     expect(tested[0]).not.toEqual(tested[3]);
+  });
+});
+
+describe('crossValidateModel on records', () => {
+  it('fits the FeatureSpec on the training rows of each fold only', () => {
+    // Rows come in pairs sharing a level and a label. With minCount 2, a pair split across training and test has its
+    // level dropped when only training rows are counted, so it cannot carry the test row's label; counted on all
+    // rows, it would.
+    const random = createRandom(8);
+    const pairLabels = Array.from({ length: 300 }, () => (random.next() < 0.5 ? 1 : 0));
+    const records = Array.from({ length: 600 }, (_, i) => ({ pair: `p${i >> 1}` }));
+    const labels = Float64Array.from(records, (_, i) => pairLabels[i >> 1] as number);
+    const features = { features: [{ kind: 'categorical' as const, column: 'pair', minCount: 2 }] };
+    const honest = crossValidateModel({ kind: 'logistic' }, { records, features, labels }, { seed: 2 });
+    // Every held-out row then has all-zero features: one prediction for all, AUC exactly 0.5.
+    expect(honest.mean.auc).toBe(0.5);
+    const leaky = crossValidateModel({ kind: 'logistic' }, { matrix: transformRecords(fitFeatureSpec(features, records), records), labels }, { seed: 2 });
+    expect(leaky.mean.auc).toBeGreaterThan(0.9);
+    expect(honest.outOfFold[0]).toHaveLength(600);
   });
 });
 

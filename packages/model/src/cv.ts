@@ -29,6 +29,8 @@ export interface CvResult {
   mean: Metrics;
   /** Standard deviation of the fold AUCs. */
   aucSd: number;
+  /** Each repeat's out-of-fold probabilities, one per row (every row is held out once per repeat). */
+  outOfFold: Float64Array[];
   seconds: number;
 }
 
@@ -37,11 +39,15 @@ export function crossValidate(labels: ArrayLike<number>, fit: FoldFitter, option
   const { folds = 5, repeats = 1, seed = 1 } = options;
   const started = performance.now();
   const results: FoldResult[] = [];
+  const outOfFold: Float64Array[] = [];
   for (let repeat = 0; repeat < repeats; repeat++) {
+    const pooled = new Float64Array(labels.length);
+    outOfFold.push(pooled);
     stratifiedFolds(labels, folds, seed + repeat).forEach((test, fold) => {
       const foldStarted = performance.now();
       const predicted = fit(complementOf(test, labels.length), test);
       if (predicted.length !== test.length) throw new RangeError(`the fitter returned ${predicted.length} predictions for ${test.length} test rows`);
+      test.forEach((row, k) => (pooled[row] = predicted[k] as number));
       const metrics = evaluate(takeValues(labels, test), predicted);
       results.push({ repeat, fold, ...metrics, seconds: (performance.now() - foldStarted) / 1000 });
     });
@@ -49,7 +55,7 @@ export function crossValidate(labels: ArrayLike<number>, fit: FoldFitter, option
   const keys = ['rows', 'positives', 'auc', 'lift10', 'lift20', 'logLoss', 'brier', 'calibrationError'] as const;
   const mean = Object.fromEntries(keys.map((k) => [k, results.reduce((s, r) => s + r[k], 0) / results.length])) as unknown as Metrics;
   const aucSd = Math.sqrt(results.reduce((s, r) => s + (r.auc - mean.auc) ** 2, 0) / Math.max(1, results.length - 1));
-  return { folds: results, mean, aucSd, seconds: (performance.now() - started) / 1000 };
+  return { folds: results, mean, aucSd, outOfFold, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A model kind with its options, as a contender in model choice. */
