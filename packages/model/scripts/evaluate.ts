@@ -28,7 +28,8 @@ for (const evaluation of EVALUATIONS) {
   }
   const positives = data.labels.reduce((s, v) => s + v, 0);
   console.log(`\n${evaluation.name} (${evaluation.file}): ${data.labels.length} rows, ${positives} churned; ${repeats} x stratified 5-fold CV`);
-  console.log(['model'.padEnd(34), 'AUC', '± sd  ', 'lift10', 'lift20', 'logLoss', 'Brier ', 'ECE   ', 'wall s/fold', 'cpu s/fold'].join('  '));
+  const width = Math.max(...evaluation.models.map((m) => m.label.length)) + 2;
+  console.log(['model'.padEnd(width), 'AUC', '± sd  ', 'lift10', 'lift20', 'logLoss', 'Brier ', 'ECE   ', 'wall s/fold', 'cpu s/fold'].join('  '));
   for (const entry of evaluation.models) {
     const cpuBefore = process.cpuUsage();
     const cv = crossValidateModel(entry.candidate, { records: data.records, labels: data.labels, features: entry.features }, { folds: 5, repeats, seed: 1 });
@@ -36,9 +37,9 @@ for (const evaluation of EVALUATIONS) {
     const cpuPerFold = (cpu.user + cpu.system) / 1e6 / cv.folds.length;
     const m = cv.mean;
     console.log(
-      [entry.label.padEnd(34), fixed(m.auc), fixed(cv.aucSd), fixed(m.lift10, 3) + ' ', fixed(m.lift20, 3) + ' ', fixed(m.logLoss), fixed(m.brier), fixed(m.calibrationError), fixed(cv.seconds / cv.folds.length, 2).padEnd(11), fixed(cpuPerFold, 2)].join('  '),
+      [entry.label.padEnd(width), fixed(m.auc), fixed(cv.aucSd), fixed(m.lift10, 3) + ' ', fixed(m.lift20, 3) + ' ', fixed(m.logLoss), fixed(m.brier), fixed(m.calibrationError), fixed(cv.seconds / cv.folds.length, 2).padEnd(11), fixed(cpuPerFold, 2)].join('  '),
     );
     const bins = calibration(data.labels, cv.outOfFold[0] as Float64Array).bins;
-    console.log(`${''.padEnd(36)}deciles predicted/observed: ${bins.map((b) => `${fixed(b.meanPredicted, 2)}/${fixed(b.observedRate, 2)}`).join(' ')}`);
+    console.log(`${''.padEnd(width + 2)}deciles predicted/observed: ${bins.map((b) => `${fixed(b.meanPredicted, 2)}/${fixed(b.observedRate, 2)}`).join(' ')}`);
   }
 }

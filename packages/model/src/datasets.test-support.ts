@@ -134,9 +134,9 @@ export const EVALUATIONS: Evaluation[] = [
     models: [
       { label: 'logistic l2=10, engineered', features: IBM_ENGINEERED, candidate: { kind: 'logistic', options: { l2: 10 } } },
       {
-        label: 'boosting stumps 1000 x 0.05, plain',
+        label: 'boosting stumps 500 x 0.1, plain',
         features: IBM_PLAIN,
-        candidate: { kind: 'boosting', options: { trees: 1000, learningRate: 0.05, maxDepth: 1, minSamplesLeaf: 30 } },
+        candidate: { kind: 'boosting', options: { trees: 500, learningRate: 0.1, maxDepth: 1, minSamplesLeaf: 30, l2: 10 } },
       },
       {
         label: 'boosting depth 4, 400 x 0.02, plain',
