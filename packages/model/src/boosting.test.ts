@@ -50,5 +50,7 @@ describe('gradient boosting', () => {
     const tooSmall = train('boosting', x, y, { trees: 1, minSamplesLeaf: 21 }).toJSON();
     if (tooSmall.kind !== 'boosting') throw new Error('kind');
     expect(tooSmall.parameters.trees[0]?.feature).toEqual([-1]);
+    expect(() => train('boosting', x, y, { trees: 2.5 })).toThrow('trees must be a whole number');
+    expect(() => train('boosting', x, y, { learningRate: 2 })).toThrow('learningRate must be at most 1');
   });
 });

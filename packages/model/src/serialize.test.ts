@@ -34,6 +34,8 @@ describe('serialised models', () => {
     expect(() => loadModel(loop)).toThrow('has child 0');
     const logistic = train('logistic', x, y).toJSON();
     expect(() => loadModel({ ...logistic, features: ['a'] })).toThrow('parameters.means has 3 values, not 1');
+    if (logistic.kind !== 'logistic') throw new Error('kind');
+    expect(() => loadModel({ ...logistic, parameters: { ...logistic.parameters, scales: [1, 0, 1] } })).toThrow('scales must all be above 0');
   });
 
   it('checks the width of rows it scores', () => {

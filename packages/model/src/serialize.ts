@@ -61,6 +61,7 @@ export function loadModel(json: unknown): Model {
   if (data.kind === 'logistic') {
     for (const key of ['means', 'scales', 'coefficients'] as const) numbers(p[key], features.length, `parameters.${key}`);
     numbers([p.intercept], 1, 'parameters.intercept');
+    if ((p.scales as number[]).some((v) => !(v > 0))) throw new ModelFormatError('parameters.scales must all be above 0');
   } else if (data.kind === 'boosting') {
     numbers([p.initialLogit], 1, 'parameters.initialLogit');
     if (!Array.isArray(p.trees)) throw new ModelFormatError('parameters.trees must be an array');

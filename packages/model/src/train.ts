@@ -21,6 +21,9 @@ function checkOptions(options: Record<string, number>, defaults: Record<string, 
   for (const key of ['trees', 'maxDepth', 'maxIterations', 'learningRate', 'tolerance', 'subsample', 'featureFraction'] as const) {
     if (key in options && !((options[key] as number) > 0)) throw new RangeError(`${kind}: option ${key} must be above 0`);
   }
+  for (const key of ['trees', 'maxDepth', 'maxIterations', 'minSamplesLeaf', 'earlyStoppingRounds', 'seed'] as const) {
+    if (key in options && !Number.isInteger(options[key])) throw new RangeError(`${kind}: option ${key} must be a whole number, not ${options[key]}`);
+  }
   for (const key of ['learningRate', 'subsample', 'featureFraction'] as const) {
     if (key in options && (options[key] as number) > 1) throw new RangeError(`${kind}: option ${key} must be at most 1`);
   }
