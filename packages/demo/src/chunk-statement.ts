@@ -10,7 +10,7 @@ import { usageRowsSql } from './usage-sql.js';
 const CUSTOMER_COLUMNS = [
   'msisdn', 'name', 'region_id', 'joined_on', 'plan', 'payment_type', 'balance_cents', 'credit_limit_cents',
   'points', 'contract_ends_on', 'device', 'birthday', 'group_id', 'group_kind', 'is_campus', 'account_manager',
-  'consent', 'status', 'churned_on',
+  'consent', 'status', 'churned_on', 'attributes',
 ].join(', ');
 
 const USAGE_COLUMNS = [
