@@ -34,12 +34,15 @@ async function one<T extends Record<string, unknown>>(database: TestDatabase, qu
   return row!;
 }
 
-async function checksums(database: TestDatabase): Promise<{ customers: string; usage: string }> {
+async function checksums(database: TestDatabase): Promise<{ customers: string; usage: string; events: string }> {
   return one(database, `select
     (select md5(string_agg(concat_ws('|', c.msisdn, c.name, r.code, c.joined_on, c.plan, c.payment_type, c.balance_cents,
        c.credit_limit_cents, c.points, c.contract_ends_on, c.device, c.birthday, c.group_id, c.group_kind, c.is_campus,
        c.account_manager, c.consent::text, c.status, c.churned_on, c.attributes::text), ',' order by c.msisdn))
      from customers c join regions r on r.id = c.region_id) as customers,
+    (select md5(string_agg(concat_ws('|', c.msisdn, e.type, e.occurred_at, e.payload::text, e.idempotency_key), ','
+       order by c.msisdn, e.idempotency_key))
+     from customer_events e join customers c on c.id = e.customer_id) as events,
     (select md5(string_agg(concat_ws('|', c.msisdn, u.month, u.revenue_cents, u.voice_minutes, u.data_mb, u.sms,
        u.recharge_cents, u.active_days, u.complaints, u.competitor_contacts), ',' order by c.msisdn, u.month))
      from monthly_usage u join customers c on c.id = u.customer_id) as usage`);
@@ -47,10 +50,11 @@ async function checksums(database: TestDatabase): Promise<{ customers: string; u
 
 describe('seedDemoData', () => {
   it('reports what it wrote and its progress per chunk', async () => {
-    const counts = await one<{ customers: number; usage: number; regions: number }>(main,
+    const counts = await one<{ customers: number; usage: number; events: number; regions: number }>(main,
       `select (select count(*) from customers)::int as customers, (select count(*) from monthly_usage)::int as usage,
-        (select count(*) from regions)::int as regions`);
-    expect(result).toEqual({ customers: CUSTOMERS, usageRows: counts.usage, regions: 23 });
+        (select count(*) from customer_events)::int as events, (select count(*) from regions)::int as regions`);
+    expect(result).toEqual({ customers: CUSTOMERS, usageRows: counts.usage, events: counts.events, regions: 23 });
+    expect(counts.events).toBeGreaterThan(0);
     expect(counts).toMatchObject({ customers: CUSTOMERS, regions: 23 });
     const customerSteps = progress.filter((p) => p.phase === 'customers').map((p) => p.done);
     expect(customerSteps).toEqual([0, 1000, 2000, 3000]);
@@ -62,6 +66,7 @@ describe('seedDemoData', () => {
     expect(b).toEqual(a);
     expect(c.customers).not.toBe(a.customers);
     expect(c.usage).not.toBe(a.usage);
+    expect(c.events).not.toBe(a.events);
   });
 
   it('puts about 80% of revenue on the top 20% of customers', async () => {
@@ -169,6 +174,28 @@ describe('seedDemoData', () => {
       expect(s[`churner ${signal}`], signal).toBeLessThan(0.6);
       expect(s[`not churner ${signal}`], signal).toBeGreaterThan(0);
     }
+  });
+
+  it('records port-out inquiries as events, mostly in the 90 days before a churn', async () => {
+    const e = await one<Record<string, number>>(main, `select
+      count(*)::int as events,
+      count(*) filter (where e.type <> 'port_out.inquiry'
+        or e.idempotency_key !~ '^demo:port_out[.]inquiry:[0-9]+:[12]$')::int as malformed,
+      count(*) filter (where e.occurred_at < c.joined_on or e.occurred_at >= date '${calendar.today}'
+        or e.occurred_at >= c.churned_on)::int as outside_tenure,
+      count(*) filter (where c.churned_on is not null and e.occurred_at >= c.churned_on - 90)::int as before_churn,
+      count(distinct e.customer_id) filter (where c.churned_on is not null)::int as churners_asking,
+      count(distinct e.customer_id) filter (where c.churned_on is null)::int as others_asking,
+      (select count(*) from customers where churned_on is not null)::int as churners,
+      (select count(*) from customers where churned_on is null)::int as others
+      from customer_events e join customers c on c.id = e.customer_id`);
+    expect(e).toMatchObject({ malformed: 0, outside_tenure: 0 });
+    expect(e.before_churn! / e.events!).toBeGreaterThan(0.5);
+    const churnerShare = e.churners_asking! / e.churners!;
+    expect(churnerShare).toBeGreaterThan(0.1);
+    expect(churnerShare).toBeLessThan(0.5);
+    expect(e.others_asking).toBeGreaterThan(0);
+    expect(churnerShare).toBeGreaterThan(5 * (e.others_asking! / e.others!));
   });
 
   it('gives every handset a purchase date, older among churners', async () => {

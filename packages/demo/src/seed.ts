@@ -47,6 +47,8 @@ export interface SeedDemoOptions {
 export interface SeedDemoResult {
   customers: number;
   usageRows: number;
+  /** Customer events written: port-out inquiries. */
+  events: number;
   regions: number;
 }
 
@@ -71,23 +73,25 @@ export async function seedDemoData(database: Database, options: SeedDemoOptions)
     const context: GeneratorContext = { seed, calendar: demoCalendar(now, months), districts };
     let customers = 0;
     let usageRows = 0;
+    let events = 0;
     onProgress({ phase: 'customers', done: 0, total });
     for (let first = 1; first <= total; first += chunkSize) {
       const last = Math.min(total, first + chunkSize - 1);
-      const [row] = await queryRows<{ customers: number; usage_rows: number }>(
+      const [row] = await queryRows<{ customers: number; usage_rows: number; events: number }>(
         tx,
         sql.raw(chunkStatement(context, first, last)),
       );
       customers += row!.customers;
       usageRows += row!.usage_rows;
+      events += row!.events;
       onProgress({ phase: 'customers', done: customers, total });
     }
-    return { customers, usageRows, regions };
+    return { customers, usageRows, events, regions };
   });
 
   // Fresh statistics, so the first queries over a large population get sensible plans.
   onProgress({ phase: 'statistics', done: 0, total: 1 });
-  await database.rows(sql`analyze regions, customers, monthly_usage`);
+  await database.rows(sql`analyze regions, customers, monthly_usage, customer_events`);
   onProgress({ phase: 'statistics', done: 1, total: 1 });
   return result;
 }
