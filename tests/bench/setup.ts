@@ -106,7 +106,7 @@ export async function setupBenchDatabase(opts: { customers: number; reuse: boole
   await recreate(url);
   const database = await openDatabase({ url });
   await database.migrate();
-  const seed = await timed(() => seedDemoData(database, { customers: opts.customers, now: BENCH_NOW, onProgress: progressPrinter() }));
+  const seed = await timed(() => seedDemoData(database, { customers: opts.customers, now: BENCH_NOW, months: 6, onProgress: progressPrinter() }));
   const tiers = await timed(() => refreshTiers(database.db, { now: BENCH_NOW }));
   console.log(`  tiers ranked in ${round(tiers.ms / 1000)} s`);
   const tasks = await timed(() => createTasks(database));

@@ -1,16 +1,17 @@
 /**
- * One statement per chunk of customers: generate the rows, insert them, and insert their monthly usage
- * joined back through the returned ids. Nothing travels to Node but two counts, so memory stays flat
- * whatever the population size.
+ * One statement per chunk of customers: generate the rows, insert them, and insert their monthly usage and
+ * port-out inquiries joined back through the returned ids. Nothing travels to Node but three counts, so
+ * memory stays flat whatever the population size.
  */
 import type { GeneratorContext } from './context.js';
 import { CUSTOMER_ROWS, customerRowsSql } from './customer-sql.js';
+import { portOutEventsSql } from './events-sql.js';
 import { usageRowsSql } from './usage-sql.js';
 
 const CUSTOMER_COLUMNS = [
   'msisdn', 'name', 'region_id', 'joined_on', 'plan', 'payment_type', 'balance_cents', 'credit_limit_cents',
   'points', 'contract_ends_on', 'device', 'birthday', 'group_id', 'group_kind', 'is_campus', 'account_manager',
-  'consent', 'status', 'churned_on',
+  'consent', 'status', 'churned_on', 'attributes',
 ].join(', ');
 
 const USAGE_COLUMNS = [
@@ -18,7 +19,9 @@ const USAGE_COLUMNS = [
   'complaints', 'competitor_contacts',
 ].join(', ');
 
-/** Rows `first..last` (1-based row numbers of the whole population). Returns one row: customers, usage_rows. */
+const EVENT_COLUMNS = ['customer_id', 'type', 'occurred_at', 'payload', 'idempotency_key'].join(', ');
+
+/** Rows `first..last` (1-based row numbers of the whole population). Returns one row: customers, usage_rows, events. */
 export function chunkStatement(context: GeneratorContext, first: number, last: number): string {
   return `with ${customerRowsSql(context, first, last)},
   inserted as (
@@ -30,6 +33,12 @@ export function chunkStatement(context: GeneratorContext, first: number, last: n
   inserted_usage as (
     insert into monthly_usage (${USAGE_COLUMNS}) select ${USAGE_COLUMNS} from usage_rows
     returning 1
+  ),
+  ${portOutEventsSql(context)},
+  inserted_events as (
+    insert into customer_events (${EVENT_COLUMNS}) select ${EVENT_COLUMNS} from port_out_events
+    returning 1
   )
-  select (select count(*) from inserted)::int as customers, (select count(*) from inserted_usage)::int as usage_rows`;
+  select (select count(*) from inserted)::int as customers, (select count(*) from inserted_usage)::int as usage_rows,
+    (select count(*) from inserted_events)::int as events`;
 }

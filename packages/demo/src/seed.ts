@@ -6,7 +6,7 @@
 import { IssueList } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { sql } from 'drizzle-orm';
-import { demoCalendar } from './calendar.js';
+import { DEFAULT_USAGE_MONTHS, demoCalendar, MAX_USAGE_MONTHS } from './calendar.js';
 import { chunkStatement } from './chunk-statement.js';
 import type { GeneratorContext } from './context.js';
 import { queryRows } from './executor.js';
@@ -29,8 +29,13 @@ export interface SeedDemoOptions {
   customers: number;
   /** Same seed and `now`, same population. */
   seed?: number;
-  /** The moment the population is generated for: usage covers the six months before its month. */
+  /** The moment the population is generated for: usage covers the `months` complete months before its month. */
   now?: Date;
+  /**
+   * Months of usage history (1 to 36, default 12). Churn is spread evenly over them, so a longer history
+   * also holds more churners (~0.9% a month), each with the signals that led up to it.
+   */
+  months?: number;
   /**
    * Customers per statement (5,000 on PGlite, 50,000 on PostgreSQL). PGlite blocks the event loop for the
    * length of a statement (~1 s per 5,000 here), so it gets small ones. The population does not depend on it.
@@ -42,13 +47,15 @@ export interface SeedDemoOptions {
 export interface SeedDemoResult {
   customers: number;
   usageRows: number;
+  /** Customer events written: port-out inquiries. */
+  events: number;
   regions: number;
 }
 
 export async function seedDemoData(database: Database, options: SeedDemoOptions): Promise<SeedDemoResult> {
-  const { customers: total, seed = DEFAULT_DEMO_SEED, now = new Date(), onProgress = () => {} } = options;
+  const { customers: total, seed = DEFAULT_DEMO_SEED, now = new Date(), months = DEFAULT_USAGE_MONTHS, onProgress = () => {} } = options;
   const chunkSize = options.chunkSize ?? (database.kind === 'pglite' ? 5_000 : 50_000);
-  validate(total, seed, now, chunkSize);
+  validate({ customers: total, seed, now, months, chunkSize });
 
   const result = await database.db.transaction(async (tx) => {
     // Taken before the emptiness check, so two seeders cannot both find the table empty.
@@ -63,38 +70,42 @@ export async function seedDemoData(database: Database, options: SeedDemoOptions)
     const { regions, districts } = await upsertDemoRegions(tx);
     onProgress({ phase: 'regions', done: 1, total: 1 });
 
-    const context: GeneratorContext = { seed, calendar: demoCalendar(now), districts };
+    const context: GeneratorContext = { seed, calendar: demoCalendar(now, months), districts };
     let customers = 0;
     let usageRows = 0;
+    let events = 0;
     onProgress({ phase: 'customers', done: 0, total });
     for (let first = 1; first <= total; first += chunkSize) {
       const last = Math.min(total, first + chunkSize - 1);
-      const [row] = await queryRows<{ customers: number; usage_rows: number }>(
+      const [row] = await queryRows<{ customers: number; usage_rows: number; events: number }>(
         tx,
         sql.raw(chunkStatement(context, first, last)),
       );
       customers += row!.customers;
       usageRows += row!.usage_rows;
+      events += row!.events;
       onProgress({ phase: 'customers', done: customers, total });
     }
-    return { customers, usageRows, regions };
+    return { customers, usageRows, events, regions };
   });
 
   // Fresh statistics, so the first queries over a large population get sensible plans.
   onProgress({ phase: 'statistics', done: 0, total: 1 });
-  await database.rows(sql`analyze regions, customers, monthly_usage`);
+  await database.rows(sql`analyze regions, customers, monthly_usage, customer_events`);
   onProgress({ phase: 'statistics', done: 1, total: 1 });
   return result;
 }
 
-function validate(customers: number, seed: number, now: Date, chunkSize: number): void {
+function validate(o: { customers: number; seed: number; now: Date; months: number; chunkSize: number }): void {
   const issues = new IssueList();
-  if (!Number.isSafeInteger(customers) || customers < 1 || customers > MAX_DEMO_CUSTOMERS) {
-    issues.add('customers', `must be a whole number from 1 to ${MAX_DEMO_CUSTOMERS}, got ${customers}`);
+  if (!Number.isSafeInteger(o.customers) || o.customers < 1 || o.customers > MAX_DEMO_CUSTOMERS) {
+    issues.add('customers', `must be a whole number from 1 to ${MAX_DEMO_CUSTOMERS}, got ${o.customers}`);
   }
-  if (!Number.isSafeInteger(seed)) issues.add('seed', `must be a whole number, got ${seed}`);
-  if (!(now instanceof Date) || Number.isNaN(now.getTime())) issues.add('now', 'must be a valid date');
-  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) issues.add('chunkSize', `must be a positive whole number, got ${chunkSize}`);
+  if (!Number.isSafeInteger(o.seed)) issues.add('seed', `must be a whole number, got ${o.seed}`);
+  if (!(o.now instanceof Date) || Number.isNaN(o.now.getTime())) issues.add('now', 'must be a valid date');
+  if (!Number.isSafeInteger(o.months) || o.months < 1 || o.months > MAX_USAGE_MONTHS) {
+    issues.add('months', `must be a whole number from 1 to ${MAX_USAGE_MONTHS}, got ${o.months}`);
+  }
+  if (!Number.isSafeInteger(o.chunkSize) || o.chunkSize < 1) issues.add('chunkSize', `must be a positive whole number, got ${o.chunkSize}`);
   issues.throwIfAny();
 }
-

@@ -11,17 +11,25 @@ export const SHAPE = {
   /** z-scores of the standard normal: above 0.8416 is the top 20% (中高端), above 1.645 the top 5% (VIP). */
   highValueZ: 0.8416,
   vipZ: 1.645,
-  /** Customers whose behaviour leads towards leaving; the churned and suspended are drawn from them. */
-  churnProneShare: 0.12,
-  /** Within the churn-prone: below 0.17 churned (~2% overall), below 0.42 suspended (~3%), below 0.7 declining, else silent. */
-  churnedBelow: 0.17,
-  suspendedBelow: 0.42,
-  decliningBelow: 0.7,
+  /**
+   * Churn (离网) per month of the usage window, spread evenly over it: ~0.9% a month, so ~11% of a 12-month
+   * population has churned by today. A share of churners are new lines that leave in their first months.
+   */
+  monthlyChurnRate: 0.009,
+  earlyChurnShare: 0.15,
+  /** Households whose member leaves (the leader, on top of the monthly churn), and the members who follow. */
+  householdLeaveMonthlyRate: 0.015,
+  householdFollowShare: 0.5,
+  /** Suspended (停机) today; "wobblers": active customers with a spell of churn signals who stay (the noise). */
+  suspendedShare: 0.03,
+  wobblerShare: 0.1,
+  /** Dormant lines (沉默, kept for the number): active customers without an active day in the whole window. */
+  dormantShare: 0.04,
   /** Households: 4-row blocks, 36% of them a household of 2–4; enterprises: 64-row blocks, 4% a group of 12–40. */
   householdBlockShare: 0.36,
   enterpriseBlockShare: 0.04,
   campusShare: 0.05,
-  /** Customers who joined in the last ~3 months (among those not churn-prone). */
+  /** Customers who joined in the last ~3 months (among those who do not churn and are not suspended). */
   recentJoinShare: 0.07,
   /** Customers with a birthday in the coming week, on top of the natural ~2%, so MOT care has work. */
   birthdayThisWeekShare: 0.015,
