@@ -93,6 +93,14 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
   ],
   revokeApiKey: ({ fixture }) => [{ label: 'the key of an out-of-scope operator', args: { prefix: fixture.outKeyPrefix } }],
   revokeJwt: ({ n }) => [{ label: "a subject's JWTs", args: { subject: `sweep-subject-${n}` } }],
+  // An upload (the test client sends a Blob variable as a multipart request) of a month of the out-of-scope customer's usage.
+  importFile: ({ fixture, n }) => {
+    const file = (cents: number) => new Blob([`msisdn,month,revenue_cents\n${fixture.out.msisdn},2026-10,${cents}\n`]);
+    return [
+      { label: 'into ZJ-HZ', args: { kind: 'USAGE', file: file(n), regionCode: 'ZJ-HZ' } },
+      { label: 'globally', args: { kind: 'USAGE', file: file(n + 1) } },
+    ];
+  },
   recordEvents: ({ fixture, n }) => [
     { label: 'by the MSISDN of an out-of-scope customer', args: { events: [{ msisdn: fixture.out.msisdn, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-msisdn-${n}` }] } },
     { label: 'by the id of an out-of-scope customer', args: { events: [{ customerId: fixture.out.ids.Customer, type: 'complaint', occurredAt: '2026-11-10T10:00:00+08:00', idempotencyKey: `sweep-id-${n}` }] } },

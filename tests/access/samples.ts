@@ -49,7 +49,7 @@ const AIMING: Record<string, (t: Targets) => unknown> = {
 };
 
 /** Values for required arguments that aim nowhere, by name, then by scalar type. */
-const FILLER_BY_NAME: Record<string, unknown> = { days: 7, limit: ROOT_PAGE, months: 6 };
+const FILLER_BY_NAME: Record<string, unknown> = { days: 7, limit: ROOT_PAGE, months: 6, asOf: '2026-08' };
 const FILLER_BY_SCALAR: Record<string, unknown> = {
   String: 'sweep',
   Int: 1,

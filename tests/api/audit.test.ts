@@ -5,7 +5,6 @@ import { sql } from 'drizzle-orm';
 import { auditLog } from '@weixi/db';
 import { FIXTURE_PLUGINS } from '../plugins/fixtures/index.js';
 import { customerInput, startTestApi, type TestApi } from './harness.js';
-import { uploadFile } from './upload.js';
 
 const NOTARY: InstalledPlugin = {
   entry: fileURLToPath(new URL('../plugins/fixtures/notary.ts', import.meta.url)),
@@ -60,7 +59,7 @@ describe('the audit log of mutations', () => {
     // [operation, request, expected objects, expected plugin]
     const steps: Array<[string, () => Promise<unknown>, string[], string | null]> = [
       ['recordUsage', () => api.ok(`mutation { recordUsage(usage: [{ msisdn: "13800000001", month: "2026-10", revenueCents: 100 }]) { recorded } }`), ['msisdn:13800000001'], null],
-      ['importFile', () => uploadFile(api.server.url, api.adminKey, 'mutation ($file: File!) { importFile(kind: USAGE, file: $file, regionCode: "JS-NJ") { rows } }', {}, new Blob(['msisdn,month,revenue_cents\n13800000001,2026-09,100\n'])), ['region:JS-NJ'], null],
+      ['importFile', () => api.ok('mutation ($file: File!) { importFile(kind: USAGE, file: $file, regionCode: "JS-NJ") { rows } }', { file: new Blob(['msisdn,month,revenue_cents\n13800000001,2026-09,100\n']) }), ['region:JS-NJ'], null],
       ['recordEvents', () => api.ok(`mutation { recordEvents(events: [{ msisdn: "13800000002", type: "complaint", occurredAt: "2026-11-02T10:00:00Z" }]) { recorded } }`), ['msisdn:13800000002'], null],
       ['updateSegment', () => api.ok(`mutation ($id: ID!) { updateSegment(id: $id, input: { name: "Jiangsu all" }) { segment { id } } }`, { id: s }), [s], null],
       ['refreshSegment', () => api.ok(`mutation ($id: ID!) { refreshSegment(id: $id) { entered } }`, { id: s }), [s], null],

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type TestPlatform } from '@weixi/testing';
-import { uploadFile } from './upload.js';
 
 /** `importFile` over HTTP, as an integrator's program sends it: a GraphQL multipart request with the CSV. */
 let p: TestPlatform;
@@ -14,7 +13,8 @@ const MUTATION = `mutation ($kind: ImportKind!, $file: File!, $preset: String, $
   }
 }`;
 
-const upload = (token: string, file: Blob, variables: Record<string, unknown>) => uploadFile(p.url, token, MUTATION, variables, file);
+/** The upload as an integrator's program sends it: the test client turns a Blob variable into a multipart request. */
+const upload = (token: string, file: Blob, variables: Record<string, unknown>) => p.as(token).gql<{ importFile: any }>(MUTATION, { ...variables, file });
 
 const CSV = `msisdn,name,region,joined_on,plan,payment_type
 13700000001,甲,JS-NJ,2024-01-15,p58,prepaid

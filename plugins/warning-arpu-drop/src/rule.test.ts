@@ -63,6 +63,9 @@ describe('warning-arpu-drop', () => {
     await p.disable(ID, 'JS-NJ');
     p.clock.set('2026-11-17T07:00:00+08:00');
     expect((await p.runDueJobs()).map((r) => r.regionCode)).toEqual(['JS-SZ', 'JS-WX']);
-    expect(await openIn('JS-NJ')).toHaveLength((await droppedIn('JS-NJ', 0.3, 0.3, 3000)).length); // kept as they were, not resolved
+    // Nothing watches them there any more: expired, not resolved by the rule, and no longer open.
+    const expired = (await p.warnings({ region: 'JS-NJ', pluginId: ID, status: 'expired' })).map((w) => w.customerId).sort((a, b) => a - b);
+    expect(expired).toEqual((await droppedIn('JS-NJ', 0.3, 0.3, 3000)).map((c) => c.id));
+    expect(await openIn('JS-NJ')).toEqual([]);
   });
 });
