@@ -67,6 +67,7 @@ describe('weixi', () => {
       [['seed', '--customers', '-5'], /--customers must be between 1 and 10,000,000, got -5/],
       [['seed', '--customers', '10', '--seed', 'x'], /--seed must be a whole number, got 'x'/],
       [['seed', '--frobnicate'], /Unknown option '--frobnicate'/],
+      [['seed', '--customers', '10', '--months', '40'], /--months must be between 1 and 36, got 40/],
       [['migrate', 'now'], /Unexpected argument 'now'/],
     ];
     const runs = await Promise.all(cases.map(([args]) => weixi(...args)));
@@ -104,7 +105,7 @@ describe('weixi', () => {
   }, SLOW);
 
   it('seed generates the population with progress on stderr and a summary on stdout', async () => {
-    const run = await weixi('seed', '--customers', '3000', '--seed', '11');
+    const run = await weixi('seed', '--customers', '3000', '--seed', '11', '--months', '4');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Seeded 3,000 customers, [\d,]+ monthly usage rows and 23 regions into .* \(seed 11\)/);
     // Not a terminal: plain lines, the last one complete.
@@ -118,7 +119,9 @@ describe('weixi', () => {
     });
     expect(counts.customers).toBe(3000);
     expect(counts.regions).toBe(23);
-    expect(counts.usage).toBeGreaterThan(3000 * 5);
+    // Four months each at most (fewer for those who joined or left within them).
+    expect(counts.usage).toBeGreaterThan(3000 * 3);
+    expect(counts.usage).toBeLessThanOrEqual(3000 * 4);
   }, SLOW);
 
   it('refuses to seed a database that already has customers', async () => {

@@ -1,4 +1,4 @@
-import { DEFAULT_DEMO_SEED, MAX_DEMO_CUSTOMERS, hasCustomers, seedDemoData } from '@weixi/demo';
+import { DEFAULT_DEMO_SEED, DEFAULT_USAGE_MONTHS, MAX_DEMO_CUSTOMERS, MAX_USAGE_MONTHS, hasCustomers, seedDemoData } from '@weixi/demo';
 import { sql } from 'drizzle-orm';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
@@ -11,14 +11,16 @@ import { describeMigrations } from './migrate.js';
 export const seed: Command = {
   name: 'seed',
   summary: 'generate a demo population into an empty database',
-  usage: `Usage: weixi seed --customers N [--seed S]
+  usage: `Usage: weixi seed --customers N [--seed S] [--months M]
 
 Migrates the configured database, then generates N synthetic customers (regions, plans, households,
-six months of usage with a churn-prone share) into it. The database must have no customers yet.
+M months of usage, churn over the whole window with warning signals before each churn) into it. The
+database must have no customers yet.
 
 Options:
   -n, --customers N   how many customers (1 to ${format(MAX_DEMO_CUSTOMERS)})
       --seed S        generator seed (default ${DEFAULT_DEMO_SEED}); the same seed gives the same population
+      --months M      complete months of usage before this month (1 to ${MAX_USAGE_MONTHS}, default ${DEFAULT_USAGE_MONTHS})
   -h, --help          show this help
 
 Example: pnpm weixi seed --customers 20000`,
@@ -26,6 +28,7 @@ Example: pnpm weixi seed --customers 20000`,
     const values = parseOptions('seed', args, {
       customers: { type: 'string', short: 'n' },
       seed: { type: 'string' },
+      months: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -34,6 +37,7 @@ Example: pnpm weixi seed --customers 20000`,
     }
     const customers = wholeNumber('customers', values.customers, { min: 1, max: MAX_DEMO_CUSTOMERS });
     if (customers === undefined) throw new UsageError('--customers N is required (how many customers to generate)', 'seed');
+    const months = wholeNumber('months', values.months, { min: 1, max: MAX_USAGE_MONTHS }) ?? DEFAULT_USAGE_MONTHS;
     const seedValue = wholeNumber('seed', values.seed, { min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }) ?? DEFAULT_DEMO_SEED;
 
     await withDatabase(async (database) => {
@@ -47,7 +51,7 @@ Example: pnpm weixi seed --customers 20000`,
       }
       const started = Date.now();
       const progress = createProgressReporter();
-      const result = await seedDemoData(database, { customers, seed: seedValue, onProgress: (p) => progress.update(p) })
+      const result = await seedDemoData(database, { customers, seed: seedValue, months, onProgress: (p) => progress.update(p) })
         .finally(() => progress.stop());
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       process.stdout.write(
