@@ -97,6 +97,13 @@ describe('importFile', () => {
     expect((await run({ kind: 'usage', file: path, mapping })).usage).toEqual({ created: 0, updated: 0, unchanged: 2 });
   });
 
+  it('names the line a row starts on, across empty lines and quoted fields spanning lines', async () => {
+    const path = await file('lines.csv', '\nmsisdn,name,region,joined_on,plan,payment_type\n13800000011,"two\nlines",JS-NJ,2024-01-15,p58,prepaid\n\n13800000012,x,JS-NJ,2024-01-15,p58,cash\n13800000013,"a ""quoted"" name",JS-NJ,2024-1-15,p58,prepaid\n');
+    const report = await run({ kind: 'customers', file: path, dryRun: true });
+    expect(report).toMatchObject({ rows: 3, accepted: 1, rejected: 2 });
+    expect((await rejectsOf(report.rejectFile)).slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['6,payment_type', '7,joined_on']);
+  });
+
   it('keeps to the import region and names what is wrong with the command', async () => {
     const path = await file('zj.csv', 'msisdn,name,region,joined_on,plan,payment_type\n13800000004,赵六,JS-NJ,2023-05-05,p128,postpaid\n13800000009,钱七,ZJ-HZ,2023-05-05,p128,postpaid\n');
     const report = await run({ kind: 'customers', file: path, regionCode: 'ZJ' });
