@@ -22,7 +22,7 @@ export default tseslint.config(
     files: ['plugins/*/src/**/*.ts', 'examples/regional-plugin/src/**/*.ts'],
     rules: {
       // Plugins reach the platform only through the SDK, exactly as a third party would.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@weixi/*', '!@weixi/sdk', '!@weixi/testing'], message: 'Plugins import only @weixi/sdk (and @weixi/testing in tests).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@weixi/*', '!@weixi/sdk', '!@weixi/sdk/model', '!@weixi/testing'], message: 'Plugins import only @weixi/sdk (and @weixi/testing in tests).' }] }],
     },
   },
 );

@@ -538,6 +538,8 @@ export const warnings = pgTable(
     resolvedAt: ts('resolved_at'),
     resolvedBy: text('resolved_by'),
     note: text('note'),
+    /** A model's warning: the top factors of its score (feature, value, log-odds contribution). */
+    factors: jsonb('factors').$type<Array<{ feature: string; value: number; contribution: number }>>(),
   },
   (t) => [
     uniqueIndex('warnings_one_live_idx').on(t.customerId, t.pluginId, t.ruleId).where(sql`${t.status} in ('open', 'acknowledged')`),
@@ -548,5 +550,37 @@ export const warnings = pgTable(
     check('warnings_level_check', sql`${t.level} in ('low', 'medium', 'high')`),
     check('warnings_score_check', sql`${t.score} between 0 and 100`),
     check('warnings_resolved_check', sql`(${t.status} in ('resolved', 'expired')) = (${t.resolvedAt} is not null)`),
+  ],
+);
+
+/**
+ * Churn models (流失模型), versioned per region and model rule: what a plugin's `defineModel` trained on the
+ * region subtree's customers with known outcomes. `parameters` is the plugin's JSON, opaque to the core.
+ */
+export const churnModels = pgTable(
+  'churn_models',
+  {
+    id: serial('id').primaryKey(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    pluginId: text('plugin_id').notNull(),
+    ruleId: text('rule_id').notNull(),
+    version: integer('version').notNull(),
+    kind: text('kind').notNull(),
+    label: text('label').notNull(),
+    features: jsonb('features').$type<string[]>().notNull(),
+    parameters: jsonb('parameters').$type<unknown>().notNull(),
+    metrics: jsonb('metrics').$type<Record<string, unknown>>().notNull(),
+    asOfMonth: day('as_of_month').notNull(),
+    horizonMonths: integer('horizon_months').notNull(),
+    trainingRows: integer('training_rows').notNull(),
+    positives: integer('positives').notNull(),
+    trainedAt: ts('trained_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('churn_models_version_idx').on(t.regionId, t.pluginId, t.ruleId, t.version),
+    check('churn_models_version_check', sql`${t.version} >= 1`),
+    check('churn_models_rows_check', sql`${t.positives} between 0 and ${t.trainingRows}`),
   ],
 );

@@ -68,7 +68,7 @@ export const PERMISSIONS = {
   refreshTiers: { does: 're-rank value tiers (they rank whole provinces)', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
   plugins: { does: 'see or configure plugins', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   pluginMutations: { does: 'run plugin mutations', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
-  backtest: { does: 'backtest warning rules', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
+  backtest: { does: 'backtest warning rules and read churn models', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
   jobs: { does: 'see or control jobs', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   administer: { does: 'administer the platform', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
 } as const satisfies Record<string, Permission>;
@@ -79,6 +79,7 @@ export type Action = keyof typeof PERMISSIONS;
 export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   jobRuns: 'jobs',
   warningBacktest: 'backtest',
+  churnModels: 'backtest',
   plugins: 'plugins',
   plugin: 'plugins',
   upsertCustomers: 'ingest',

@@ -23,6 +23,7 @@ import { registerTask } from './types/task.js';
 import { registerTiers } from './types/tiers.js';
 import { registerWarning } from './types/warning.js';
 import { registerWarningBacktest } from './types/warning-backtest.js';
+import { registerChurnModels } from './types/churn-model.js';
 
 /**
  * Builds the core schema with a fresh builder. Each module registers its types and root fields through
@@ -52,6 +53,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerTask(builder, refs, enums);
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);
+  registerChurnModels(builder);
   registerIngest(builder, refs, enums);
   registerImport(builder);
   registerTiers(builder);

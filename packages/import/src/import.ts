@@ -209,7 +209,7 @@ function placeAndKey(row: ImportRow, line: number, regions: Map<string, string>,
 
 const NO_REJECTS: Reject[] = [];
 
-async function mapperFor(database: Database, options: ImportOptions, columns: string[]): Promise<RowMapper> {
+export async function mapperFor(database: Database, options: ImportOptions, columns: string[]): Promise<RowMapper> {
   if (options.preset !== undefined && options.mapping !== undefined) throw new InputError([{ path: 'mapping', message: 'give a preset or a mapping, not both' }]);
   if (options.preset !== undefined) {
     const preset = findPreset(options.preset);

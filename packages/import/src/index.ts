@@ -7,4 +7,5 @@ export { defaultMapping, mappingMapper, mappingProblems, type KindMapping, type 
 export { PRESETS, findPreset, type Preset } from './presets/index.js';
 export { IMPORT_KINDS, type EventRow, type ImportKind, type ImportRow, type UsageRow } from './rows.js';
 export { CsvFormatError } from './source.js';
+export { readMappedFile, type ReadRecord } from './read.js';
 export type { WriteCounts } from './write.js';

@@ -19,6 +19,7 @@
 
 import type { PluginWarnings, WarningsRaised } from './warnings.js';
 export * from './warnings.js';
+export * from './churn-models.js';
 export { defineWarningRules } from './warning-rule-plugin.js';
 
 /** The version of this API. A plugin's `engines.weixi` range is checked against it before activation. */
@@ -42,6 +43,7 @@ export type Capability =
   | 'tasks:write'
   | 'warnings:write'
   | 'warnings:raise'
+  | 'models:train'
   | 'contact:send'
   | 'contacts:read'
   | 'offers:grant';
@@ -56,6 +58,7 @@ export const CAPABILITIES: readonly Capability[] = [
   'tasks:write',
   'warnings:write',
   'warnings:raise',
+  'models:train',
   'contact:send',
   'contacts:read',
   'offers:grant',

@@ -5,6 +5,7 @@
  * plain JSON, the plugin could run out of process unchanged.
  */
 import type { Disposable, UsageMetric } from './index.js';
+import type { ChurnModelDefinition } from './churn-models.js';
 
 /**
  * A number the engine computes per customer as of month M (the last complete month counted). `null`
@@ -119,6 +120,16 @@ export interface PluginWarnings<S> {
    * ```
    */
   defineRule(ruleId: string, build: (input: WarningRuleInput<S>) => WarningRuleDefinition): Disposable;
+  /**
+   * `warnings:raise` and `models:train`: implements a rule declared in `contributes.warningRules` with a
+   * churn model the core trains on demand and scores on the rule's schedule (see `churn-models.ts`).
+   *
+   * @example
+   * ```ts
+   * ctx.subscriptions.push(ctx.warnings.defineModel('churn-model', { train: trainModel, score: scoreHistories }));
+   * ```
+   */
+  defineModel(ruleId: string, definition: ChurnModelDefinition<S>): Disposable;
 }
 
 /** A warning's risk level, from its score. */

@@ -173,7 +173,7 @@ function flagsOf(index: number, part: BacktestPart): SQL {
 }
 
 /** Customers of the population with `months` consecutive horizon months without revenue (a month without a row has none). */
-function withoutRevenue(months: number, first: string, horizonMonths: number): SQL {
+export function withoutRevenue(months: number, first: string, horizonMonths: number): SQL {
   const monthsOf = Array.from({ length: horizonMonths }, (_, k) => firstDay(first.slice(0, 7), k));
   const none = monthsOf.map((m) => sql`coalesce(sum(u.revenue_cents) filter (where u.month = ${m}::date), 0) = 0`);
   const runs: SQL[] = [];

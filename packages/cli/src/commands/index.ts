@@ -5,6 +5,7 @@ import { importCommand } from './import.js';
 import { jwt } from './jwt.js';
 import { keys } from './keys.js';
 import { migrate } from './migrate.js';
+import { model } from './model.js';
 import { plugin } from './plugin-new.js';
 import { plugins } from './plugins.js';
 import { regionsCommand } from './regions.js';
@@ -12,7 +13,7 @@ import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, model, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -28,6 +28,20 @@ import { pluginStorageFor } from './storage.js';
 import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside } from './warning-rules.js';
 import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
 import type { ChurnDefinition } from '@weixi/warnings';
+import type { CustomerHistory, StoredChurnModel, ChurnScore } from '@weixi/sdk';
+import {
+  currentChurnModel,
+  defineChurnModelRule,
+  listChurnModels,
+  scoreCity,
+  scoreWith,
+  trainChurnModel,
+  type ChurnModelHost,
+  type DefinedChurnModel,
+  type ScoreSummary,
+  type TrainRequest,
+  type TrainResult,
+} from './churn-models.js';
 
 /** A plugin found on disk with a valid manifest, ready to activate. */
 export interface InstalledPlugin {
@@ -101,6 +115,8 @@ export class PluginHost {
   private readonly listeners = new Set<() => void>();
   /** The warning rules active plugins defined, by `<pluginId>/<ruleId>`. */
   private readonly warningRules = new Map<string, DefinedWarningRule>();
+  /** The model rules active plugins defined, by `<pluginId>/<ruleId>`. */
+  private readonly modelRules = new Map<string, DefinedChurnModel>();
   private readonly logger: PluginLogger;
   private readonly threshold: number;
 
@@ -246,6 +262,83 @@ export class PluginHost {
       },
       request,
     );
+  }
+
+  /**
+   * Trains the churn model rule of the plugin enabled in the region (`pluginId` chooses when several are)
+   * on the region subtree's customers with known outcomes, and stores it as the region's next version.
+   */
+  async trainChurnModel(request: TrainRequest & { pluginId?: string }): Promise<TrainResult> {
+    const rule = await this.modelRuleIn(request.regionCode, request.pluginId);
+    return trainChurnModel(this.modelHost(rule.pluginId), rule, request);
+  }
+
+  /** Scores now every city of the region subtree (or the region's city) where a model rule's plugin is enabled. */
+  async scoreChurnModels(regionCode: string, options: { pluginId?: string } = {}): Promise<ScoreSummary[]> {
+    const region = await this.subtreeOf(regionCode);
+    if (!region) throw new NotFoundError('region', regionCode, 'region');
+    const out: ScoreSummary[] = [];
+    for (const rule of this.activeModelRules(options.pluginId)) {
+      const cities = (await enabledRegions(this.db, rule.pluginId)).filter((c) => c.level === 'city' && (c.path.startsWith(region.path) || region.path.startsWith(c.path)));
+      for (const city of cities) out.push(await scoreCity(this.modelHost(rule.pluginId), rule, city.code));
+    }
+    if (out.length === 0) throw new InputError([{ path: 'region', message: `no churn model plugin is enabled in ${regionCode}${options.pluginId ? ` (asked for '${options.pluginId}')` : ''}` }]);
+    return out;
+  }
+
+  /** Scores histories the caller holds (rows of a file) with the region's model, without storing anything. */
+  async scoreChurnHistories(regionCode: string, histories: CustomerHistory[], options: { pluginId?: string } = {}): Promise<{ model: StoredChurnModel; scores: ChurnScore[] }> {
+    const rule = await this.modelRuleIn(regionCode, options.pluginId);
+    const region = (await this.subtreeOf(regionCode))!;
+    const model = await currentChurnModel(this.db, rule.pluginId, rule.ruleId, region.path);
+    if (!model) throw new InputError([{ path: 'region', message: `no churn model of '${rule.pluginId}' covers ${regionCode}; train one first (weixi model train --region ${regionCode})` }]);
+    const settings = await this.settingsFor(rule.pluginId, regionCode);
+    return { model, scores: histories.length === 0 ? [] : await scoreWith(rule, { settings, regionCode, model, histories }) };
+  }
+
+  /** Stored churn models, newest first, of the regions in a subtree (null: every region). */
+  churnModels(filter: { regionPath: string | null; pluginId?: string; limit?: number }): Promise<StoredChurnModel[]> {
+    return listChurnModels(this.db, { ...filter, limit: filter.limit ?? 50 });
+  }
+
+  private activeModelRules(pluginId?: string): DefinedChurnModel[] {
+    return [...this.modelRules.values()].filter((r) => this.active.has(r.pluginId) && (pluginId === undefined || r.pluginId === pluginId));
+  }
+
+  /** The one model rule enabled in a region: a plugin enabled at the region (its subtree's root). */
+  private async modelRuleIn(regionCode: string, pluginId?: string): Promise<DefinedChurnModel> {
+    const region = await this.subtreeOf(regionCode);
+    if (!region) throw new NotFoundError('region', regionCode, 'region');
+    const enabled: DefinedChurnModel[] = [];
+    for (const rule of this.activeModelRules(pluginId)) if (await enabledAt(this.db, rule.pluginId, region.id)) enabled.push(rule);
+    if (enabled.length === 0) throw new InputError([{ path: 'region', message: `no churn model plugin is enabled in ${regionCode}${pluginId ? ` (asked for '${pluginId}')` : ''}; enable one there first` }]);
+    if (enabled.length > 1) throw new InputError([{ path: 'plugin', message: `several churn model rules are enabled in ${regionCode} (${enabled.map((r) => `${r.pluginId}/${r.ruleId}`).join(', ')}); name the plugin` }]);
+    return enabled[0]!;
+  }
+
+  private async subtreeOf(regionCode: string): Promise<{ id: number; code: string; path: string; ids: number[] } | undefined> {
+    const rows = await queryRows<{ id: number; code: string; path: string; root: boolean }>(
+      this.db,
+      sql`select r.id, r.code, r.path, r.code = ${regionCode} as root from ${regions} r
+          where starts_with(r.path, (select path from ${regions} where code = ${regionCode})) order by r.path`,
+    );
+    const root = rows.find((r) => r.root);
+    return root ? { id: Number(root.id), code: root.code, path: root.path, ids: rows.map((r) => Number(r.id)) } : undefined;
+  }
+
+  private modelHost(pluginId: string, registerJob: ChurnModelHost['registerJob'] = () => null): ChurnModelHost {
+    const jobs = this.options.jobs;
+    return {
+      db: this.db,
+      now: () => this.options.clock.now(),
+      events: this.events,
+      churn: this.options.churn ?? DEFAULT_CHURN,
+      settingsFor: (regionCode) => this.settingsFor(pluginId, regionCode),
+      day: (regionCode, at) => this.services(pluginId).regions.day(regionCode, at),
+      subtree: (regionCode) => this.subtreeOf(regionCode),
+      registerJob,
+      enqueue: jobs?.enqueue ? (jobId, regionCode) => enqueueUnlessQueued(this.db, pluginId, jobId, regionCode, (regionId) => jobs.enqueue!(pluginId, jobId, regionId)) : undefined,
+    };
   }
 
   channel(channelId: string): ChannelSender | undefined {
@@ -493,6 +586,15 @@ export class PluginHost {
           const title = manifest.contributes?.warningRules?.find((r) => r.id === ruleId)?.title ?? ruleId;
           this.warningRules.set(key, { pluginId: id, ruleId, title, build: build as never });
           parts.push({ dispose: () => void this.warningRules.delete(key) });
+          parts.forEach(own);
+          return { dispose: async () => void (await disposeAll(parts)) };
+        },
+        defineModel: (ruleId, definition) => {
+          const parts = defineChurnModelRule(manifest, definedRules, this.modelHost(id, registerJob), ruleId, definition as never);
+          const key = `${id}/${ruleId}`;
+          const title = manifest.contributes?.warningRules?.find((r) => r.id === ruleId)?.title ?? ruleId;
+          this.modelRules.set(key, { pluginId: id, ruleId, title, definition: definition as never });
+          parts.push({ dispose: () => void this.modelRules.delete(key) });
           parts.forEach(own);
           return { dispose: async () => void (await disposeAll(parts)) };
         },

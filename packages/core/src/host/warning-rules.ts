@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import {
   CapabilityError,
+  type Capability,
   DEFAULT_WARNING_SCHEDULE,
   warningRuleProblems,
   type Disposable,
@@ -45,7 +46,7 @@ export interface WarningRuleHost {
 }
 
 /** `YYYY-MM` of the month before the one of `date` (`YYYY-MM-DD`): the last complete month. */
-const monthBefore = (date: string): string => firstDay(date.slice(0, 7), -1).slice(0, 7);
+export const monthBefore = (date: string): string => firstDay(date.slice(0, 7), -1).slice(0, 7);
 
 export function defineWarningRule(
   manifest: PluginManifest,
@@ -55,42 +56,65 @@ export function defineWarningRule(
   build: (input: WarningRuleInput<never>) => WarningRuleDefinition,
 ): Disposable[] {
   const id = manifest.id;
-  if (!(manifest.capabilities ?? []).includes('warnings:raise')) throw new CapabilityError(id, 'warnings:raise', 'warnings.defineRule');
-  const rule = manifest.contributes?.warningRules?.find((r) => r.id === ruleId);
-  if (!rule) {
-    const declared = manifest.contributes?.warningRules?.map((r) => r.id).join(', ') || 'none';
-    throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}', which its manifest does not declare under contributes.warningRules (declared: ${declared})`);
+  if (typeof build !== 'function') throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}' without a function (input) => definition`);
+  return registerWarningRule(manifest, defined, host, ruleId, 'warnings.defineRule', {
+    check() {
+      // Checked with the default settings as it registers, so a broken rule fails activation, not a night's run.
+      const sample = build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
+      const problems = warningRuleProblems(sample);
+      if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' warning rule '${ruleId}' is invalid with its default settings: ${problems.join('; ')}`);
+    },
+    async run(job) {
+      const day = await host.day(job.regionCode, job.scheduledFor);
+      const asOfMonth = monthBefore(day.date);
+      const settings = await host.settingsFor(job.regionCode);
+      const definition = build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
+      job.signal.throwIfAborted();
+      const result = await runWarningRule(host.db, {
+        pluginId: id,
+        ruleId,
+        regionCode: job.regionCode,
+        asOf: { month: asOfMonth, day: day.date, dayStart: day.start },
+        definition,
+        now: host.now(),
+        runId: job.runId,
+      });
+      if (!result.loaded) return void (await job.progress(1, `no usage recorded for ${asOfMonth} in ${job.regionCode} yet; ${ruleId} not run`));
+      if (result.raised.length > 0) await host.events.emit('warning.raised', { regionCode: job.regionCode, pluginId: id, ruleId, warnings: result.raised });
+      const kept = result.seen - result.raised.length;
+      await job.progress(1, `${result.seen} customers meet ${ruleId} as of ${asOfMonth}: ${result.raised.length} warnings raised, ${kept} still open, ${result.resolved} resolved`);
+    },
+  });
+}
+
+/**
+ * What every kind of warning rule shares: the manifest must declare it and grant `warnings:raise` (and the
+ * capabilities `needs` names), it is defined once, its job `warnings:<ruleId>` runs on the rule's schedule
+ * in each enabled city, and a usage load of a city's last complete month queues it there again.
+ */
+export function registerWarningRule(
+  manifest: PluginManifest,
+  defined: Set<string>,
+  host: WarningRuleHost,
+  ruleId: string,
+  operation: string,
+  rule: { needs?: Capability[]; check(): void; run(job: JobRun): Promise<void> },
+): Disposable[] {
+  const id = manifest.id;
+  for (const capability of ['warnings:raise' as const, ...(rule.needs ?? [])]) {
+    if (!(manifest.capabilities ?? []).includes(capability)) throw new CapabilityError(id, capability, operation);
+  }
+  const declared = manifest.contributes?.warningRules?.find((r) => r.id === ruleId);
+  if (!declared) {
+    const list = manifest.contributes?.warningRules?.map((r) => r.id).join(', ') || 'none';
+    throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}', which its manifest does not declare under contributes.warningRules (declared: ${list})`);
   }
   if (defined.has(ruleId)) throw new WeixiError('CONFLICT', `plugin '${id}' defines warning rule '${ruleId}' twice; define each rule once in activate`);
-  if (typeof build !== 'function') throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}' without a function (input) => definition`);
-  // Checked with the default settings as it registers, so a broken rule fails activation, not a night's run.
-  const sample = build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
-  const problems = warningRuleProblems(sample);
-  if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' warning rule '${ruleId}' is invalid with its default settings: ${problems.join('; ')}`);
+  rule.check();
   defined.add(ruleId);
   const jobId = warningJobId(ruleId);
-  const run = async (job: JobRun): Promise<void> => {
-    const day = await host.day(job.regionCode, job.scheduledFor);
-    const asOfMonth = monthBefore(day.date);
-    const settings = await host.settingsFor(job.regionCode);
-    const definition = build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
-    job.signal.throwIfAborted();
-    const result = await runWarningRule(host.db, {
-      pluginId: id,
-      ruleId,
-      regionCode: job.regionCode,
-      asOf: { month: asOfMonth, day: day.date, dayStart: day.start },
-      definition,
-      now: host.now(),
-      runId: job.runId,
-    });
-    if (!result.loaded) return void (await job.progress(1, `no usage recorded for ${asOfMonth} in ${job.regionCode} yet; ${ruleId} not run`));
-    if (result.raised.length > 0) await host.events.emit('warning.raised', { regionCode: job.regionCode, pluginId: id, ruleId, warnings: result.raised });
-    const kept = result.seen - result.raised.length;
-    await job.progress(1, `${result.seen} customers meet ${ruleId} as of ${asOfMonth}: ${result.raised.length} warnings raised, ${kept} still open, ${result.resolved} resolved`);
-  };
   const disposables: Disposable[] = [];
-  const registered = host.registerJob({ id: jobId, description: `${rule.title}: ${rule.description}`, cron: rule.schedule ?? DEFAULT_WARNING_SCHEDULE }, run);
+  const registered = host.registerJob({ id: jobId, description: `${declared.title}: ${declared.description}`, cron: declared.schedule ?? DEFAULT_WARNING_SCHEDULE }, rule.run);
   if (registered) disposables.push(registered);
   // After a usage load, the regions it touched run the rule again when the load includes their last
   // complete month; loads of older months change history, which the next scheduled run does not revisit.

@@ -20,6 +20,13 @@ import type { Refs } from './refs.js';
 type WarningRow = typeof warnings.$inferSelect;
 const LIVE = ['open', 'acknowledged'] as const;
 
+interface RiskFactor {
+  rule: string;
+  feature: string;
+  value: number;
+  contribution: number;
+}
+
 /** Warnings of customers the principal sees. */
 function warningScope(ctx: WeixiContext): SQL {
   return inArray(warnings.customerId, ctx.database.db.select({ id: customers.id }).from(customers).where(customerScope(ctx.principal)));
@@ -64,18 +71,23 @@ function warningLoaders(ctx: WeixiContext) {
       return ids.map((id) => map.get(id) ?? null);
     }),
     ofCustomer: child<WarningRow>(db, 'churnWarnings', () => ({ table: warnings, parent: warnings.customerId, keys: [sql`${warnings.id}`], direction: 'desc', where: scope })),
-    risk: new DataLoader<number, { score: number; level: string }>(async (ids) => {
+    risk: new DataLoader<number, { score: number; level: string; factors: RiskFactor[] }>(async (ids) => {
       const rows = await db
-        .select({ customerId: warnings.customerId, pluginId: warnings.pluginId, score: warnings.score, regionCode: regions.code })
+        .select({ customerId: warnings.customerId, pluginId: warnings.pluginId, ruleId: warnings.ruleId, score: warnings.score, factors: warnings.factors, regionCode: regions.code })
         .from(warnings)
         .innerJoin(customers, eq(customers.id, warnings.customerId))
         .innerJoin(regions, eq(regions.id, customers.regionId))
         .where(and(inArray(warnings.customerId, [...ids]), inArray(warnings.status, [...LIVE]), scope));
       const parts = new Map<number, Array<{ score: number; weight: number }>>();
-      for (const r of rows) parts.set(r.customerId, [...(parts.get(r.customerId) ?? []), { score: r.score, weight: await weightOf(r.pluginId, r.regionCode) }]);
+      const factors = new Map<number, RiskFactor[]>();
+      for (const r of rows) {
+        parts.set(r.customerId, [...(parts.get(r.customerId) ?? []), { score: r.score, weight: await weightOf(r.pluginId, r.regionCode) }]);
+        for (const f of r.factors ?? []) factors.set(r.customerId, [...(factors.get(r.customerId) ?? []), { rule: `${r.pluginId}/${r.ruleId}`, ...f }]);
+      }
       return ids.map((id) => {
         const score = combinedRisk(parts.get(id) ?? []);
-        return { score, level: levelOf(score) };
+        const top = (factors.get(id) ?? []).sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+        return { score, level: levelOf(score), factors: top };
       });
     }),
   };
@@ -148,9 +160,26 @@ export function registerWarning(builder: WeixiBuilder, refs: Refs): void {
       since: t.field({ type: 'DateTime', description: 'Only warnings seen at or after this instant.' }),
     }),
   });
-  const Risk = builder.objectRef<{ score: number; level: string }>('ChurnRisk').implement({
+  const Factor = builder.objectRef<RiskFactor>('ChurnRiskFactor').implement({
+    description: "One factor of a churn model's score: a feature, the customer's value of it, and what it added to the score's log-odds.",
+    fields: (t) => ({
+      rule: t.exposeString('rule', { description: '`<pluginId>/<ruleId>` of the model rule whose score it explains.' }),
+      feature: t.exposeString('feature'),
+      value: t.exposeFloat('value'),
+      contribution: t.exposeFloat('contribution', { description: 'Log-odds added (negative: lowered the risk).' }),
+    }),
+  });
+  const Risk = builder.objectRef<{ score: number; level: string; factors: RiskFactor[] }>('ChurnRisk').implement({
     description: "A customer's combined churn risk: 100 × (1 − Π(1 − wᵢ·sᵢ/100)) over its live warnings, wᵢ the rule plugin's `weight` setting (default 1).",
-    fields: (t) => ({ score: t.exposeFloat('score', { description: '0 to 100; 0 without a live warning.' }), level: t.field({ type: Level, resolve: (r) => r.level as never }) }),
+    fields: (t) => ({
+      score: t.exposeFloat('score', { description: '0 to 100; 0 without a live warning.' }),
+      level: t.field({ type: Level, resolve: (r) => r.level as never }),
+      factors: t.field({
+        type: [Factor],
+        description: "The top factors of the churn-model scores among the live warnings, largest first (empty when no model warned): why the model thinks this customer may leave.",
+        resolve: (r) => r.factors,
+      }),
+    }),
   });
 
   builder.queryField('warnings', (t) =>
