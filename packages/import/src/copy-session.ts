@@ -8,8 +8,8 @@ import type { Database } from '@weixi/db';
 export interface CopySession {
   /** Runs a statement with `$1`-style parameters; returns its rows. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Loads CSV text (no header) into `table (columns)`. */
-  copy(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /** Loads CSV (no header; text, or bytes in chunks) into `table (columns)`. */
+  copy(table: string, columns: readonly string[], csv: string | readonly Buffer[]): Promise<void>;
 }
 
 export async function inCopyTransaction<T>(database: Database, work: (session: CopySession) => Promise<T>): Promise<T> {
@@ -23,7 +23,11 @@ export async function inCopyTransaction<T>(database: Database, work: (session: C
           await new Promise<void>((resolve, reject) => {
             stream.once('error', reject);
             stream.once('finish', resolve);
-            stream.end(csv);
+            if (typeof csv === 'string') stream.end(csv);
+            else {
+              for (const chunk of csv) stream.write(chunk);
+              stream.end();
+            }
           });
         },
       };
@@ -34,7 +38,7 @@ export async function inCopyTransaction<T>(database: Database, work: (session: C
     const session: CopySession = {
       query: async <R>(text: string, params: unknown[] = []) => (await tx.query<R>(text, params)).rows,
       async copy(table, columns, csv) {
-        await tx.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) });
+        await tx.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob(typeof csv === 'string' ? [csv] : (csv as unknown as BlobPart[])) });
       },
     };
     return work(session);
@@ -45,5 +49,5 @@ export async function inCopyTransaction<T>(database: Database, work: (session: C
 export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   if (typeof value !== 'string') return String(value);
-  return `"${value.replace(/"/g, '""')}"`;
+  return value.includes('"') ? `"${value.replace(/"/g, '""')}"` : `"${value}"`;
 }

@@ -12,7 +12,7 @@ import { findPreset } from './presets/index.js';
 import { RejectFile } from './rejects.js';
 import { rowChecker, type ImportKind, type ImportRow } from './rows.js';
 import { openSource } from './source.js';
-import { writeBatch, type BatchItem, type WriteCounts } from './write.js';
+import { Batch, writeBatch, type WriteCounts } from './write.js';
 
 export interface ImportOptions {
   kind: ImportKind;
@@ -103,32 +103,32 @@ export async function importFile(database: Database, options: ImportOptions): Pr
   const customerFields = new Set(mapper.customerFields);
   const rowIssues = rowChecker(now);
   const progress = () => options.onProgress?.({ bytesRead: source.progress().read, bytesTotal: source.progress().total, rows: report.rows, rejected: rejects.count });
-  let batch: BatchItem[] = [];
+  let batch = new Batch();
   let keys = new Map<string, number>();
 
   // One batch is written while the next is read and checked: the database and the parser overlap. Rows
   // of a batch never depend on a later batch (a row's usage and events follow its own customer), so the
   // order in which batches commit does not matter; at most one is in flight.
   let inFlight: Promise<void> = Promise.resolve();
-  const write = async (items: BatchItem[]) => {
+  const write = async (items: Batch) => {
     let result;
     try {
       result = await writeBatch(database, items, { scopePath, customerFields, dryRun: report.dryRun });
     } catch (error) {
-      throw new BatchFailedError(items[0]!.line, items.at(-1)!.line, report.batches, error);
+      throw new BatchFailedError(items.firstLine, items.lastLine, report.batches, error);
     }
     await rejects.add(result.rejects.map((r) => ({ ...r, column: mapper.columnOf(r.column) ?? r.column })));
     report.batches++;
-    report.accepted += items.length - new Set(result.rejects.map((r) => r.line)).size;
+    report.accepted += items.size - new Set(result.rejects.map((r) => r.line)).size;
     report.customers = add(report.customers, result.customers);
     report.usage = add(report.usage, result.usage);
     report.events = add(report.events, result.events);
     progress();
   };
   const flush = async () => {
-    if (batch.length === 0) return;
+    if (batch.size === 0) return;
     const items = batch;
-    batch = [];
+    batch = new Batch();
     keys = new Map();
     await inFlight;
     inFlight = write(items);
@@ -144,17 +144,21 @@ export async function importFile(database: Database, options: ImportOptions): Pr
         continue;
       }
       const { row, rejects: unreadable } = mapper.map(record);
-      const found: Reject[] = [...unreadable];
+      // The cells that could not be read, else the fields that fail their checks, else region and key.
+      let found: readonly Reject[] = unreadable;
       if (unreadable.length === 0) {
-        for (const issue of rowIssues(row)) found.push({ line: record.line, column: mapper.columnOf(issue.field) ?? issue.field, value: cell(issue.value), reason: `${issue.field}: ${issue.reason}` });
+        const issues = rowIssues(row);
+        found =
+          issues.length > 0
+            ? issues.map((issue) => ({ line: record.line, column: mapper.columnOf(issue.field) ?? issue.field, value: cell(issue.value), reason: `${issue.field}: ${issue.reason}` }))
+            : placeAndKey(row, record.line, regions, scopePath, keys, mapper);
       }
-      if (found.length === 0) found.push(...placeAndKey(row, record.line, regions, scopePath, keys, mapper));
       if (found.length > 0) {
         await rejects.add(found);
         continue;
       }
-      batch.push({ line: record.line, row });
-      if (batch.length >= batchSize) await flush();
+      batch.add(record.line, row);
+      if (batch.size >= batchSize) await flush();
       else if (report.rows % 1000 === 0) progress();
     }
     await flush();
@@ -173,6 +177,18 @@ export async function importFile(database: Database, options: ImportOptions): Pr
  * key in a batch. Plain loops, no closures: it runs once per row of files of millions.
  */
 function placeAndKey(row: ImportRow, line: number, regions: Map<string, string>, scopePath: string | null, keys: Map<string, number>, mapper: RowMapper): Reject[] {
+  // A row of one month of usage and nothing else (a usage file): the same, without the lists.
+  if (row.customer === undefined && row.events === undefined && row.usage?.length === 1) {
+    const u = row.usage[0]!;
+    u.msisdn = normaliseMsisdn(u.msisdn)!;
+    const key = `usage:${u.msisdn}:${u.month}`;
+    const first = keys.get(key);
+    if (first === undefined) {
+      keys.set(key, line);
+      return NO_REJECTS;
+    }
+    return [{ line, column: mapper.columnOf('usage[0].month') ?? 'usage[0].month', value: u.month, reason: `usage[0].month: repeats line ${first} (the same usage twice in one batch)` }];
+  }
   const found: Array<[field: string, value: string, reason: string]> = [];
   const wanted: string[] = [];
   const c = row.customer;

@@ -105,6 +105,31 @@ export function mappingMapper(mapping: MappingFile, columns: readonly string[]):
   if (problems.length > 0) throw new InputError(problems.map((p) => ({ path: `mapping.${p.path}`, message: p.message })));
   const fills = IMPORT_KINDS.filter((k) => mapping[k] !== undefined);
   const prefix: Record<ImportKind, string> = { customers: 'customer', usage: 'usage[0]', events: 'events[0]' };
+  // Cells are read by index; a column named twice reads as its last one, as a record by name would.
+  const index = new Map(columns.map((column, i) => [column, i]));
+  const usage = mapping.usage;
+  const scales = USAGE_COUNTERS.map((f) => usage?.scale?.[f] ?? 1);
+  const slotsOf = (spec: KindMapping | undefined, fields: readonly string[]): Record<string, Slot> => {
+    const slots: Record<string, Slot> = {};
+    for (const field of fields) {
+      const column = spec?.columns?.[field];
+      const constant = spec?.values?.[field];
+      slots[field] = { field, column, index: column === undefined ? -1 : index.get(column)!, constant: constant === undefined ? null : String(constant) };
+    }
+    return slots;
+  };
+  const cs = slotsOf(mapping.customers, FIELDS.customers);
+  const us = slotsOf(usage, FIELDS.usage);
+  const usageSlots = USAGE_COUNTERS.map((f) => us[f]!);
+  const es = slotsOf(mapping.events, FIELDS.events);
+  const extras = (record: SourceRecord, extra: Record<string, string> | undefined): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [name, column] of Object.entries(extra ?? {})) {
+      const value = record.fields[index.get(column)!] ?? '';
+      if (value) out[name] = value;
+    }
+    return out;
+  };
   const c0 = mapping.customers;
   const customerFields = c0 ? [...new Set([...Object.keys(c0.columns ?? {}), ...Object.keys(c0.values ?? {}), ...(Object.keys(c0.extra ?? {}).length ? ['attributes'] : [])])] : [];
   return {
@@ -123,34 +148,52 @@ export function mappingMapper(mapping: MappingFile, columns: readonly string[]):
       const row: ImportRow = {};
       const c = mapping.customers;
       if (c) {
-        const get = (f: string) => cells.text(c, f);
+        const get = (f: string) => cells.text(cs[f]!);
         const customer: Record<string, unknown> = {};
         for (const f of CUSTOMER_TEXT) customer[f] = get(f) ?? undefined;
         for (const f of CUSTOMER_DATES) customer[f] = get(f) ?? undefined;
         for (const f of CUSTOMER_ENUMS) customer[f] = get(f)?.toLowerCase() ?? undefined;
-        for (const f of CUSTOMER_INTS) customer[f] = cells.number(c, f, 1) ?? undefined;
-        customer.isCampus = cells.boolean(c, 'isCampus') ?? undefined;
-        const attributes = Object.fromEntries(Object.entries(c.extra ?? {}).flatMap(([name, column]) => (record.values[column] ? [[name, record.values[column]]] : [])));
+        for (const f of CUSTOMER_INTS) customer[f] = cells.number(cs[f]!, 1) ?? undefined;
+        customer.isCampus = cells.boolean(cs.isCampus!) ?? undefined;
+        const attributes = extras(record, c.extra);
         if (Object.keys(attributes).length > 0) customer.attributes = attributes;
         row.customer = customer as unknown as ImportRow['customer'];
       }
-      const u = mapping.usage;
-      if (u) {
-        const usage: Record<string, unknown> = { msisdn: cells.text(u, 'msisdn') ?? '', month: cells.text(u, 'month') ?? '' };
-        for (const f of USAGE_COUNTERS) usage[f] = cells.number(u, f, u.scale?.[f] ?? 1);
-        row.usage = [usage as UsageRow];
+      if (usage) {
+        // One literal, so every usage row has the same shape; the counters in USAGE_COUNTERS order.
+        const u: UsageRow = {
+          msisdn: cells.text(us.msisdn!) ?? '',
+          month: cells.text(us.month!) ?? '',
+          revenueCents: cells.number(usageSlots[0]!, scales[0]!),
+          voiceMinutes: cells.number(usageSlots[1]!, scales[1]!),
+          dataMb: cells.number(usageSlots[2]!, scales[2]!),
+          sms: cells.number(usageSlots[3]!, scales[3]!),
+          rechargeCents: cells.number(usageSlots[4]!, scales[4]!),
+          activeDays: cells.number(usageSlots[5]!, scales[5]!),
+          complaints: cells.number(usageSlots[6]!, scales[6]!),
+          competitorContacts: cells.number(usageSlots[7]!, scales[7]!),
+        };
+        row.usage = [u];
       }
       const e = mapping.events;
       if (e) {
-        const type = cells.text(e, 'type') ?? '';
-        const occurredAt = cells.text(e, 'occurredAt') ?? '';
-        const payload = Object.fromEntries(Object.entries(e.extra ?? {}).flatMap(([name, column]) => (record.values[column] ? [[name, record.values[column]]] : [])));
-        const event: EventRow = { msisdn: cells.text(e, 'msisdn') ?? '', type, occurredAt, payload, idempotencyKey: cells.text(e, 'idempotencyKey') ?? `import:${type}:${occurredAt}` };
+        const type = cells.text(es.type!) ?? '';
+        const occurredAt = cells.text(es.occurredAt!) ?? '';
+        const payload = extras(record, e.extra);
+        const event: EventRow = { msisdn: cells.text(es.msisdn!) ?? '', type, occurredAt, payload, idempotencyKey: cells.text(es.idempotencyKey!) ?? `import:${type}:${occurredAt}` };
         row.events = [event];
       }
       return { row, rejects };
     },
   };
+}
+
+/** Where a field's cell is: its column (and that column's index in the record), or the constant it falls back to. */
+interface Slot {
+  field: string;
+  column: string | undefined;
+  index: number;
+  constant: string | null;
 }
 
 /** Reads typed cells of one record, adding a reject for each that does not parse. */
@@ -160,33 +203,33 @@ class Cells {
     private readonly rejects: Reject[],
   ) {}
 
-  text(spec: KindMapping, field: string): string | null {
-    const column = spec.columns?.[field];
-    const raw = column === undefined ? undefined : this.record.values[column]?.trim();
-    if (raw !== undefined && raw !== '') return raw;
-    const value = spec.values?.[field];
-    return value === undefined ? null : String(value);
+  text(slot: Slot): string | null {
+    if (slot.column !== undefined) {
+      const raw = (this.record.fields[slot.index] ?? '').trim();
+      if (raw !== '') return raw;
+    }
+    return slot.constant;
   }
 
-  number(spec: KindMapping, field: string, scale: number): number | null {
-    const text = this.text(spec, field);
+  number(slot: Slot, scale: number): number | null {
+    const text = this.text(slot);
     if (text === null) return null;
     // Thousands separators (1,234.5) are read as a spreadsheet would.
     const n = Number(text.includes(',') ? text.replace(/,/g, '') : text);
     if (!Number.isFinite(n)) {
-      this.rejects.push({ line: this.record.line, column: spec.columns?.[field] ?? field, value: text, reason: `${field}: not a number` });
+      this.rejects.push({ line: this.record.line, column: slot.column ?? slot.field, value: text, reason: `${slot.field}: not a number` });
       return null;
     }
     return Math.round(n * scale);
   }
 
-  boolean(spec: KindMapping, field: string): boolean | null {
-    const text = this.text(spec, field);
+  boolean(slot: Slot): boolean | null {
+    const text = this.text(slot);
     if (text === null) return null;
     const t = text.toLowerCase();
     if (['true', 'yes', 'y', '1'].includes(t)) return true;
     if (['false', 'no', 'n', '0'].includes(t)) return false;
-    this.rejects.push({ line: this.record.line, column: spec.columns?.[field] ?? field, value: text, reason: `${field}: not a yes/no value (true, false, yes, no, 1, 0)` });
+    this.rejects.push({ line: this.record.line, column: slot.column ?? slot.field, value: text, reason: `${slot.field}: not a yes/no value (true, false, yes, no, 1, 0)` });
     return null;
   }
 }

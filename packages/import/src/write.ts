@@ -8,11 +8,59 @@
 import type { Database } from '@weixi/db';
 import { csvField, inCopyTransaction, type CopySession } from './copy-session.js';
 import type { Reject } from './mapping.js';
-import { USAGE_COUNTERS, type ImportRow } from './rows.js';
+import { USAGE_COUNTERS, type ImportRow, type UsageRow } from './rows.js';
 
 export interface BatchItem {
   line: number;
   row: ImportRow;
+}
+
+/** Usage rows per COPY chunk: a chunk is one string (then bytes), not a string per row. */
+const USAGE_CHUNK_ROWS = 2_000;
+
+/**
+ * One batch's accepted rows. Usage rows become their COPY line as they are added (millions of rows pass
+ * here: no row object outlives its record, and the garbage collector never has to move them); rows with a
+ * customer or events are kept as they are for their own staging.
+ */
+export class Batch {
+  /** The rows with a customer or events (their usage, if any, is in the usage chunks already). */
+  readonly items: BatchItem[] = [];
+  /** Rows added. */
+  size = 0;
+  firstLine = 0;
+  lastLine = 0;
+  usageRows = 0;
+  private readonly usageChunks: Buffer[] = [];
+  private usageLines: string[] = [];
+
+  add(line: number, row: ImportRow): void {
+    if (this.size++ === 0) this.firstLine = line;
+    this.lastLine = line;
+    if (row.customer || row.events) this.items.push({ line, row });
+    const usage = row.usage;
+    if (!usage) return;
+    for (let i = 0; i < usage.length; i++) this.usageLines.push(usageLine(line, usage[i]!));
+    this.usageRows += usage.length;
+    if (this.usageLines.length >= USAGE_CHUNK_ROWS) this.sealUsage();
+  }
+
+  /** The usage rows as COPY CSV, a chunk at a time. */
+  usage(): readonly Buffer[] {
+    this.sealUsage();
+    return this.usageChunks;
+  }
+
+  private sealUsage(): void {
+    if (this.usageLines.length === 0) return;
+    this.usageChunks.push(Buffer.from(`${this.usageLines.join('\n')}\n`));
+    this.usageLines = [];
+  }
+}
+
+/** A usage row's COPY line: line, MSISDN, first day of the month, the counters (0 for those left out). */
+function usageLine(line: number, u: UsageRow): string {
+  return `${line},${csvField(u.msisdn)},${u.month}-01,${u.revenueCents ?? 0},${u.voiceMinutes ?? 0},${u.dataMb ?? 0},${u.sms ?? 0},${u.rechargeCents ?? 0},${u.activeDays ?? 0},${u.complaints ?? 0},${u.competitorContacts ?? 0}`;
 }
 
 export interface WriteCounts {
@@ -64,12 +112,13 @@ class DryRun extends Error {
   }
 }
 
-export async function writeBatch(database: Database, items: readonly BatchItem[], options: BatchOptions): Promise<BatchResult> {
+export async function writeBatch(database: Database, batch: Batch, options: BatchOptions): Promise<BatchResult> {
+  const items = batch.items;
   try {
     return await inCopyTransaction(database, async (session) => {
       const rejects: Reject[] = [];
       const customers = await writeCustomers(session, items, options, rejects);
-      const usage = await writeUsage(session, items, options, rejects);
+      const usage = await writeUsage(session, batch, options, rejects);
       const events = await writeEvents(session, items, options, rejects);
       const result: BatchResult = { customers, usage, events, rejects };
       if (options.dryRun) throw new DryRun(result);
@@ -136,13 +185,10 @@ async function writeCustomers(session: CopySession, items: readonly BatchItem[],
   return counts(row, rows.length - refused);
 }
 
-async function writeUsage(session: CopySession, items: readonly BatchItem[], options: BatchOptions, rejects: Reject[]): Promise<WriteCounts> {
-  const usage = items.flatMap(({ line, row }) => (row.usage ?? []).map((u) => ({ line, u })));
-  if (usage.length === 0) return { created: 0, updated: 0, unchanged: 0 };
+async function writeUsage(session: CopySession, batch: Batch, options: BatchOptions, rejects: Reject[]): Promise<WriteCounts> {
+  if (batch.usageRows === 0) return { created: 0, updated: 0, unchanged: 0 };
   await session.query(`create temp table import_usage (line int, msisdn text, month date, ${USAGE_COLUMNS.map((c) => `${c} integer`).join(', ')}) on commit drop`);
-  // Built as one string per row: millions of rows pass here, and the counters are numbers already.
-  const csv = usage.map(({ line, u }) => `${line},${csvField(u.msisdn)},${u.month}-01,${USAGE_COUNTERS.map((k) => u[k] ?? 0).join(',')}`).join('\n');
-  await session.copy('import_usage', ['line', 'msisdn', 'month', ...USAGE_COLUMNS], csv);
+  await session.copy('import_usage', ['line', 'msisdn', 'month', ...USAGE_COLUMNS], batch.usage());
   // One pass over the staged rows: each finds its customer once; the unknown ones come back by line.
   const [row] = await session.query<{ created: number; updated: number; unknown: Array<{ line: number; msisdn: string }> | string }>(
     `with staged as materialized (
@@ -159,7 +205,7 @@ async function writeUsage(session: CopySession, items: readonly BatchItem[], opt
   );
   const unknown = typeof row!.unknown === 'string' ? (JSON.parse(row!.unknown) as Array<{ line: number; msisdn: string }>) : row!.unknown;
   for (const u of unknown) rejects.push(unknownCustomer(u, 'usage[0].msisdn', options));
-  return counts(row, usage.length - unknown.length);
+  return counts(row, batch.usageRows - unknown.length);
 }
 
 async function writeEvents(session: CopySession, items: readonly BatchItem[], options: BatchOptions, rejects: Reject[]): Promise<WriteCounts> {
