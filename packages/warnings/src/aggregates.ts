@@ -84,21 +84,25 @@ export class RuleAggregates {
       - (case when c.churned_on >= ${from}::date and c.churned_on < ${to}::date then 1 else 0 end) end)::numeric`;
   }
 
-  /** The LEFT JOINs to append after `customers c`, restricted to the customers `scope` selects (households: to none). */
-  joins(scope: SQL): SQL {
+  /**
+   * The LEFT JOINs to append after `customers c`, usage and events restricted to the customers `scope`
+   * selects (null: not restricted, when `c` is every customer they could join; households: never).
+   */
+  joins(scope: SQL | null): SQL {
+    const inScope = scope === null ? sql`` : sql` and customer_id in (${scope})`;
     const parts: SQL[] = [];
     const u = this.usage;
     if (u.byKey.size > 0) {
       const cols = [...u.byKey.values()].map((c) => sql`${c.expr} as ${sql.identifier(c.name)}`);
       parts.push(sql` left join (select customer_id, ${sql.join(cols, sql`, `)} from ${monthlyUsage}
-        where ${RuleAggregates.months(u.from!, u.to!)} and customer_id in (${scope}) group by customer_id) mu on mu.customer_id = c.id`);
+        where ${RuleAggregates.months(u.from!, u.to!)}${inScope} group by customer_id) mu on mu.customer_id = c.id`);
     }
     const e = this.events;
     if (e.byKey.size > 0) {
       const cols = [...e.byKey.values()].map((c) => sql`${c.expr} as ${sql.identifier(c.name)}`);
       parts.push(sql` left join (select customer_id, ${sql.join(cols, sql`, `)} from ${customerEvents}
-        where type = any(${sql.param([...this.eventTypes])}::text[]) and occurred_at >= ${e.from!}::timestamptz and occurred_at < ${e.to!}::timestamptz
-          and customer_id in (${scope}) group by customer_id) ev on ev.customer_id = c.id`);
+        where type = any(${sql.param([...this.eventTypes])}::text[]) and occurred_at >= ${e.from!}::timestamptz and occurred_at < ${e.to!}::timestamptz${inScope}
+          group by customer_id) ev on ev.customer_id = c.id`);
     }
     const h = this.households;
     if (h.byKey.size > 0) {

@@ -166,8 +166,13 @@ async function batch(db: Db, input: WarningBatchInput, inline: boolean): Promise
     const part = group.length === 1 ? sql.raw(String(group[0]!.index)) : sql`case ${sql.join(group.map((p) => sql`when c.region_id in (${literals(p.ids)}) then ${sql.raw(String(p.index))}`), sql` `)} end`;
     return sql`select ${part}::int as part, ${compiler.score(def.score)} as score, ${compiler.evidence(def.evidence)} as evidence, ${compiler.reason(def)} as reason where ${where}`;
   });
-  const scopeCustomers = sql`select id from customers where region_id in (${literals(allIds)})`;
-  const joins = compiler.aggregates.joins(scopeCustomers);
+  // Usage and events are restricted to the runs' customers, unless no customer lives elsewhere (a run of
+  // every region): then the restriction would only cost a pass over the customers' ids.
+  const [elsewhere] = await queryRows<{ found: boolean }>(
+    db,
+    sql`select exists (select from ${regions} r where r.id not in (${literals(allIds)}) and exists (select from customers c where c.region_id = r.id)) as found`,
+  );
+  const joins = compiler.aggregates.joins(elsewhere?.found === false ? null : sql`select id from customers where region_id in (${literals(allIds)})`);
   const at = sql`${now.toISOString()}::timestamptz`;
   const runsTable = sql.join(parts.map((p) => sql`(${sql.raw(String(p.index))}::int, ${p.pluginId}::text, ${p.ruleId}::text, ${p.runId}::int)`), sql`, `);
   const targets = sql.join(parts.flatMap((p) => p.ids.map((id) => sql`(${sql.raw(String(p.index))}::int, ${p.pluginId}::text, ${p.ruleId}::text, ${sql.raw(String(id))}::int)`)), sql`, `);
