@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { jobRuns, jobSchedules, regions } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import type { JobRun } from '@weixi/sdk';
-import { createJobRunner, type JobRunnerOptions } from './runner.js';
+import { createJobRunner, type JobBatch, type JobRunnerOptions } from './runner.js';
 import { enqueueManualRun, getJobRun } from './runs.js';
 
 let database: TestDatabase;
@@ -331,5 +331,56 @@ describe('the loop', () => {
     jobs.register('dispose', { id: 'long' }, async () => {});
     expect(await jobs.work()).toBe(1);
     expect(await getJobRun(database.db, id)).toMatchObject({ status: 'succeeded', attempt: 1 });
+  });
+});
+
+describe('batches', () => {
+  it('claims the due runs of every job of a batch key together; each run keeps its own outcome', async () => {
+    const clock = fakeClock('2026-06-04T00:00:00Z');
+    const jobs = runner(clock);
+    const batches: string[][] = [];
+    const alone: string[] = [];
+    const batch: JobBatch = {
+      key: 'together',
+      run: async (runs) => {
+        batches.push(runs.map(({ pluginId, run }) => `${pluginId}/${run.jobId}@${run.regionCode}`));
+        return runs.map(({ run }) => (run.jobId === 'bad' ? new Error('bad definition') : undefined));
+      },
+    };
+    jobs.register('batch-a', { id: 'one' }, async (run) => void alone.push(run.jobId), batch);
+    jobs.register('batch-a', { id: 'bad' }, async (run) => void alone.push(run.jobId), batch);
+    jobs.register('batch-b', { id: 'two' }, async (run) => void alone.push(run.jobId), batch);
+    jobs.register('batch-b', { id: 'single' }, async (run) => void alone.push(run.jobId));
+    const ids = [
+      await jobs.runNow('batch-a', 'one', shanghai.regionId),
+      await jobs.runNow('batch-b', 'two', utc.regionId),
+      await jobs.runNow('batch-b', 'single', shanghai.regionId),
+      await jobs.runNow('batch-a', 'bad', shanghai.regionId),
+    ];
+    expect(await jobs.work()).toBe(4);
+    expect(batches).toEqual([['batch-a/one@JS', 'batch-b/two@UK', 'batch-a/bad@JS']]);
+    expect(alone).toEqual(['single']);
+    const runs = await Promise.all(ids.map((id) => getJobRun(database.db, id)));
+    expect(runs.map((r) => [r!.jobId, r!.status, r!.attempt])).toEqual([['one', 'succeeded', 1], ['two', 'succeeded', 1], ['single', 'succeeded', 1], ['bad', 'queued', 1]]);
+    expect(runs[3]!.error).toBe('Error: bad definition');
+
+    // A lone due run of a batched job goes through its own handler.
+    clock.advance(3_600_000);
+    expect(await jobs.work()).toBe(1);
+    expect(alone).toEqual(['single', 'bad']);
+    expect(await getJobRun(database.db, ids[3]!)).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+
+  it('cancels a refused run of a batch and runs the others', async () => {
+    const clock = fakeClock('2026-06-05T00:00:00Z');
+    const jobs = runner(clock, { refuse: async (run) => (run.regionCode === 'UK' ? 'not enabled in UK' : null) });
+    const seen: string[] = [];
+    const batch: JobBatch = { key: 'refusing', run: async (runs) => runs.map(({ run }) => void seen.push(`${run.jobId}@${run.regionCode}`)) };
+    jobs.register('batch-c', { id: 'x' }, async (run) => void seen.push(`alone ${run.jobId}@${run.regionCode}`), batch);
+    jobs.register('batch-c', { id: 'y' }, async (run) => void seen.push(`alone ${run.jobId}@${run.regionCode}`), batch);
+    const ids = [await jobs.runNow('batch-c', 'x', shanghai.regionId), await jobs.runNow('batch-c', 'x', utc.regionId), await jobs.runNow('batch-c', 'y', shanghai.regionId)];
+    expect(await jobs.work()).toBe(2);
+    expect(seen).toEqual(['x@JS', 'y@JS']);
+    expect((await Promise.all(ids.map((id) => getJobRun(database.db, id)))).map((r) => r!.status)).toEqual(['succeeded', 'cancelled', 'succeeded']);
   });
 });

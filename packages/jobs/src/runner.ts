@@ -12,7 +12,7 @@ import type { BackoffOptions } from './backoff.js';
 import { validateCron } from './cron.js';
 import { cancelQueuedRuns, DEFAULT_MAX_ATTEMPTS, enqueueManualRun, listJobRuns, setSchedulePaused, type JobRunFilter, type JobRunRecord } from './runs.js';
 import { scheduleCronJob, type JobRegion } from './scheduler.js';
-import { abandonRun, cancelRun, claimRun, completeRun, errorText, failRun, releaseRun, renewLease, type ClaimedRun, type Lease } from './worker.js';
+import { abandonRun, cancelRun, claimRun, completeRun, errorText, failRun, releaseRun, renewLease, renewLeases, type ClaimedRun, type Lease } from './worker.js';
 
 export interface JobDefinition {
   /** Unique within the plugin. */
@@ -24,6 +24,20 @@ export interface JobDefinition {
 }
 
 export type JobHandler = (run: JobRun) => Promise<void>;
+
+/**
+ * Runs of jobs that are cheaper together (the warning rules of every plugin: one statement reads the
+ * population once for all of them). When the worker claims a run of a job registered with a batch, it also
+ * claims every other due run of a job registered with the same `key` (at most `max`) and hands them all to
+ * `run` at once. Each run keeps its own row, lease, attempts and outcome: `run` resolves to one error per
+ * run, in order (undefined: it succeeded).
+ */
+export interface JobBatch {
+  key: string;
+  /** At most this many runs in one batch (default 500). */
+  max?: number;
+  run(runs: Array<{ pluginId: string; run: JobRun }>): Promise<unknown[]>;
+}
 
 export type JobLogger = Pick<PluginLogger, 'debug' | 'info' | 'warn' | 'error'>;
 
@@ -52,8 +66,11 @@ export interface JobRunnerOptions {
 
 export interface JobRunner {
   readonly workerId: string;
-  /** Schedules (when it has a cron) and executes the job in this process until disposed. */
-  register(pluginId: string, job: JobDefinition, handler: JobHandler): { dispose(): void };
+  /**
+   * Schedules (when it has a cron) and executes the job in this process until disposed; with `batch`, its
+   * due runs are executed together with those of the other jobs of the same batch key.
+   */
+  register(pluginId: string, job: JobDefinition, handler: JobHandler, batch?: JobBatch): { dispose(): void };
   /** The scheduler step: enqueues each registered cron job's due slot in each enabled region, once. */
   tick(): Promise<void>;
   /** Claims and executes due runs one at a time until none is due; returns how many handlers ran. */
@@ -94,10 +111,11 @@ interface Registration {
   cron?: string;
   maxAttempts: number;
   handler: JobHandler;
+  batch?: JobBatch;
 }
 
 interface InFlight {
-  registration: Registration;
+  registrations: ReadonlySet<Registration>;
   settled: Promise<void>;
   abort(reason: 'stop' | 'dispose'): void;
   detach(reason: string): Promise<void>;
@@ -138,19 +156,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let wake: (() => void) | undefined;
   let workChain: Promise<unknown> = Promise.resolve();
 
-  function register(pluginId: string, job: JobDefinition, handler: JobHandler): { dispose(): void } {
+  function register(pluginId: string, job: JobDefinition, handler: JobHandler, batch?: JobBatch): { dispose(): void } {
     if (!pluginId || !job.id) throw new TypeError('register needs a plugin id and a job id');
     if (job.cron !== undefined) validateCron(job.cron);
     const maxAttempts = job.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts of ${pluginId}/${job.id} must be a positive integer`);
     const key = keyOf(pluginId, job.id);
     if (registry.has(key)) throw new Error(`job ${pluginId}/${job.id} is already registered in this runner`);
-    const registration: Registration = { pluginId, jobId: job.id, cron: job.cron, maxAttempts, handler };
+    const registration: Registration = { pluginId, jobId: job.id, cron: job.cron, maxAttempts, handler, batch };
     registry.set(key, registration);
     return {
       dispose() {
         if (registry.get(key) === registration) registry.delete(key);
-        if (inFlight?.registration === registration) inFlight.abort('dispose');
+        if (inFlight?.registrations.has(registration)) inFlight.abort('dispose');
       },
     };
   }
@@ -203,93 +221,135 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       const jobs = [...registry.values()].map(({ pluginId, jobId }) => ({ pluginId, jobId }));
       const claim = await claimRun(db, { workerId, now: clock.now(), leaseMs, jobs });
       if (!claim) break;
-      if (await execute(claim)) ran++;
+      ran += await execute(await withBatch(claim));
       await yieldToEventLoop();
     }
     return ran;
   }
 
-  /** Runs one claimed run to its recorded outcome. Returns whether its handler was called. */
-  async function execute(claim: ClaimedRun): Promise<boolean> {
+  /** The claimed run, and when its job is batched the other due runs of its batch key, claimed too. */
+  async function withBatch(claim: ClaimedRun): Promise<ClaimedRun[]> {
+    const batch = registry.get(keyOf(claim.pluginId, claim.jobId))?.batch;
+    if (!batch) return [claim];
+    const jobs = [...registry.values()].filter((r) => r.batch?.key === batch.key).map(({ pluginId, jobId }) => ({ pluginId, jobId }));
+    const claims = [claim];
+    while (!stopping && claims.length < (batch.max ?? 500)) {
+      const more = await claimRun(db, { workerId, now: clock.now(), leaseMs, jobs });
+      if (!more) break;
+      claims.push(more);
+    }
+    return claims;
+  }
+
+  /** Whether a claimed run may start: given back, abandoned or cancelled here when not. */
+  async function admit(claim: ClaimedRun): Promise<Registration | undefined> {
     const lease: Lease = { id: claim.id, workerId, attempt: claim.attempt };
     const fields = { runId: claim.id, pluginId: claim.pluginId, jobId: claim.jobId, regionCode: claim.regionCode, attempt: claim.attempt };
     if (claim.attempt > claim.maxAttempts) {
       await abandonRun(db, lease, clock.now(), `worker lost during the last attempt (lease expired after attempt ${claim.maxAttempts})`);
       logger.warn(`run ${claim.id} failed: its worker was lost during the last attempt`, fields);
-      return false;
+      return undefined;
     }
     const registration = registry.get(keyOf(claim.pluginId, claim.jobId));
     if (!registration) {
       await releaseRun(db, lease, clock.now(), 'released: job not registered in this process');
-      return false;
+      return undefined;
     }
     const refusal = await options.refuse?.(claim);
     if (refusal) {
       await cancelRun(db, lease, clock.now(), refusal);
       logger.info(`run ${claim.id} cancelled: ${refusal}`, fields);
-      return false;
+      return undefined;
     }
+    return registration;
+  }
 
-    const controller = new AbortController();
-    const state = { finished: false, lost: false, detached: false, abortedBy: undefined as 'stop' | 'dispose' | undefined };
-    const lose = () => {
-      if (state.finished) return;
-      state.lost = true;
-      controller.abort(new JobAbortedError('lease-lost', `run ${claim.id} lost its lease to another worker`));
+  /**
+   * Runs claimed runs to their recorded outcomes: one alone through its handler, several (a batch) through
+   * their batch's `run`. Returns how many runs a handler ran.
+   */
+  async function execute(claims: ClaimedRun[]): Promise<number> {
+    const admitted: Array<{ claim: ClaimedRun; registration: Registration }> = [];
+    for (const claim of claims) {
+      const registration = await admit(claim);
+      if (registration) admitted.push({ claim, registration });
+    }
+    if (admitted.length === 0) return 0;
+
+    const controllers = admitted.map(() => new AbortController());
+    const state = { finished: false, detached: false, abortedBy: undefined as 'stop' | 'dispose' | undefined, lost: admitted.map(() => false) };
+    const leases: Lease[] = admitted.map(({ claim }) => ({ id: claim.id, workerId, attempt: claim.attempt }));
+    const fieldsOf = (claim: ClaimedRun) => ({ runId: claim.id, pluginId: claim.pluginId, jobId: claim.jobId, regionCode: claim.regionCode, attempt: claim.attempt });
+    const lose = (i: number) => {
+      if (state.finished || state.lost[i]) return;
+      state.lost[i] = true;
+      controllers[i]!.abort(new JobAbortedError('lease-lost', `run ${admitted[i]!.claim.id} lost its lease to another worker`));
     };
     const heartbeat = async () => {
       if (state.finished) return;
       try {
-        if (!(await renewLease(db, lease, clock.now(), leaseMs))) lose();
+        const kept = await renewLeases(db, leases, clock.now(), leaseMs);
+        leases.forEach((lease, i) => kept.has(lease.id) || lose(i));
       } catch (error) {
-        logger.warn(`heartbeat of run ${claim.id} failed: ${errorText(error)}`, fields);
+        logger.warn(`heartbeat of run(s) ${leases.map((l) => l.id).join(', ')} failed: ${errorText(error)}`);
       }
     };
     const timer = setInterval(() => void heartbeat(), Math.max(10, Math.floor(leaseMs / 3)));
     timer.unref();
 
-    const run: JobRun = {
-      runId: claim.id,
-      jobId: claim.jobId,
-      regionCode: claim.regionCode,
-      scheduledFor: claim.scheduledFor,
-      attempt: claim.attempt,
-      signal: controller.signal,
-      async progress(fraction, message) {
-        controller.signal.throwIfAborted();
-        if (state.finished) return;
-        if (!(await renewLease(db, lease, clock.now(), leaseMs, { fraction, message }))) {
-          lose();
-          controller.signal.throwIfAborted();
-        }
-      },
-    };
+    const runs: JobRun[] = admitted.map(({ claim }, i) => {
+      const signal = controllers[i]!.signal;
+      return {
+        runId: claim.id,
+        jobId: claim.jobId,
+        regionCode: claim.regionCode,
+        scheduledFor: claim.scheduledFor,
+        attempt: claim.attempt,
+        signal,
+        async progress(fraction, message) {
+          signal.throwIfAborted();
+          if (state.finished) return;
+          if (!(await renewLease(db, leases[i]!, clock.now(), leaseMs, { fraction, message }))) {
+            lose(i);
+            signal.throwIfAborted();
+          }
+        },
+      };
+    });
 
-    let outcome: { ok: true } | { ok: false; error: unknown } = { ok: true };
+    let outcomes: unknown[] = admitted.map(() => undefined);
     const settled = (async () => {
       try {
-        await registration.handler(run);
+        const batch = admitted[0]!.registration.batch;
+        if (batch && admitted.length > 1) {
+          const errors = await batch.run(admitted.map(({ claim }, i) => ({ pluginId: claim.pluginId, run: runs[i]! })));
+          outcomes = admitted.map((_, i) => errors[i]);
+        } else {
+          await admitted[0]!.registration.handler(runs[0]!);
+        }
       } catch (error) {
-        outcome = { ok: false, error };
+        outcomes = admitted.map(() => error ?? new Error('the job failed'));
       }
     })();
     let detached!: () => void;
     const detachedPromise = new Promise<void>((resolve) => (detached = resolve));
     inFlight = {
-      registration,
+      registrations: new Set(admitted.map((a) => a.registration)),
       settled,
       abort(reason) {
         state.abortedBy ??= reason;
-        controller.abort(new JobAbortedError(reason, reason === 'stop' ? 'the job runner is stopping' : 'the job was unregistered'));
+        for (const controller of controllers) controller.abort(new JobAbortedError(reason, reason === 'stop' ? 'the job runner is stopping' : 'the job was unregistered'));
       },
       async detach(reason) {
         state.detached = true;
         state.finished = true;
         clearInterval(timer);
-        try {
-          await releaseRun(db, lease, clock.now(), reason);
-        } catch (error) {
-          logger.error(`could not release run ${claim.id}: ${errorText(error)}`, fields);
+        for (const [i, lease] of leases.entries()) {
+          try {
+            await releaseRun(db, lease, clock.now(), reason);
+          } catch (error) {
+            logger.error(`could not release run ${lease.id}: ${errorText(error)}`, fieldsOf(admitted[i]!.claim));
+          }
         }
         detached();
       },
@@ -302,26 +362,28 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       state.finished = true;
       clearInterval(timer);
     }
-    if (state.detached) return true;
-    if (state.lost) {
-      logger.warn(`run ${claim.id} lost its lease; its outcome is left to the worker that took it over`, fields);
-      return true;
-    }
+    if (state.detached) return admitted.length;
     const now = clock.now();
-    const result = outcome as { ok: true } | { ok: false; error: unknown };
-    if (result.ok) {
-      if (await completeRun(db, lease, now)) logger.debug(`run ${claim.id} succeeded`, fields);
-      else logger.warn(`run ${claim.id} finished after losing its lease; not recorded`, fields);
-    } else if (state.abortedBy) {
-      await releaseRun(db, lease, now, `released: ${state.abortedBy === 'stop' ? 'runner stopped' : 'job unregistered'} during attempt ${claim.attempt}`);
-      logger.info(`run ${claim.id} given back to the queue (${state.abortedBy})`, fields);
-    } else {
-      const text = errorText(result.error);
-      const status = await failRun(db, lease, now, text, options.backoff);
-      const log = status === 'failed' ? logger.error : logger.warn;
-      log(`run ${claim.id} attempt ${claim.attempt} failed${status === 'failed' ? ' for good' : ', will retry'}: ${text}`, fields);
+    for (const [i, { claim }] of admitted.entries()) {
+      const lease = leases[i]!;
+      const fields = fieldsOf(claim);
+      const error = outcomes[i];
+      if (state.lost[i]) {
+        logger.warn(`run ${claim.id} lost its lease; its outcome is left to the worker that took it over`, fields);
+      } else if (error === undefined) {
+        if (await completeRun(db, lease, now)) logger.debug(`run ${claim.id} succeeded`, fields);
+        else logger.warn(`run ${claim.id} finished after losing its lease; not recorded`, fields);
+      } else if (state.abortedBy) {
+        await releaseRun(db, lease, now, `released: ${state.abortedBy === 'stop' ? 'runner stopped' : 'job unregistered'} during attempt ${claim.attempt}`);
+        logger.info(`run ${claim.id} given back to the queue (${state.abortedBy})`, fields);
+      } else {
+        const text = errorText(error);
+        const status = await failRun(db, lease, now, text, options.backoff);
+        const log = status === 'failed' ? logger.error : logger.warn;
+        log(`run ${claim.id} attempt ${claim.attempt} failed${status === 'failed' ? ' for good' : ', will retry'}: ${text}`, fields);
+      }
     }
-    return true;
+    return admitted.length;
   }
 
   function start(): void {

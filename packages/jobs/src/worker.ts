@@ -101,6 +101,18 @@ export async function renewLease(
   return rows.length > 0;
 }
 
+/** Extends the leases of a batch's runs in one statement; returns the ids whose lease was kept. */
+export async function renewLeases(db: Db, leases: readonly Lease[], now: Date, leaseMs: number): Promise<Set<number>> {
+  if (leases.length === 0) return new Set();
+  const held = sql.join(leases.map((l) => sql`(${l.id}::int, ${l.workerId}::text, ${l.attempt}::int)`), sql`, `);
+  const rows = await db
+    .update(jobRuns)
+    .set({ leaseUntil: plus(now, leaseMs) })
+    .where(and(sql`(${jobRuns.id}, ${jobRuns.workerId}, ${jobRuns.attempt}) in (${held})`, eq(jobRuns.status, 'running')))
+    .returning({ id: jobRuns.id });
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Marks the run succeeded. False when the lease had been lost. */
 export async function completeRun(db: Db, lease: Lease, now: Date): Promise<boolean> {
   const rows = await db

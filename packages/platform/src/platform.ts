@@ -66,7 +66,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     failureThreshold: options.failureThreshold,
     churn: options.churn,
     jobs: {
-      register: (pluginId, job, handler) => jobs.register(pluginId, job, handler),
+      register: (pluginId, job, handler, batch) => jobs.register(pluginId, job, handler, batch),
       cancelQueued: (pluginId, keep, reason) => jobs.cancelQueued(pluginId, keep, reason),
       enqueue: (pluginId, jobId, regionId) => jobs.runNow(pluginId, jobId, regionId),
     },

@@ -1,7 +1,8 @@
 /**
- * The per-customer aggregates a rule needs, as columns of two grouped subqueries joined to `customers c`:
- * one over monthly_usage (`mu`) and one over customer_events (`ev`). However many expressions a rule has,
- * each table is read once, restricted to the months or days needed, and split with `FILTER`.
+ * The per-customer aggregates rules need, as columns of grouped subqueries joined to `customers c`: one
+ * over monthly_usage (`mu`), one over customer_events (`ev`) and one over the households' churned members
+ * (`hh`, by `group_id`). However many expressions the rules have, each table is read once, restricted to
+ * the months or days needed, and split with `FILTER`.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { customerEvents, monthlyUsage } from '@weixi/db';
@@ -27,6 +28,7 @@ interface Columns {
 export class RuleAggregates {
   private readonly usage: Columns = { byKey: new Map() };
   private readonly events: Columns = { byKey: new Map() };
+  private readonly households: Columns = { byKey: new Map() };
   private readonly eventTypes = new Set<string>();
 
   private column(cols: Columns, alias: string, key: string, expr: SQL, from: string, to: string): SQL {
@@ -71,21 +73,42 @@ export class RuleAggregates {
     return sql`coalesce(${this.column(this.events, 'ev', `events:${type}:${from}:${to}`, expr, from, to)}, 0)::numeric`;
   }
 
-  /** The LEFT JOINs to append after `customers c`, restricted to the customers `scope` selects. */
-  joins(scope: SQL): SQL {
+  /**
+   * Other members of the customer's household (`group_id`) who churned in [from, to) (dates): the group's
+   * churned members, less the customer itself when it churned then.
+   */
+  householdChurned(from: string, to: string): SQL {
+    const expr = sql`count(*) filter (where churned_on >= ${from}::date and churned_on < ${to}::date)`;
+    const churned = this.column(this.households, 'hh', `churned:${from}:${to}`, expr, from, to);
+    return sql`(case when c.group_id is null then 0 else coalesce(${churned}, 0)
+      - (case when c.churned_on >= ${from}::date and c.churned_on < ${to}::date then 1 else 0 end) end)::numeric`;
+  }
+
+  /**
+   * The LEFT JOINs to append after `customers c`, usage and events restricted to the customers `scope`
+   * selects (null: not restricted, when `c` is every customer they could join; households: never).
+   */
+  joins(scope: SQL | null): SQL {
+    const inScope = scope === null ? sql`` : sql` and customer_id in (${scope})`;
     const parts: SQL[] = [];
     const u = this.usage;
     if (u.byKey.size > 0) {
       const cols = [...u.byKey.values()].map((c) => sql`${c.expr} as ${sql.identifier(c.name)}`);
       parts.push(sql` left join (select customer_id, ${sql.join(cols, sql`, `)} from ${monthlyUsage}
-        where ${RuleAggregates.months(u.from!, u.to!)} and customer_id in (${scope}) group by customer_id) mu on mu.customer_id = c.id`);
+        where ${RuleAggregates.months(u.from!, u.to!)}${inScope} group by customer_id) mu on mu.customer_id = c.id`);
     }
     const e = this.events;
     if (e.byKey.size > 0) {
       const cols = [...e.byKey.values()].map((c) => sql`${c.expr} as ${sql.identifier(c.name)}`);
       parts.push(sql` left join (select customer_id, ${sql.join(cols, sql`, `)} from ${customerEvents}
-        where type = any(${sql.param([...this.eventTypes])}::text[]) and occurred_at >= ${e.from!}::timestamptz and occurred_at < ${e.to!}::timestamptz
-          and customer_id in (${scope}) group by customer_id) ev on ev.customer_id = c.id`);
+        where type = any(${sql.param([...this.eventTypes])}::text[]) and occurred_at >= ${e.from!}::timestamptz and occurred_at < ${e.to!}::timestamptz${inScope}
+          group by customer_id) ev on ev.customer_id = c.id`);
+    }
+    const h = this.households;
+    if (h.byKey.size > 0) {
+      const cols = [...h.byKey.values()].map((c) => sql`${c.expr} as ${sql.identifier(c.name)}`);
+      parts.push(sql` left join (select group_id, ${sql.join(cols, sql`, `)} from customers
+        where group_id is not null and churned_on >= ${h.from!}::date and churned_on < ${h.to!}::date group by group_id) hh on hh.group_id = c.group_id`);
     }
     return sql.join(parts, sql``);
   }

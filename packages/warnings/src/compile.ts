@@ -86,8 +86,7 @@ export class RuleCompiler {
     if ('events' in e) return this.aggregates.eventCount(e.events.type, this.daysBefore(e.events.days), this.asOf.dayStart.toISOString());
     if ('householdChurned' in e) {
       const from = new Date(Date.parse(`${this.asOf.day}T00:00:00Z`) - e.householdChurned.days * DAY_MS).toISOString().slice(0, 10);
-      return sql`(case when c.group_id is null then 0 else (select count(*) from customers o where o.group_id = c.group_id and o.id <> c.id
-        and o.churned_on >= ${from}::date and o.churned_on < ${this.asOf.day}::date) end)::numeric`;
+      return this.aggregates.householdChurned(from, this.asOf.day);
     }
     if ('add' in e) return sql`(${sql.join(e.add.map((x) => this.expr(x)), sql` + `)})`;
     if ('mul' in e) return sql`(${sql.join(e.mul.map((x) => this.expr(x)), sql` * `)})`;

@@ -3,7 +3,18 @@
  * one set-based statement and runs it over a region subtree as of a month. See README.md.
  */
 export { writeScoredWarnings, type ScoredWarning, type ScoredWarningsInput } from './report.js';
-export { runWarningRule, WarningRuleError, type RaisedWarning, type WarningRunInput, type WarningRunResult } from './run.js';
+export {
+  raisedWarnings,
+  runWarningRule,
+  runWarningRules,
+  WarningRuleError,
+  type RaisedWarning,
+  type WarningBatchInput,
+  type WarningBatchResult,
+  type WarningRulePart,
+  type WarningRunInput,
+  type WarningRunResult,
+} from './run.js';
 export { RuleCompiler, levelOf, type AsOf } from './compile.js';
 export { firstDay, isMonth, monthIndex } from './months.js';
 export {

@@ -4,7 +4,7 @@ import { queryRows } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import type { WarningRuleDefinition } from '@weixi/sdk';
 import { addTestRegions } from './regions.test-support.js';
-import { runWarningRule, WarningRuleError, type WarningRunInput } from './run.js';
+import { runWarningRule, runWarningRules, WarningRuleError, type WarningRulePart, type WarningRunInput } from './run.js';
 
 let database: TestDatabase;
 const ids: Record<string, number> = {};
@@ -157,5 +157,60 @@ describe('runWarningRule', () => {
       'evidence.bad name: a name starts with a letter and has letters, digits or _ (at most 40)',
       'reason: {missing} names no evidence; evidence has bad name',
     ]);
+  });
+});
+
+describe('runWarningRules', () => {
+  const tenure = (score: number): WarningRuleDefinition => ({ when: { compare: [{ customer: 'tenureMonths' }, 'gte', 1] }, score, evidence: { tenure: { customer: 'tenureMonths' } }, reason: 'tenure {tenure}' });
+  const part = (ruleId: string, regionCode: string, definition: WarningRuleDefinition): WarningRulePart => ({ pluginId: 'batch-plugin', ruleId, regionCode, definition, runId: null });
+  const rows = (ruleId: string) => queryRows<{ customer_id: number; region: string; status: string; level: string; score: number; reason: string; evidence: unknown }>(
+    database.db,
+    sql`select w.customer_id, r.code as region, w.status, w.level, w.score, w.reason, w.evidence from warnings w join regions r on r.id = w.region_id
+        where w.plugin_id in ('batch-plugin', 'test-plugin') and w.rule_id = ${ruleId} order by w.customer_id`,
+  );
+
+  it('runs several rules in several regions in ONE statement, writing what each run alone writes', async () => {
+    const statements: string[] = [];
+    const off = database.onStatement((text) => statements.push(text));
+    const results = await runWarningRules(database.db, {
+      asOf,
+      now: NOW,
+      runs: [part('b-everything', 'JS', everything), part('b-tenure', 'JS', tenure(50)), part('b-tenure', 'ZJ', tenure(60)), part('b-tenure', 'ZJ-NB', tenure(70))],
+    });
+    off();
+    expect(statements.filter((s) => s.startsWith('with hits'))).toHaveLength(1);
+    expect(results.map(({ loaded, seen, raisedCount, resolved }) => ({ loaded, seen, raisedCount, resolved }))).toEqual([
+      { loaded: true, seen: 2, raisedCount: 2, resolved: 0 },
+      { loaded: true, seen: 3, raisedCount: 3, resolved: 0 },
+      { loaded: true, seen: 1, raisedCount: 1, resolved: 0 },
+      { loaded: false, seen: 0, raisedCount: 0, resolved: 0 }, // no such region
+    ]);
+    // The same rule run alone writes the same rows.
+    await runWarningRule(database.db, { ...input(everything), ruleId: 'b-alone' });
+    const strip = (list: Awaited<ReturnType<typeof rows>>) => list.map(({ customer_id, level, score, reason, evidence }) => ({ customer_id, level, score, reason, evidence }));
+    expect(strip(await rows('b-everything'))).toEqual(strip(await rows('b-alone')));
+    // Each region with its own definition.
+    expect((await rows('b-tenure')).map((w) => [w.customer_id, w.region, Number(w.score), w.reason])).toEqual([
+      [ids.a, 'JS-NJ', 50, 'tenure 7'],
+      [ids.b, 'JS-NJ', 50, 'tenure 81'],
+      [ids.c, 'JS-NJ', 50, 'tenure 1'],
+      [ids.z, 'ZJ-HZ', 60, 'tenure 81'],
+    ]);
+  });
+
+  it('resolves per run: a rule cleared in one region keeps its warnings in the other', async () => {
+    const never: WarningRuleDefinition = { ...tenure(50), when: { compare: [1, 'gt', 2] } };
+    const results = await runWarningRules(database.db, { asOf, now: NOW, runs: [part('b-tenure', 'JS', never), part('b-tenure', 'ZJ', tenure(60))] });
+    expect(results.map(({ seen, raisedCount, resolved }) => ({ seen, raisedCount, resolved }))).toEqual([
+      { seen: 0, raisedCount: 0, resolved: 3 },
+      { seen: 1, raisedCount: 0, resolved: 0 },
+    ]);
+    expect((await rows('b-tenure')).map((w) => `${w.region} ${w.status}`)).toEqual(['JS-NJ resolved', 'JS-NJ resolved', 'JS-NJ resolved', 'ZJ-HZ open']);
+  });
+
+  it('refuses two runs of one rule over the same region, and changes nothing', async () => {
+    const before = await rows('b-everything');
+    await expect(runWarningRules(database.db, { asOf, now: NOW, runs: [part('b-everything', 'JS', everything), part('b-everything', 'JS-NJ', everything)] })).rejects.toThrow(/two runs of batch-plugin\/b-everything/);
+    expect(await rows('b-everything')).toEqual(before);
   });
 });

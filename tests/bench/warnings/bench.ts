@@ -15,8 +15,11 @@ export interface RuleRows {
   ruleId: string;
   rows: number;
   handRows: number;
-  /** Weixi: the rule's engine statements (one per city) summed, median over the timed runs, ms. */
-  weixiStatementsMs: number;
+  /**
+   * Weixi: the rule's engine statements (one per city) summed, median over the timed runs, ms; null when
+   * the rules share their statements (the host runs the rules due together).
+   */
+  weixiStatementsMs: number | null;
 }
 
 export interface WarningFigures {
@@ -31,6 +34,8 @@ export interface WarningFigures {
     statementKinds: StatementKind[];
     /** The engine's upsert statements alone, summed over the run: median, ms. */
     engineStatementsMs: number;
+    /** How many engine statements a run sent. */
+    engineStatements: number;
     /** Node's RSS and heap peaks over the timed Weixi runs, MB. */
     rssPeakMb: number;
     heapUsedPeakMb: number;
@@ -102,7 +107,7 @@ export async function benchWarnings(side: WeixiSide, database: Database, d: RunD
   const perRule = new Map<string, number[]>();
   let weixiPeaks = { rssPeakMb: 0, heapUsedPeakMb: 0 };
   let handRss = 0;
-  let last = { jobs: 0, kinds: [] as StatementKind[], weixiRows: new Map<string, number>(), handRows: 0 };
+  let last = { jobs: 0, engineStatements: 0, kinds: [] as StatementKind[], weixiRows: new Map<string, number>(), handRows: 0 };
   const ruleOrder = side.plugins.flatMap((p) => p.rules.map((r) => `${p.id}/${r}`));
   await sql`drop table if exists bench_weixi_warnings`;
   // Run 0 warms caches and plans and is not counted; Weixi and hand-written alternate so drift hits both.
@@ -114,7 +119,7 @@ export async function benchWarnings(side: WeixiSide, database: Database, d: RunD
     if (run === runs) await sql.unsafe(`create table bench_weixi_warnings as select ${COLUMNS} from warnings`);
     await sql`truncate warnings`;
     const h = await sampledPeaks(() => timed(() => handwrittenRun(sql, d, now)));
-    last = { jobs: w.value.jobs, kinds: w.value.kinds, weixiRows, handRows: h.value.value.count };
+    last = { jobs: w.value.jobs, engineStatements: w.value.engineMs.length, kinds: w.value.kinds, weixiRows, handRows: h.value.value.count };
     console.log(`  run ${run}${run === 0 ? ' (warm-up)' : ''}: Weixi ${round(w.value.ms)} ms (${w.value.jobs} jobs, ${w.value.kinds.reduce((a, k) => a + k.count, 0)} statements), hand-written ${round(h.value.ms)} ms; rows ${[...weixiRows.values()].reduce((a, b) => a + b, 0)} / ${h.value.value.count}`);
     if (run === 0) continue;
     times.weixi.push(w.value.ms);
@@ -122,7 +127,7 @@ export async function benchWarnings(side: WeixiSide, database: Database, d: RunD
     times.engine.push(w.value.engineMs.reduce((a, b) => a + b, 0));
     // The runner runs the jobs in the order they were queued: plugin by plugin, rule by rule, city by city.
     const cities = w.value.engineMs.length / ruleOrder.length;
-    if (Number.isInteger(cities)) ruleOrder.forEach((key, i) => perRule.set(key, [...(perRule.get(key) ?? []), w.value.engineMs.slice(i * cities, (i + 1) * cities).reduce((a, b) => a + b, 0)]));
+    if (cities > 1 && Number.isInteger(cities)) ruleOrder.forEach((key, i) => perRule.set(key, [...(perRule.get(key) ?? []), w.value.engineMs.slice(i * cities, (i + 1) * cities).reduce((a, b) => a + b, 0)]));
     weixiPeaks = { rssPeakMb: Math.max(weixiPeaks.rssPeakMb, w.rssPeakMb), heapUsedPeakMb: Math.max(weixiPeaks.heapUsedPeakMb, w.heapUsedPeakMb) };
     handRss = Math.max(handRss, h.rssPeakMb);
   }
@@ -151,6 +156,7 @@ export async function benchWarnings(side: WeixiSide, database: Database, d: RunD
       statements: last.kinds.reduce((a, k) => a + k.count, 0),
       statementKinds: last.kinds,
       engineStatementsMs: round(median(times.engine)),
+      engineStatements: last.engineStatements,
       ...weixiPeaks,
     },
     handwritten: { medianMs: round(handMs), runsMs: times.hand.map((x) => round(x)), rssPeakMb: handRss },
@@ -158,7 +164,7 @@ export async function benchWarnings(side: WeixiSide, database: Database, d: RunD
     rows: weixiTotal,
     rules: ruleOrder.map((key) => {
       const [pluginId, ruleId] = key.split('/') as [string, string];
-      return { pluginId, ruleId, rows: last.weixiRows.get(key) ?? 0, handRows: handRows.get(key) ?? 0, weixiStatementsMs: round(median(perRule.get(key) ?? [0])) };
+      return { pluginId, ruleId, rows: last.weixiRows.get(key) ?? 0, handRows: handRows.get(key) ?? 0, weixiStatementsMs: perRule.has(key) ? round(median(perRule.get(key)!)) : null };
     }),
   };
   return { figures, checks };

@@ -54,13 +54,13 @@ function print(r: WarningResults): void {
     '',
     table(['side', 'median ms', 'runs ms', 'ratio', 'Node RSS peak MB'], [
       ['Weixi (queue every job, drain the runner)', w.weixi.medianMs, w.weixi.runsMs.join(' / '), w.ratio.toFixed(2), w.weixi.rssPeakMb],
-      ['  of which the engine statements', w.weixi.engineStatementsMs, '', '', ''],
+      [`  of which the engine statements (${w.weixi.engineStatements})`, w.weixi.engineStatementsMs, '', '', ''],
       ['hand-written (one statement)', w.handwritten.medianMs, w.handwritten.runsMs.join(' / '), '1.00', w.handwritten.rssPeakMb],
     ]),
     `Weixi sent ${n(w.weixi.statements)} SQL statements per run; ${n(w.rows)} warnings written. Time per kind of statement (last run):`,
     table(['statement', 'count', 'ms'], w.weixi.statementKinds.slice(0, 8).map((k) => [k.statement, k.count, k.ms])),
     '',
-    table(['rule', 'rows', 'Weixi statements ms (all cities)'], w.rules.map((rule) => [`${rule.pluginId}/${rule.ruleId}`, rule.rows, rule.weixiStatementsMs])),
+    table(['rule', 'rows', 'Weixi statements ms (all cities)'], w.rules.map((rule) => [`${rule.pluginId}/${rule.ruleId}`, rule.rows, rule.weixiStatementsMs ?? 'shared'])),
     '',
     table(['phase', 'seconds', 'RSS peak MB', 'heap used peak MB', 'maxRSS MB'], [...r.memory.phases, r.memory.total].map((m) => [m.phase, m.seconds, m.rssPeakMb, m.heapUsedPeakMb, m.maxRssSoFarMb])),
   ];

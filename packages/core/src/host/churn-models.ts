@@ -7,11 +7,12 @@
  */
 import { sql } from 'drizzle-orm';
 import { churnModels, queryRows, type Db } from '@weixi/db';
-import type { ChurnModelDefinition, ChurnScore, CustomerHistory, JobRun, LabelledHistory, PluginManifest, StoredChurnModel, TrainedChurnModel } from '@weixi/sdk';
+import { DEFAULT_WARNING_SCHEDULE } from '@weixi/sdk';
+import type { ChurnModelDefinition, ChurnScore, CustomerHistory, Disposable, JobContribution, JobRun, LabelledHistory, PluginManifest, StoredChurnModel, TrainedChurnModel } from '@weixi/sdk';
 import { firstDay, isMonth, MAX_HORIZON_MONTHS, writeScoredWarnings, type ChurnDefinition, type ScoredWarning } from '@weixi/warnings';
 import { InputError, NotFoundError, WeixiError } from '../errors.js';
 import { historyOf, historyPages, type HistoryPopulation } from './customer-histories.js';
-import { monthBefore, registerWarningRule, type WarningRuleHost } from './warning-rules.js';
+import { afterUsageLoads, declaredRule, monthBefore, warningJobId, type WarningRuleHost } from './warning-rules.js';
 
 /** A model rule an active plugin defined. */
 export interface DefinedChurnModel {
@@ -28,7 +29,9 @@ const LOOKBACK_MONTHS = 24;
 /** Factors kept per warning. */
 const FACTORS = 5;
 
-export interface ChurnModelHost extends WarningRuleHost {
+export interface ChurnModelHost extends Pick<WarningRuleHost, 'db' | 'now' | 'events' | 'settingsFor' | 'day' | 'enqueue'> {
+  /** Registers the rule's job with the host's job wrapper (health, failures); null without a runner. */
+  registerJob(job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable | null;
   churn: ChurnDefinition;
   /** The region and its subtree's ids; undefined when no region has that code. */
   subtree(regionCode: string): Promise<{ id: number; code: string; path: string; ids: number[] } | undefined>;
@@ -45,14 +48,17 @@ export function defineChurnModelRule(
   if (typeof definition?.train !== 'function' || typeof definition?.score !== 'function') {
     throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines model rule '${ruleId}' without { train(input), score(input) } functions`);
   }
-  return registerWarningRule(manifest, defined, host, ruleId, 'warnings.defineModel', {
-    needs: ['models:train'],
-    check() {},
-    run: async (job) => void (await scoreCity(host, { pluginId: id, ruleId, definition }, job.regionCode, job)),
-  });
+  const rule = declaredRule(manifest, defined, ruleId, 'warnings.defineModel', ['models:train']);
+  defined.add(ruleId);
+  const jobId = warningJobId(ruleId);
+  const run = async (job: JobRun) => void (await scoreCity(host, { pluginId: id, ruleId, definition }, job.regionCode, job));
+  const disposables: Disposable[] = [];
+  const registered = host.registerJob({ id: jobId, description: `${rule.title}: ${rule.description}`, cron: rule.schedule ?? DEFAULT_WARNING_SCHEDULE }, run);
+  if (registered) disposables.push(registered);
+  disposables.push(...afterUsageLoads(host, id, jobId), { dispose: () => void defined.delete(ruleId) });
+  return disposables;
 }
 
-type Disposable = ReturnType<typeof registerWarningRule>[number];
 
 /** The latest month up to the last complete one with usage recorded in the subtree, or null. */
 async function latestUsageMonth(db: Db, regionIds: number[], lastComplete: string): Promise<string | null> {

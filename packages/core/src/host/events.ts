@@ -23,6 +23,11 @@ export class EventBus {
     return { dispose: () => void set.delete(entry) };
   }
 
+  /** Whether a handler would hear `event` in the region: when none would, its payload need not be built. */
+  heard(event: keyof DomainEvents, regionCode: string | undefined): boolean {
+    return [...(this.handlers.get(event) ?? [])].some((entry) => this.accepts(entry.pluginId, regionCode));
+  }
+
   async emit<E extends keyof DomainEvents>(event: E, payload: DomainEvents[E]): Promise<void> {
     const regionCode = 'regionCode' in payload ? payload.regionCode : undefined;
     const entries = [...(this.handlers.get(event) ?? [])].filter((entry) => this.accepts(entry.pluginId, regionCode));

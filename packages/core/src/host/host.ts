@@ -25,7 +25,7 @@ import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
-import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside } from './warning-rules.js';
+import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside, WarningJobs, type WarningJobBatch } from './warning-rules.js';
 import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
 import type { ChurnDefinition } from '@weixi/warnings';
 import type { CustomerHistory, StoredChurnModel, ChurnScore } from '@weixi/sdk';
@@ -52,7 +52,8 @@ export interface InstalledPlugin {
 
 /** Where the host hands the jobs plugins implement; the API wires this to the job runner. */
 export interface JobRegistrar {
-  register(pluginId: string, job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable;
+  /** With `batch`, the runner hands due runs of jobs of the same batch key to `batch.run` together. */
+  register(pluginId: string, job: JobContribution, handler: (run: JobRun) => Promise<void>, batch?: WarningJobBatch): Disposable;
   /**
    * Cancels the plugin's queued runs outside `keepRegionIds` (all of them when null), recording `reason`,
    * so a run queued before a disable or a failure never runs later. Returns how many it cancelled.
@@ -117,6 +118,9 @@ export class PluginHost {
   private readonly warningRules = new Map<string, DefinedWarningRule>();
   /** The model rules active plugins defined, by `<pluginId>/<ruleId>`. */
   private readonly modelRules = new Map<string, DefinedChurnModel>();
+  /** The warning rules' jobs, run together (one batch of the job runner). */
+  private readonly warningJobs: WarningJobs;
+  private readonly warningBatch: WarningJobBatch;
   private readonly logger: PluginLogger;
   private readonly threshold: number;
 
@@ -127,6 +131,16 @@ export class PluginHost {
       (pluginId, regionCode) => (regionCode === undefined ? this.active.has(pluginId) : this.enablement(pluginId).hasCode(regionCode)),
       (pluginId, event, error, regionCode) => void this.recordFailure(pluginId, this.regionIdOf(pluginId, regionCode), error, `event ${event}`),
     );
+    this.warningJobs = new WarningJobs(options.database.db, () => options.clock.now());
+    // Health is counted per run, against the run's own plugin, however many plugins share the batch.
+    this.warningBatch = {
+      key: this.warningJobs.batch.key,
+      run: async (runs) => {
+        const errors = await this.warningJobs.batch.run(runs);
+        for (const [i, { pluginId, run }] of runs.entries()) await this.recordOutcome(pluginId, run, errors[i], `job ${run.jobId}`);
+        return errors;
+      },
+    };
     for (const plugin of options.plugins) this.states.set(plugin.manifest.id, { id: plugin.manifest.id, manifest: plugin.manifest, status: 'inactive' });
     for (const r of options.refused ?? []) this.states.set(r.id, { id: r.id, status: 'refused', error: r.reason });
   }
@@ -406,6 +420,13 @@ export class PluginHost {
     }
   }
 
+  /** Counts a job run's outcome (`error` undefined: it succeeded) against its plugin in its region. */
+  private async recordOutcome(pluginId: string, run: JobRun, error: unknown, where: string): Promise<void> {
+    const regionId = await this.regionId(run.regionCode);
+    if (error === undefined) await this.recordSuccess(pluginId, regionId);
+    else await this.recordFailure(pluginId, regionId, error, where);
+  }
+
   async recordSuccess(pluginId: string, regionId: number | null): Promise<void> {
     await this.db.execute(
       sql`update plugin_health set consecutive_failures = 0
@@ -529,17 +550,18 @@ export class PluginHost {
       schemaFieldSpec(id, key, spec, manifest.contributes?.graphqlTypes ?? [], namespace);
     const definedRules = new Set<string>();
     // Every job of the plugin, its warning rules' included, counts its failures against the plugin's health.
-    const registerJob = (job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable | null => {
+    const registerJob = (job: JobContribution, handler: (run: JobRun) => Promise<void>, batch?: WarningJobBatch): Disposable | null => {
       if (!this.options.jobs) return null;
-      return this.options.jobs.register(id, job, async (run) => {
+      const wrapped = async (run: JobRun) => {
         try {
           await handler(run);
-          await this.recordSuccess(id, await this.regionId(run.regionCode));
         } catch (error) {
-          await this.recordFailure(id, await this.regionId(run.regionCode), error, `job ${job.id}`);
+          await this.recordOutcome(id, run, error, `job ${job.id}`);
           throw error;
         }
-      });
+        await this.recordOutcome(id, run, undefined, `job ${job.id}`);
+      };
+      return this.options.jobs.register(id, job, wrapped, batch && this.warningBatch);
     };
     const logger: PluginLogger = {
       debug: (msg, f) => this.logger.debug(msg, { plugin: id, ...f }),
@@ -580,6 +602,7 @@ export class PluginHost {
             settingsFor: (regionCode) => this.settingsFor(id, regionCode),
             day: (regionCode, at) => this.services(id).regions.day(regionCode, at),
             registerJob,
+            warningJobs: this.warningJobs,
             enqueue: jobs?.enqueue ? (jobId, regionCode) => enqueueUnlessQueued(this.db, id, jobId, regionCode, (regionId) => jobs.enqueue!(id, jobId, regionId)) : undefined,
           }, ruleId, build as never);
           const key = `${id}/${ruleId}`;

@@ -3,6 +3,12 @@
  * `warnings:<ruleId>` on the rule's schedule, run by the job runner in every region where the plugin is
  * enabled (and never where it is not), and queued again after a usage load for the last complete month.
  * Each run builds the definition with the region's settings and hands it to the engine (`@weixi/warnings`).
+ *
+ * The runner claims the due runs of every plugin's rules together (the batch `warnings`, `WarningJobs`), and
+ * the engine runs those judged as of the same day in ONE statement: customers, usage and events are read
+ * once for all of them. Each run keeps its own job row, attempts, outcome, plugin health and pause; a run
+ * whose definition cannot be built or is invalid fails alone, and when the shared statement fails, its runs
+ * are retried one statement each so that only the culprit's run fails.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
@@ -19,7 +25,7 @@ import {
   type WarningRuleDefinition,
   type WarningRuleInput,
 } from '@weixi/sdk';
-import { firstDay, runWarningRule } from '@weixi/warnings';
+import { firstDay, raisedWarnings, runWarningRules, type AsOf, type WarningBatchResult, type WarningRulePart } from '@weixi/warnings';
 import { WeixiError } from '../errors.js';
 import { settingsDefaults } from './scope.js';
 import type { EventBus } from './events.js';
@@ -40,7 +46,9 @@ export interface WarningRuleHost {
   settingsFor(regionCode: string): Promise<Record<string, unknown>>;
   day(regionCode: string, at: Date): Promise<RegionDay>;
   /** Registers the rule's job with the host's job wrapper (health, failures); null without a runner. */
-  registerJob(job: JobContribution, handler: (run: JobRun) => Promise<void>): Disposable | null;
+  registerJob(job: JobContribution, handler: (run: JobRun) => Promise<void>, batch: WarningJobBatch): Disposable | null;
+  /** The host's warning runs, executed together. */
+  warningJobs: WarningJobs;
   /** Queues an on-demand run of the job in a region, unless one is already queued there. */
   enqueue?(jobId: string, regionCode: string): Promise<void>;
 }
@@ -56,79 +64,162 @@ export function defineWarningRule(
   build: (input: WarningRuleInput<never>) => WarningRuleDefinition,
 ): Disposable[] {
   const id = manifest.id;
+  const rule = declaredRule(manifest, defined, ruleId, 'warnings.defineRule');
   if (typeof build !== 'function') throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}' without a function (input) => definition`);
-  return registerWarningRule(manifest, defined, host, ruleId, 'warnings.defineRule', {
-    check() {
-      // Checked with the default settings as it registers, so a broken rule fails activation, not a night's run.
-      const sample = build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
-      const problems = warningRuleProblems(sample);
-      if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' warning rule '${ruleId}' is invalid with its default settings: ${problems.join('; ')}`);
-    },
-    async run(job) {
-      const day = await host.day(job.regionCode, job.scheduledFor);
-      const asOfMonth = monthBefore(day.date);
-      const settings = await host.settingsFor(job.regionCode);
-      const definition = build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
-      job.signal.throwIfAborted();
-      const result = await runWarningRule(host.db, {
-        pluginId: id,
-        ruleId,
-        regionCode: job.regionCode,
-        asOf: { month: asOfMonth, day: day.date, dayStart: day.start },
-        definition,
-        now: host.now(),
-        runId: job.runId,
-      });
+  // Checked with the default settings as it registers, so a broken rule fails activation, not a night's run.
+  const sample = build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
+  const problems = warningRuleProblems(sample);
+  if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' warning rule '${ruleId}' is invalid with its default settings: ${problems.join('; ')}`);
+  defined.add(ruleId);
+  const jobId = warningJobId(ruleId);
+  const prepare = async (job: JobRun): Promise<PreparedWarningRun> => {
+    const day = await host.day(job.regionCode, job.scheduledFor);
+    const asOfMonth = monthBefore(day.date);
+    const settings = await host.settingsFor(job.regionCode);
+    const definition = build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
+    const problems = warningRuleProblems(definition);
+    if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `warning rule '${id}/${ruleId}' is invalid in ${job.regionCode}: ${problems.join('; ')}`);
+    job.signal.throwIfAborted();
+    const finish = async (result: WarningBatchResult): Promise<void> => {
       if (!result.loaded) return void (await job.progress(1, `no usage recorded for ${asOfMonth} in ${job.regionCode} yet; ${ruleId} not run`));
-      if (result.raised.length > 0) await host.events.emit('warning.raised', { regionCode: job.regionCode, pluginId: id, ruleId, warnings: result.raised });
-      const kept = result.seen - result.raised.length;
-      await job.progress(1, `${result.seen} customers meet ${ruleId} as of ${asOfMonth}: ${result.raised.length} warnings raised, ${kept} still open, ${result.resolved} resolved`);
-    },
-  });
+      // The new warnings are read back only for a plugin listening in the region (a proactive-care tactic).
+      if (result.raisedCount > 0 && host.events.heard('warning.raised', job.regionCode)) {
+        const raised = await raisedWarnings(host.db, { pluginId: id, ruleId, runId: job.runId, regionIds: result.regionIds });
+        await host.events.emit('warning.raised', { regionCode: job.regionCode, pluginId: id, ruleId, warnings: raised });
+      }
+      const kept = result.seen - result.raisedCount;
+      await job.progress(1, `${result.seen} customers meet ${ruleId} as of ${asOfMonth}: ${result.raisedCount} warnings raised, ${kept} still open, ${result.resolved} resolved`);
+    };
+    return { part: { pluginId: id, ruleId, regionCode: job.regionCode, definition, runId: job.runId }, asOf: { month: asOfMonth, day: day.date, dayStart: day.start }, finish };
+  };
+  const disposables: Disposable[] = [host.warningJobs.add(id, jobId, prepare)];
+  const alone = async (job: JobRun): Promise<void> => {
+    const [error] = await host.warningJobs.run([{ pluginId: id, run: job }]);
+    if (error !== undefined) throw error;
+  };
+  const registered = host.registerJob({ id: jobId, description: `${rule.title}: ${rule.description}`, cron: rule.schedule ?? DEFAULT_WARNING_SCHEDULE }, alone, host.warningJobs.batch);
+  if (registered) disposables.push(registered);
+  disposables.push(...afterUsageLoads(host, id, jobId), { dispose: () => void defined.delete(ruleId) });
+  return disposables;
 }
 
 /**
- * What every kind of warning rule shares: the manifest must declare it and grant `warnings:raise` (and the
- * capabilities `needs` names), it is defined once, its job `warnings:<ruleId>` runs on the rule's schedule
- * in each enabled city, and a usage load of a city's last complete month queues it there again.
+ * The checks every kind of warning rule passes as it is defined: its manifest grants `warnings:raise` (and
+ * what `needs` names), declares it, and it is defined once. Returns its declaration.
  */
-export function registerWarningRule(
-  manifest: PluginManifest,
-  defined: Set<string>,
-  host: WarningRuleHost,
-  ruleId: string,
-  operation: string,
-  rule: { needs?: Capability[]; check(): void; run(job: JobRun): Promise<void> },
-): Disposable[] {
+export function declaredRule(manifest: PluginManifest, defined: Set<string>, ruleId: string, operation: string, needs: Capability[] = []) {
   const id = manifest.id;
-  for (const capability of ['warnings:raise' as const, ...(rule.needs ?? [])]) {
+  for (const capability of ['warnings:raise' as const, ...needs]) {
     if (!(manifest.capabilities ?? []).includes(capability)) throw new CapabilityError(id, capability, operation);
   }
-  const declared = manifest.contributes?.warningRules?.find((r) => r.id === ruleId);
-  if (!declared) {
-    const list = manifest.contributes?.warningRules?.map((r) => r.id).join(', ') || 'none';
-    throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}', which its manifest does not declare under contributes.warningRules (declared: ${list})`);
+  const rule = manifest.contributes?.warningRules?.find((r) => r.id === ruleId);
+  if (!rule) {
+    const declared = manifest.contributes?.warningRules?.map((r) => r.id).join(', ') || 'none';
+    throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}', which its manifest does not declare under contributes.warningRules (declared: ${declared})`);
   }
   if (defined.has(ruleId)) throw new WeixiError('CONFLICT', `plugin '${id}' defines warning rule '${ruleId}' twice; define each rule once in activate`);
-  rule.check();
-  defined.add(ruleId);
-  const jobId = warningJobId(ruleId);
-  const disposables: Disposable[] = [];
-  const registered = host.registerJob({ id: jobId, description: `${declared.title}: ${declared.description}`, cron: declared.schedule ?? DEFAULT_WARNING_SCHEDULE }, rule.run);
-  if (registered) disposables.push(registered);
-  // After a usage load, the regions it touched run the rule again when the load includes their last
-  // complete month; loads of older months change history, which the next scheduled run does not revisit.
+  return rule;
+}
+
+/**
+ * After a usage load, the regions it touched run the rule again when the load includes their last
+ * complete month; loads of older months change history, which the next scheduled run does not revisit.
+ */
+export function afterUsageLoads(host: Pick<WarningRuleHost, 'enqueue' | 'events' | 'day' | 'now'>, pluginId: string, jobId: string): Disposable[] {
   const enqueue = host.enqueue;
-  if (enqueue) {
-    disposables.push(
-      host.events.on(id, 'usage.recorded', async ({ regionCode, months }) => {
-        const asOfMonth = monthBefore((await host.day(regionCode, host.now())).date);
-        if (months.includes(asOfMonth)) await enqueue(jobId, regionCode);
-      }),
-    );
+  if (!enqueue) return [];
+  return [
+    host.events.on(pluginId, 'usage.recorded', async ({ regionCode, months }) => {
+      const asOfMonth = monthBefore((await host.day(regionCode, host.now())).date);
+      if (months.includes(asOfMonth)) await enqueue(jobId, regionCode);
+    }),
+  ];
+}
+
+/** A warning job's run with its definition built: the engine's part, when it is judged, what to do after. */
+interface PreparedWarningRun {
+  part: WarningRulePart;
+  asOf: AsOf;
+  finish(result: WarningBatchResult): Promise<void>;
+}
+
+/** The job runner's batch of warning runs (structurally its `JobBatch`). */
+export interface WarningJobBatch {
+  key: string;
+  max?: number;
+  run(runs: Array<{ pluginId: string; run: JobRun }>): Promise<unknown[]>;
+}
+
+/**
+ * The host's warning runs: every defined rule's job, and the batch the runner hands their due runs to. Runs
+ * judged as of the same day go to the engine in one statement (a rule's runs in several cities share one
+ * branch when their settings are equal); two runs of one rule in one city go to consecutive statements.
+ */
+export class WarningJobs {
+  private readonly prepares = new Map<string, (job: JobRun) => Promise<PreparedWarningRun>>();
+  readonly batch: WarningJobBatch = { key: 'warnings', run: (runs) => this.run(runs) };
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {}
+
+  add(pluginId: string, jobId: string, prepare: (job: JobRun) => Promise<PreparedWarningRun>): Disposable {
+    const key = `${pluginId}\u0000${jobId}`;
+    this.prepares.set(key, prepare);
+    return { dispose: () => void (this.prepares.get(key) === prepare && this.prepares.delete(key)) };
   }
-  disposables.push({ dispose: () => void defined.delete(ruleId) });
-  return disposables;
+
+  /** Runs warning job runs; resolves to each one's error (undefined: it succeeded), in order. */
+  async run(runs: Array<{ pluginId: string; run: JobRun }>): Promise<unknown[]> {
+    const errors: unknown[] = runs.map(() => undefined);
+    const fail = (i: number, error: unknown) => void (errors[i] = error ?? new Error('warning run failed'));
+    const prepared: Array<{ index: number; run: PreparedWarningRun }> = [];
+    for (const [index, { pluginId, run }] of runs.entries()) {
+      try {
+        const prepare = this.prepares.get(`${pluginId}\u0000${run.jobId}`);
+        if (!prepare) throw new WeixiError('NOT_FOUND', `warning job ${pluginId}/${run.jobId} is not defined`);
+        prepared.push({ index, run: await prepare(run) });
+      } catch (error) {
+        fail(index, error);
+      }
+    }
+    for (const statement of statements(prepared)) {
+      let results: WarningBatchResult[] | undefined;
+      try {
+        results = await runWarningRules(this.db, { asOf: statement[0]!.run.asOf, now: this.now(), runs: statement.map((p) => p.run.part) });
+      } catch (error) {
+        if (statement.length === 1) fail(statement[0]!.index, error);
+      }
+      for (const [k, { index, run }] of statement.entries()) {
+        try {
+          // The shared statement failed: each run alone, so only the one that breaks it fails.
+          const result = results?.[k] ?? (statement.length > 1 ? (await runWarningRules(this.db, { asOf: run.asOf, now: this.now(), runs: [run.part] }))[0] : undefined);
+          if (result) await run.finish(result);
+        } catch (error) {
+          fail(index, error);
+        }
+      }
+    }
+    return errors;
+  }
+}
+
+/**
+ * The engine statements of a batch: runs judged as of the same day together, at most one run of a rule
+ * per region in each (a later run of the same rule and city goes to the next statement).
+ */
+function statements<T extends { run: PreparedWarningRun }>(prepared: T[]): T[][] {
+  const out: Array<{ asOf: string; runs: T[]; keys: Set<string> }> = [];
+  for (const p of prepared) {
+    const asOf = `${p.run.asOf.month}|${p.run.asOf.day}|${p.run.asOf.dayStart.toISOString()}`;
+    const key = `${p.run.part.pluginId}\u0000${p.run.part.ruleId}\u0000${p.run.part.regionCode}`;
+    let target = out.find((s) => s.asOf === asOf && !s.keys.has(key));
+    if (!target) out.push((target = { asOf, runs: [], keys: new Set() }));
+    target.runs.push(p);
+    target.keys.add(key);
+  }
+  return out.map((s) => s.runs);
 }
 
 /**
