@@ -110,6 +110,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   await configurePlugins(api);
   const runs = await runJobs(api);
   const warnings = await createWarnings(api, customers);
+  await createChurnModels(api);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
@@ -227,6 +228,17 @@ async function runJobs(api: TestApi): Promise<{ in: string; out: string }> {
   await api.jobs.work();
   await run('ZJ-HZ');
   return { in: inScope, out };
+}
+
+/** A churn model version per side's city, as `weixi model train` stores one; labels carry the side's marker. */
+async function createChurnModels(api: TestApi): Promise<void> {
+  const metrics = JSON.stringify({ auc: 0.8, aucSd: 0.01, liftAt10: 2, liftAt20: 1.8, logLoss: 0.4, brier: 0.1, ece: 0.02, calibration: [], importances: [], folds: 5, repeats: 1, candidates: [] });
+  for (const [code, marker] of [['JS-NJ', 'NJ'], ['JS-SZ', 'SZOUT'], ['ZJ-HZ', 'ZJOUT']]) {
+    await api.database.rows(sql`
+      insert into churn_models (region_id, plugin_id, rule_id, version, kind, label, features, parameters, metrics, as_of_month, horizon_months, training_rows, positives, trained_at)
+      select id, 'warning-churn-model', 'churn-model', 1, 'logistic', ${`${marker} model`}, '["tenureMonths"]'::jsonb, '{}'::jsonb, ${metrics}::jsonb, '2026-10-01', 3, 100, 20, now()
+      from regions where code = ${code} returning id`);
+  }
 }
 
 /**

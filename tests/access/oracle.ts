@@ -69,7 +69,8 @@ export async function visibilityOf(api: TestApi, role: SweepRole, markers: reado
     union all select 'Segment', s.id::text, ${p.segment} from segments s
     union all select 'JobRun', j.id::text, ${p.jobRun} from job_runs j
     union all select 'CustomerEvent', e.id::text, e.customer_id in ${visibleCustomers} from customer_events e
-    union all select 'Warning', w.id::text, w.customer_id in ${visibleCustomers} from warnings w`);
+    union all select 'Warning', w.id::text, w.customer_id in ${visibleCustomers} from warnings w
+    union all select 'ChurnModel', m.id::text, m.region_id in (select r.id from regions r where ${p.region}) from churn_models m`);
   const admin = role.grant.role === 'admin';
   const ids = new Map<string, Set<string>>([...OPEN_TYPES, ...(admin ? ADMIN_TYPES : [])].map((t) => [t, new Set<string>(['*'])]));
   if (!admin) for (const type of ADMIN_TYPES) ids.set(type, new Set());

@@ -49,6 +49,12 @@ export const customerChurnRiskQuery = graphql(`
       churnRisk {
         score
         level
+        factors {
+          rule
+          feature
+          value
+          contribution
+        }
       }
       churnWarnings(first: 20) {
         edges {
@@ -124,6 +130,43 @@ export const warningBacktestQuery = graphql(`
       }
       combined {
         ...WarningBacktestFiguresFields
+      }
+    }
+  }
+`);
+
+/** The churn model versions that score a region (its own and its ancestors'), with their cross-validated figures. */
+export const churnModelsQuery = graphql(`
+  query ChurnModels($region: String, $first: Int) {
+    churnModels(region: $region, first: $first) {
+      id
+      rule
+      regionCode
+      version
+      kind
+      label
+      asOf
+      horizon
+      trainingRows
+      positives
+      trainedAt
+      auc
+      aucSd
+      liftAt10
+      liftAt20
+      calibrationError
+      calibration {
+        predicted
+        observed
+        count
+      }
+      importances {
+        feature
+        importance
+      }
+      candidates {
+        label
+        auc
       }
     }
   }
