@@ -44,7 +44,7 @@ async function addCity(city: string, n: number, seed: number): Promise<void> {
 
 beforeAll(async () => {
   p = await createTestPlatform({ plugins: [pluginDir(import.meta.url)], now: '2026-11-16T07:29:00+08:00', enable: [{ plugin: ID, region: 'JS' }] });
-  await p.configure(ID, null, { folds: 3, repeats: 1, models: ['logistic', 'stumps'] });
+  await p.configure(ID, null, { folds: 3, repeats: 1, models: ['logistic', 'blend'] });
   await addCity('JS-NJ', 500, 1);
   await addCity('JS-SZ', 200, 2);
   await addCity('ZJ-HZ', 100, 3);

@@ -4,7 +4,7 @@ import type { ChurnModelSettings } from './model.js';
 import { recordOf, scoreHistories, specOf, trainChurnModel } from './index.js';
 import type { CustomerHistory, LabelledHistory, StoredChurnModel } from '@weixi/sdk';
 
-const SETTINGS: ChurnModelSettings = { minProbability: 0.5, models: ['logistic', 'stumps'], folds: 3, repeats: 1, seed: 7, excludeAttributes: ['crmId'], weight: 1 };
+const SETTINGS: ChurnModelSettings = { minProbability: 0.5, models: ['logistic', 'stumps', 'blend'], folds: 3, repeats: 1, seed: 7, excludeAttributes: ['crmId'], weight: 1 };
 
 /**
  * Customers whose churn depends on a month-to-month contract, a falling bill and complaints, with noise:
@@ -62,7 +62,7 @@ describe('churn model plugin: training and scoring', () => {
   it('learns the signal: cross-validated AUC well above chance, every candidate reported, the best kept', async () => {
     const trained = await trainChurnModel(input(histories));
     expect(trained.metrics.auc).toBeGreaterThan(0.7);
-    expect(trained.metrics.candidates.map((c) => c.label)).toHaveLength(2);
+    expect(trained.metrics.candidates.map((c) => c.label)).toHaveLength(3);
     expect(trained.metrics.auc).toBe(Math.max(...trained.metrics.candidates.map((c) => c.auc)));
     expect(trained.metrics.liftAt10).toBeGreaterThan(1.5);
     expect(trained.metrics.calibration.length).toBe(10);
