@@ -7,17 +7,16 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import cliProgress from 'cli-progress';
-import { historyOf, InputError, NotFoundError, PluginHost, churnDefinitionFrom, regionsByCode, systemClock, type RawHistory } from '@weixi/core';
+import { historyOf, InputError, NotFoundError, PluginHost, regionsByCode, type RawHistory } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { readMappedFile, type ReadRecord } from '@weixi/import';
-import { loadPlugins } from '@weixi/platform';
+import { withPluginHost } from '../plugin-host.js';
 import type { CustomerHistory, StoredChurnModel } from '@weixi/sdk';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { format, parseOptions, wholeNumber } from '../arguments.js';
 import { csvField } from '../csv.js';
 import { describeDatabase, withDatabase } from '../database.js';
-import { workspaceRoot } from '../plugin-survey.js';
 
 const USAGE = `Usage: weixi model train --region CODE [--as-of YYYY-MM] [--horizon N] [--plugin ID] [--enable] [--json]
        weixi model score --region CODE [--plugin ID]
@@ -89,10 +88,8 @@ export const model: Command = {
     const pluginId = values.plugin;
 
     return withDatabase(async (database) => {
-      const { plugins, refused } = await loadPlugins({ workspaceDir: workspaceRoot(), packages: list(process.env.WEIXI_PLUGINS), baseDir: process.cwd(), overrides: list(process.env.WEIXI_PLUGIN_OVERRIDES) });
-      const host = new PluginHost({ database, clock: systemClock, plugins, refused, churn: churnDefinitionFrom(process.env) });
-      await host.start();
-      try {
+      return withPluginHost(database, async (host) => {
+        try {
         if (sub === 'train') {
           if (values.enable) {
             const state = await host.enable(pluginId ?? 'warning-churn-model', region!);
@@ -126,9 +123,8 @@ export const model: Command = {
       } catch (error) {
         if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
         throw error;
-      } finally {
-        await host.stop();
-      }
+        }
+      });
     });
   },
 };
@@ -227,7 +223,6 @@ function help(): number {
   return 0;
 }
 
-const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const replacer = (key: string, value: unknown) => (key === 'parameters' ? undefined : value);
 
 function report(models: Array<StoredChurnModel & { rule?: string; pluginId?: string; ruleId?: string }>): string {

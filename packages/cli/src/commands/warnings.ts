@@ -3,13 +3,12 @@
  * a past month. Activates the installed plugins (as the server does) so their rules are built with each
  * city's settings, then runs the read-only backtest of `PluginHost.backtestWarnings`.
  */
-import { churnDefinitionFrom, InputError, NotFoundError, PluginHost, systemClock, type WarningBacktest, type WarningBacktestFigures } from '@weixi/core';
-import { loadPlugins } from '@weixi/platform';
+import { churnDefinitionFrom, InputError, NotFoundError, type WarningBacktest, type WarningBacktestFigures } from '@weixi/core';
+import { withPluginHost } from '../plugin-host.js';
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { format, parseOptions, wholeNumber } from '../arguments.js';
 import { describeDatabase, withDatabase } from '../database.js';
-import { workspaceRoot } from '../plugin-survey.js';
 
 const USAGE = `Usage: weixi warnings backtest --as-of YYYY-MM --horizon N [--region CODE]
                                [--months-without-revenue N] [--json]
@@ -57,21 +56,18 @@ export const warnings: Command = {
     const horizonMonths = wholeNumber('horizon', values.horizon, { min: 1, max: 12 });
     if (horizonMonths === undefined) throw new UsageError('--horizon N is required (months after --as-of in which a churn counts)', 'warnings');
     const monthsWithoutRevenue = wholeNumber('months-without-revenue', values['months-without-revenue'], { min: 0, max: 12 });
-    const churn = churnDefinitionFrom(process.env);
+    churnDefinitionFrom(process.env); // a bad WEIXI_CHURN_MONTHS_WITHOUT_REVENUE fails before the database opens
 
     const result = await withDatabase(async (database) => {
-      const { plugins, refused } = await loadPlugins({ workspaceDir: workspaceRoot(), packages: list(process.env.WEIXI_PLUGINS), baseDir: process.cwd(), overrides: list(process.env.WEIXI_PLUGIN_OVERRIDES) });
-      const host = new PluginHost({ database, clock: systemClock, plugins, refused, churn });
-      await host.start();
-      try {
+      return withPluginHost(database, async (host) => {
+        try {
         process.stderr.write(`Backtesting the warning rules in ${describeDatabase()} as of ${asOfMonth}, horizon ${horizonMonths} months...\n`);
         return await host.backtestWarnings({ regionCode: values.region ?? null, asOfMonth, horizonMonths, ...(monthsWithoutRevenue === undefined ? {} : { monthsWithoutRevenue }) });
       } catch (error) {
         if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
         throw error;
-      } finally {
-        await host.stop();
-      }
+        }
+      });
     });
     process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : report(result));
     return 0;
@@ -83,7 +79,6 @@ function help(): number {
   return 0;
 }
 
-const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const percent = (v: number | null): string => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
 const times = (v: number | null): string => (v === null ? '-' : `${v.toFixed(2)}x`);
 
