@@ -18,9 +18,12 @@
  */
 
 import type { PluginWarnings, WarningsRaised } from './warnings.js';
+import type { PluginTactics } from './tactics.js';
 export * from './warnings.js';
 export * from './churn-models.js';
+export * from './tactics.js';
 export { defineWarningRules } from './warning-rule-plugin.js';
+export { defineTactics } from './tactic-plugin.js';
 
 /** The version of this API. A plugin's `engines.weixi` range is checked against it before activation. */
 export const SDK_VERSION = '0.1.0';
@@ -83,12 +86,15 @@ export interface WarningRuleContribution {
   schedule?: string;
 }
 
-/** A retention tactic (维系招式) the plugin implements. */
+/**
+ * A retention tactic (维系招式) the plugin implements with `ctx.tactics.define` (see `tactics.ts`): the
+ * planner considers it in every region where the plugin is enabled.
+ */
 export interface TacticContribution {
   id: string;
   title: string;
   description: string;
-  /** Channels the tactic prefers, in order. */
+  /** Channels the tactic prefers, in order (the definition's `channels` are what the planner uses). */
   preferredChannels?: string[];
 }
 
@@ -573,6 +579,8 @@ export interface PluginContext<S = Record<string, unknown>> {
   readonly channels: PluginChannels;
   /** Churn-warning rules (流失预警) as data the core compiles to SQL; see `warnings.ts`. */
   readonly warnings: PluginWarnings<S>;
+  /** Retention tactics (维系招式) as data the planner evaluates set-based; see `tactics.ts`. */
+  readonly tactics: PluginTactics<S>;
   readonly services: PluginServices;
 }
 

@@ -158,6 +158,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const oneOf = <T>(list: readonly T[], v: unknown): v is T => list.includes(v as T);
 const whole = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
 
+/** Appends the problems of a {@link WarningExpr} at `path` to `out` (tactics reuse the language). */
+export function warningExprProblems(e: unknown, path: string, out: string[]): void {
+  exprProblems(e, path, out);
+}
+
+/** Appends the problems of a {@link WarningCondition} at `path` to `out`. */
+export function warningConditionProblems(c: unknown, path: string, out: string[]): void {
+  conditionProblems(c, path, out);
+}
+
 function exprProblems(e: unknown, path: string, out: Problems): void {
   if (typeof e === 'number') {
     if (!Number.isFinite(e)) out.push(`${path}: ${e} is not a finite number`);

@@ -25,6 +25,7 @@ import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
+import { TacticRegistry } from './tactics.js';
 import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside, WarningJobs, type WarningJobBatch } from './warning-rules.js';
 import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
 import type { ChurnDefinition } from '@weixi/warnings';
@@ -118,6 +119,8 @@ export class PluginHost {
   private readonly warningRules = new Map<string, DefinedWarningRule>();
   /** The model rules active plugins defined, by `<pluginId>/<ruleId>`. */
   private readonly modelRules = new Map<string, DefinedChurnModel>();
+  /** The tactics active plugins defined, for the planner. */
+  readonly tactics = new TacticRegistry();
   /** The warning rules' jobs, run together (one batch of the job runner). */
   private readonly warningJobs: WarningJobs;
   private readonly warningBatch: WarningJobBatch;
@@ -622,6 +625,7 @@ export class PluginHost {
           return { dispose: async () => void (await disposeAll(parts)) };
         },
       },
+      tactics: { define: (tacticId, implementation) => own(this.tactics.define(manifest, tacticId, implementation as never)) },
       events: { on: (event, handler) => own(this.events.on(id, event, handler)) },
       channels: {
         register: (channelId, sender) => {

@@ -8,3 +8,4 @@ export { warningJobId, warningRuleOfJob } from './warning-rules.js';
 export { churnDefinitionFrom, DEFAULT_CHURN, type ChurnDefinition, type WarningBacktest, type WarningBacktestFigures, type WarningBacktestRequest } from './warning-backtest.js';
 export { historyOf, HISTORY_MONTHS, type RawHistory } from './customer-histories.js';
 export { type ScoreSummary, type TrainRequest, type TrainResult } from './churn-models.js';
+export { TacticRegistry, type DefinedTactic } from './tactics.js';
