@@ -90,39 +90,39 @@ export const model: Command = {
     return withDatabase(async (database) => {
       return withPluginHost(database, async (host) => {
         try {
-        if (sub === 'train') {
-          if (values.enable) {
-            const state = await host.enable(pluginId ?? 'warning-churn-model', region!);
-            if (state.status !== 'active') throw new CliError(`plugin '${state.id}' could not be enabled in ${region}: ${state.error ?? state.status}`);
+          if (sub === 'train') {
+            if (values.enable) {
+              const state = await host.enable(pluginId ?? 'warning-churn-model', region!);
+              if (state.status !== 'active') throw new CliError(`plugin '${state.id}' could not be enabled in ${region}: ${state.error ?? state.status}`);
+            }
+            process.stderr.write(`Training the churn model of ${region} in ${describeDatabase()}...\n`);
+            const bar = progressBar(process.stderr);
+            let result;
+            try {
+              result = await host.trainChurnModel({ regionCode: region!, asOfMonth, horizonMonths, pluginId, onProgress: bar.update });
+            } finally {
+              bar.stop();
+            }
+            process.stdout.write(values.json ? `${JSON.stringify(result.model, replacer, 2)}\n` : report([{ ...result.model, rule: `${result.pluginId}/${result.ruleId}` }]));
+            return 0;
           }
-          process.stderr.write(`Training the churn model of ${region} in ${describeDatabase()}...\n`);
-          const bar = progressBar(process.stderr);
-          let result;
-          try {
-            result = await host.trainChurnModel({ regionCode: region!, asOfMonth, horizonMonths, pluginId, onProgress: bar.update });
-          } finally {
-            bar.stop();
+          if (sub === 'report') {
+            const regionPath = region === undefined ? null : await pathOf(database.db, region);
+            const models = await host.churnModels({ regionPath, limit: 50 });
+            process.stdout.write(values.json ? `${JSON.stringify(models, replacer, 2)}\n` : models.length === 0 ? `No churn model trained${region ? ` for ${region}` : ''} yet: weixi model train --region CODE\n` : report(models));
+            return 0;
           }
-          process.stdout.write(values.json ? `${JSON.stringify(result.model, replacer, 2)}\n` : report([{ ...result.model, rule: `${result.pluginId}/${result.ruleId}` }]));
+          if (values.file === undefined) {
+            const summaries = await host.scoreChurnModels(region!, { pluginId });
+            process.stdout.write(values.json ? `${JSON.stringify(summaries, null, 2)}\n` : summaries.map((s) => (s.modelVersion === null ? `${s.regionCode}: not scored (no model covers it, or no usage yet)` : `${s.regionCode}: ${format(s.scored)} customers scored as of ${s.asOfMonth} with model v${s.modelVersion}: ${format(s.warned)} warned, ${format(s.raised)} raised, ${format(s.resolved)} resolved`)).join('\n') + '\n');
+            return 0;
+          }
+          const counts = await scoreFile(host, database, { region: region!, pluginId, file: values.file, preset: values.preset, mapping: values.mapping, output: values.output! });
+          process.stderr.write(`${format(counts.rows)} rows scored with model v${counts.model.version} of ${counts.model.regionCode} into ${values.output}${counts.unreadable > 0 ? `; ${format(counts.unreadable)} rows could not be read (score empty, error column says why)` : ''}\n`);
           return 0;
-        }
-        if (sub === 'report') {
-          const regionPath = region === undefined ? null : await pathOf(database.db, region);
-          const models = await host.churnModels({ regionPath, limit: 50 });
-          process.stdout.write(values.json ? `${JSON.stringify(models, replacer, 2)}\n` : models.length === 0 ? `No churn model trained${region ? ` for ${region}` : ''} yet: weixi model train --region CODE\n` : report(models));
-          return 0;
-        }
-        if (values.file === undefined) {
-          const summaries = await host.scoreChurnModels(region!, { pluginId });
-          process.stdout.write(values.json ? `${JSON.stringify(summaries, null, 2)}\n` : summaries.map((s) => (s.modelVersion === null ? `${s.regionCode}: not scored (no model covers it, or no usage yet)` : `${s.regionCode}: ${format(s.scored)} customers scored as of ${s.asOfMonth} with model v${s.modelVersion}: ${format(s.warned)} warned, ${format(s.raised)} raised, ${format(s.resolved)} resolved`)).join('\n') + '\n');
-          return 0;
-        }
-        const counts = await scoreFile(host, database, { region: region!, pluginId, file: values.file, preset: values.preset, mapping: values.mapping, output: values.output! });
-        process.stderr.write(`${format(counts.rows)} rows scored with model v${counts.model.version} of ${counts.model.regionCode} into ${values.output}${counts.unreadable > 0 ? `; ${format(counts.unreadable)} rows could not be read (score empty, error column says why)` : ''}\n`);
-        return 0;
-      } catch (error) {
-        if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
-        throw error;
+        } catch (error) {
+          if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
+          throw error;
         }
       });
     });

@@ -208,8 +208,8 @@ describe('weixi plugins', () => {
 
   it('rejects wrong command lines with exit 2 and points at the usage', async () => {
     const cases: Array<[string[], string]> = [
-      [[], 'no subcommand given: use list, validate or show'],
-      [['frob'], "unknown subcommand 'frob': use list, validate or show"],
+      [[], 'no subcommand given: use list, validate, show, enable, disable or configure'],
+      [['frob'], "unknown subcommand 'frob': use list, validate, show, enable, disable or configure"],
       [['show'], 'show needs a plugin id'],
       [['list', 'extra'], 'unexpected arguments: extra'],
       [['list', '--all'], "unknown option '--all'"],

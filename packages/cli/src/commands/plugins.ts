@@ -1,7 +1,8 @@
 /**
  * `weixi plugins list | validate [path] | show <id>`: what is installed, whether it can run here and what it
  * contributes, read from the manifests alone: no plugin code runs. Plugins come from the workspace's
- * `plugins/*` and from WEIXI_PLUGINS (comma-separated package names or paths).
+ * `plugins/*` and from WEIXI_PLUGINS (comma-separated package names or paths). `enable`, `disable` and
+ * `configure` change a region's choice (`plugin-config.ts`).
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -9,34 +10,48 @@ import { PLATFORM_SDK_VERSION, pluginNamespace, pluginTypeName, type ActivationP
 import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { survey, workspaceRoot, type Survey } from '../plugin-survey.js';
+import { configurePlugin } from './plugin-config.js';
 
 type PluginManifest = ValidPlugin['manifest'];
 
 const USAGE = `Usage: weixi plugins <list | validate [path] | show <id>>
+       weixi plugins <enable | disable> <id> [--region CODE]
+       weixi plugins configure <id> [--region CODE] (--set key=value ... | --settings JSON)
 
   list             every plugin found: id, version, status (valid, invalid, refused), contributions
   validate [path]  checks one plugin folder, or every plugin; prints each issue as 'path: message'
                    and exits 1 when there is any
   show <id>        a plugin's manifest as text: settings, rules, tactics, channels, jobs, fields
+  enable <id>      enables the plugin in the region and below (no --region: globally), as the
+                   enablePlugin mutation does; running servers pick it up within a second
+  disable <id>     disables it there (a city may opt out of its province's choice)
+  configure <id>   sets settings at that level, checked against the plugin's settings schema; --set
+                   values are read as JSON when they parse (45, true, ["sms"]), else as text
 
 Plugins are read from <workspace>/plugins/* and WEIXI_PLUGINS (comma-separated npm package names,
-resolved from the workspace, or paths to plugin folders). Only manifests are read; no plugin code runs.`;
+resolved from the workspace, or paths to plugin folders). list, validate and show read manifests only;
+enable, disable and configure activate the installed plugins as the server does, write to the database
+(DATABASE_URL, else PGlite at WEIXI_DATA_DIR or .weixi/data) and are recorded in the audit log.
+
+Example: pnpm weixi plugins enable warning-contract-ending --region JS
+         pnpm weixi plugins configure warning-contract-ending --region JS-SZ --set daysBefore=60`;
 
 export const plugins: Command = {
   name: 'plugins',
-  summary: 'list, validate and show plugins from their manifests',
+  summary: 'list, validate and show plugins; enable, disable and configure them per region',
   usage: USAGE,
   async run(args) {
     const [sub, ...rest] = args;
+    if (sub === 'enable' || sub === 'disable' || sub === 'configure') return configurePlugin(sub, rest);
     const option = rest.find((a) => a.startsWith('-'));
     if (option) throw new UsageError(`unknown option '${option}'`, 'plugins');
     if (sub === 'list' && rest.length === 0) return list(await survey());
     if (sub === 'validate' && rest.length <= 1) return validate(rest[0]);
     if (sub === 'show' && rest.length === 1) return show(await survey(), rest[0]!);
     if (sub === 'show' && rest.length === 0) throw new UsageError('show needs a plugin id', 'plugins');
-    if (sub === undefined) throw new UsageError('no subcommand given: use list, validate or show', 'plugins');
+    if (sub === undefined) throw new UsageError('no subcommand given: use list, validate, show, enable, disable or configure', 'plugins');
     if (['list', 'validate', 'show'].includes(sub)) throw new UsageError(`unexpected arguments: ${rest.join(' ')}`, 'plugins');
-    throw new UsageError(`unknown subcommand '${sub}': use list, validate or show`, 'plugins');
+    throw new UsageError(`unknown subcommand '${sub}': use list, validate, show, enable, disable or configure`, 'plugins');
   },
 };
 

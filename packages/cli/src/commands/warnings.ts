@@ -61,11 +61,11 @@ export const warnings: Command = {
     const result = await withDatabase(async (database) => {
       return withPluginHost(database, async (host) => {
         try {
-        process.stderr.write(`Backtesting the warning rules in ${describeDatabase()} as of ${asOfMonth}, horizon ${horizonMonths} months...\n`);
-        return await host.backtestWarnings({ regionCode: values.region ?? null, asOfMonth, horizonMonths, ...(monthsWithoutRevenue === undefined ? {} : { monthsWithoutRevenue }) });
-      } catch (error) {
-        if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
-        throw error;
+          process.stderr.write(`Backtesting the warning rules in ${describeDatabase()} as of ${asOfMonth}, horizon ${horizonMonths} months...\n`);
+          return await host.backtestWarnings({ regionCode: values.region ?? null, asOfMonth, horizonMonths, ...(monthsWithoutRevenue === undefined ? {} : { monthsWithoutRevenue }) });
+        } catch (error) {
+          if (error instanceof InputError || error instanceof NotFoundError) throw new CliError(error.message);
+          throw error;
         }
       });
     });
