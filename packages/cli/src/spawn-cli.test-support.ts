@@ -1,9 +1,12 @@
 /** Test support: runs the real `weixi` process as a user would, and reads the database it wrote. */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openDatabase, type Database } from '@weixi/db';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/cli/src/main.ts');
@@ -42,4 +45,36 @@ export async function inspectDatabase<T>(target: { postgres?: Database; dataDir?
   } finally {
     await database.close();
   }
+}
+
+/** The database a spawned CLI works on in a test: a fresh PostgreSQL test database, or PGlite in a temp folder. */
+export interface CliDatabase {
+  /** The environment to spawn `weixi` with: the test's database and nothing else of the caller's. */
+  env: Record<string, string | undefined>;
+  /** A temporary folder for the test's files (the PGlite data lives in it too), removed by `close`. */
+  dir: string;
+  /** The PostgreSQL test database, when the suite runs on PostgreSQL. */
+  postgres?: TestDatabase;
+  /** Reads what the CLI wrote (between runs, for PGlite: one process at a time). */
+  inspect<T>(read: (database: Database) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Sets up the database of the suite's kind for CLI runs; `unset` names more variables to keep out of `env`. */
+export async function cliDatabase(name: string, unset: string[] = []): Promise<CliDatabase> {
+  const dir = await mkdtemp(join(tmpdir(), `weixi-cli-${name}-`));
+  const base: Record<string, string | undefined> = { ...process.env, DATABASE_URL: undefined, WEIXI_DATA_DIR: undefined, WEIXI_DEBUG: undefined };
+  for (const key of unset) base[key] = undefined;
+  const postgres = testDatabaseKind() === 'postgres' ? await createTestDatabase() : undefined;
+  const env: Record<string, string | undefined> = postgres ? { ...base, DATABASE_URL: postgres.url } : { ...base, WEIXI_DATA_DIR: join(dir, 'data') };
+  return {
+    env,
+    dir,
+    postgres,
+    inspect: (read) => inspectDatabase({ postgres, dataDir: env.WEIXI_DATA_DIR }, read),
+    async close() {
+      await postgres?.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -4,23 +4,16 @@
  * change is in the audit log under the operating-system user.
  */
 import { userInfo } from 'node:os';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
-import type { Database } from '@weixi/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectDatabase, runWeixi } from '../spawn-cli.test-support.js';
+import { cliDatabase, runWeixi, type CliDatabase } from '../spawn-cli.test-support.js';
 
 const SLOW = 120_000;
 const ID = 'warning-contract-ending';
-let env: Record<string, string | undefined>;
-let tempDir: string | undefined;
-let postgresDb: TestDatabase | undefined;
+let cli: CliDatabase;
 
-const inspect = <T,>(read: (database: Database) => Promise<T>) => inspectDatabase({ postgres: postgresDb, dataDir: env.WEIXI_DATA_DIR }, read);
-const weixi = (...args: string[]) => runWeixi(['plugins', ...args], env);
+const inspect: CliDatabase['inspect'] = (read) => cli.inspect(read);
+const weixi = (...args: string[]) => runWeixi(['plugins', ...args], cli.env);
 const configs = () =>
   inspect((database) =>
     database.rows<{ region: string | null; enabled: boolean | null; settings: Record<string, unknown> }>(sql`
@@ -29,21 +22,11 @@ const configs = () =>
   );
 
 beforeAll(async () => {
-  const base = { ...process.env, DATABASE_URL: undefined, WEIXI_DATA_DIR: undefined, WEIXI_DEBUG: undefined };
-  if (testDatabaseKind() === 'postgres') {
-    postgresDb = await createTestDatabase();
-    env = { ...base, DATABASE_URL: postgresDb.url };
-  } else {
-    tempDir = await mkdtemp(join(tmpdir(), 'weixi-cli-plugin-config-'));
-    env = { ...base, WEIXI_DATA_DIR: join(tempDir, 'data') };
-  }
-  const seeded = await runWeixi(['seed', '--customers', '200'], env);
+  cli = await cliDatabase('plugin-config');
+  const seeded = await runWeixi(['seed', '--customers', '200'], cli.env);
   expect(seeded.code, seeded.stderr).toBe(0);
 }, SLOW);
-afterAll(async () => {
-  await postgresDb?.close();
-  if (tempDir) await rm(tempDir, { recursive: true, force: true });
-});
+afterAll(() => cli?.close());
 
 describe('weixi plugins enable, configure, disable', () => {
   it('enables a plugin in a province, a city configures it and then opts out, each change audited', async () => {

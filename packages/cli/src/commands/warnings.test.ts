@@ -2,45 +2,29 @@
  * `weixi warnings backtest`, spawned as a user runs it, on a demo population the CLI seeded itself, with
  * the silent-customer rule enabled in one city (as the enablePlugin mutation would store it).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import type { Database } from '@weixi/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inspectDatabase, runWeixi } from '../spawn-cli.test-support.js';
+import { cliDatabase, runWeixi, type CliDatabase } from '../spawn-cli.test-support.js';
 
 const SLOW = 180_000;
-let env: Record<string, string | undefined>;
-let tempDir: string | undefined;
-let postgresDb: TestDatabase | undefined;
+let cli: CliDatabase;
 
 // The seed generates usage for the months before today's: judge the one four months back, horizon 3.
 const now = new Date();
 const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
 const AS_OF = month(-4);
 
-const inspect = <T,>(read: (database: Database) => Promise<T>) => inspectDatabase({ postgres: postgresDb, dataDir: env.WEIXI_DATA_DIR }, read);
-const weixi = (...args: string[]) => runWeixi(args, env);
+const inspect = <T,>(read: (database: Database) => Promise<T>) => cli.inspect(read);
+const weixi = (...args: string[]) => runWeixi(args, cli.env);
 
 beforeAll(async () => {
-  const base = { ...process.env, DATABASE_URL: undefined, WEIXI_DATA_DIR: undefined, WEIXI_DEBUG: undefined, WEIXI_CHURN_MONTHS_WITHOUT_REVENUE: undefined };
-  if (testDatabaseKind() === 'postgres') {
-    postgresDb = await createTestDatabase();
-    env = { ...base, DATABASE_URL: postgresDb.url };
-  } else {
-    tempDir = await mkdtemp(join(tmpdir(), 'weixi-cli-warnings-'));
-    env = { ...base, WEIXI_DATA_DIR: join(tempDir, 'data') };
-  }
+  cli = await cliDatabase('warnings', ['WEIXI_CHURN_MONTHS_WITHOUT_REVENUE']);
   const seeded = await weixi('seed', '--customers', '1500');
   expect(seeded.code, seeded.stderr).toBe(0);
   await inspect((database) => database.rows(sql`insert into plugin_configs (plugin_id, region_id, enabled) select 'warning-silent-customers', id, true from regions where code = 'JS-NJ'`));
 }, SLOW);
-afterAll(async () => {
-  await postgresDb?.close();
-  if (tempDir) await rm(tempDir, { recursive: true, force: true });
-});
+afterAll(() => cli?.close());
 
 describe('weixi warnings backtest', () => {
   it('prints each enabled rule and the combined score against the churn of the horizon', async () => {
