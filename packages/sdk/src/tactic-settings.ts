@@ -68,9 +68,9 @@ export interface TacticPlay {
   outcomes?: Partial<Record<TacticOutcome, TacticOutcomeAction[]>>;
 }
 
-/** Yuan (元) as whole cents. */
+/** Yuan (元) as whole cents, rounded half up (1.005 元 is 101 cents, not the float's 100.4999...). */
 export function yuanToCents(yuan: number): number {
-  return Math.round(yuan * 100);
+  return Math.round(Number((yuan * 100).toPrecision(12)));
 }
 
 /**
