@@ -24,6 +24,7 @@ export * from './churn-models.js';
 export * from './tactics.js';
 export { defineWarningRules } from './warning-rule-plugin.js';
 export { defineTactics } from './tactic-plugin.js';
+export * from './tactic-settings.js';
 
 /** The version of this API. A plugin's `engines.weixi` range is checked against it before activation. */
 export const SDK_VERSION = '0.1.0';

@@ -17,7 +17,8 @@ import type { ChurnModelDefinition } from './churn-models.js';
  * - `monthsWithout`: trailing months, ending with M and at most `months`, in which the metric was 0.
  * - `customer`: a fact of the customer. `tenureMonths`: complete calendar months as a customer through M
  *   (joined 2026-08-15, M = 2026-10: 2). `contractEndsInDays`: days from the evaluation day (the day after
- *   M ends, or the run's day) to `contract_ends_on`.
+ *   M ends, or the run's day) to `contract_ends_on`. `birthdayInDays`: days from the evaluation day to the
+ *   next birthday (0: that day; null without a birthday; Feb 29 falls on Feb 28 in common years).
  * - `monthsSinceDate`: whole months from a `YYYY-MM-DD` date in `customers.attributes` (e.g. the device
  *   purchase date, `devicePurchasedOn`) to the evaluation day; null when absent or not a date.
  * - `events`: how many customer events of `type` (e.g. `port_out_inquiry`) occurred in the `days` days
@@ -53,16 +54,20 @@ export type WarningExpr =
   | { change: { from: WarningExpr; to: WarningExpr } };
 
 /** The numeric customer facts a {@link WarningExpr} reads. */
-export type WarningCustomerFact = 'tenureMonths' | 'contractEndsInDays' | 'balanceCents' | 'creditLimitCents' | 'points';
+export type WarningCustomerFact = 'tenureMonths' | 'contractEndsInDays' | 'birthdayInDays' | 'balanceCents' | 'creditLimitCents' | 'points';
 
 /** The text customer facts an `in` test reads. */
 export type WarningCustomerSet = 'status' | 'tier' | 'paymentType' | 'plan' | 'groupKind';
 
+/** The yes/no customer facts a `flag` test reads: a campus customer (校园客户), one with an account manager (客户经理). */
+export type WarningCustomerFlag = 'isCampus' | 'hasAccountManager';
+
 export type WarningCompareOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte';
 
 /**
- * When a rule fires for a customer: `all`/`any` of a list, `not`, a comparison of two expressions, or a
- * text fact in a set. A comparison with a null side is false (and `not` of it true).
+ * When a rule fires for a customer: `all`/`any` of a list, `not`, a comparison of two expressions, a
+ * text fact in a set, or a yes/no fact (`{ flag: 'isCampus' }`). A comparison with a null side is false (and
+ * `not` of it true).
  *
  * @example
  * ```ts
@@ -77,7 +82,8 @@ export type WarningCondition =
   | { any: WarningCondition[] }
   | { not: WarningCondition }
   | { compare: [WarningExpr, WarningCompareOp, WarningExpr] }
-  | { in: { fact: WarningCustomerSet; values: string[] } };
+  | { in: { fact: WarningCustomerSet; values: string[] } }
+  | { flag: WarningCustomerFlag };
 
 /**
  * What a rule computes for a region and month. `score` is clamped to 0..100 and gives the level (`high`
@@ -147,7 +153,8 @@ const MAX_MONTHS = 36;
 const MAX_DAYS = 3660;
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
 const USAGE_METRICS: readonly UsageMetric[] = ['revenueCents', 'voiceMinutes', 'dataMb', 'sms', 'rechargeCents', 'activeDays', 'complaints', 'competitorContacts'];
-const FACTS: readonly WarningCustomerFact[] = ['tenureMonths', 'contractEndsInDays', 'balanceCents', 'creditLimitCents', 'points'];
+const FACTS: readonly WarningCustomerFact[] = ['tenureMonths', 'contractEndsInDays', 'birthdayInDays', 'balanceCents', 'creditLimitCents', 'points'];
+const FLAGS: readonly WarningCustomerFlag[] = ['isCampus', 'hasAccountManager'];
 const SETS: readonly WarningCustomerSet[] = ['status', 'tier', 'paymentType', 'plan', 'groupKind'];
 const OPS: readonly WarningCompareOp[] = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte'];
 const LISTS = ['add', 'mul', 'min', 'max'] as const;
@@ -223,7 +230,7 @@ function exprProblems(e: unknown, path: string, out: Problems): void {
 }
 
 function conditionProblems(c: unknown, path: string, out: Problems): void {
-  if (!isObject(c) || Object.keys(c).length !== 1) return void out.push(`${path}: a condition has exactly one of all, any, not, compare, in`);
+  if (!isObject(c) || Object.keys(c).length !== 1) return void out.push(`${path}: a condition has exactly one of all, any, not, compare, in, flag`);
   if ('all' in c || 'any' in c) {
     const key = 'all' in c ? 'all' : 'any';
     const list = c[key];
@@ -245,7 +252,11 @@ function conditionProblems(c: unknown, path: string, out: Problems): void {
     if (!isObject(v) || !Array.isArray(v.values) || v.values.length === 0 || !v.values.every((s) => typeof s === 'string')) out.push(`${path}.in.values: a non-empty list of strings`);
     return;
   }
-  out.push(`${path}: unknown condition '${Object.keys(c)[0]}'; one of all, any, not, compare, in`);
+  if ('flag' in c) {
+    if (!oneOf(FLAGS, c.flag)) out.push(`${path}.flag: unknown flag ${JSON.stringify(c.flag)}; one of ${FLAGS.join(', ')}`);
+    return;
+  }
+  out.push(`${path}: unknown condition '${Object.keys(c)[0]}'; one of all, any, not, compare, in, flag`);
 }
 
 /** The `{name}` placeholders of a reason template. */

@@ -4,7 +4,7 @@
  * comparison with a null side is false), so `not` is the exact complement.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { reasonPlaceholders, WARNING_LEVEL_THRESHOLDS, type WarningCompareOp, type WarningCondition, type WarningExpr, type WarningRuleDefinition } from '@weixi/sdk';
+import { reasonPlaceholders, WARNING_LEVEL_THRESHOLDS, type WarningCompareOp, type WarningCondition, type WarningCustomerFlag, type WarningExpr, type WarningRuleDefinition } from '@weixi/sdk';
 import { RuleAggregates } from './aggregates.js';
 import { firstDay, monthIndex } from './months.js';
 
@@ -27,6 +27,8 @@ const FACTS = {
   creditLimitCents: sql`c.credit_limit_cents::numeric`,
   points: sql`c.points::numeric`,
 } as const;
+
+const FLAGS: Readonly<Record<WarningCustomerFlag, SQL>> = { isCampus: sql`c.is_campus`, hasAccountManager: sql`(c.account_manager is not null)` };
 
 const SETS = { status: sql`c.status`, tier: sql`c.tier`, paymentType: sql`c.payment_type`, plan: sql`c.plan`, groupKind: sql`c.group_kind` } as const;
 
@@ -74,6 +76,8 @@ export class RuleCompiler {
           return sql`(${this.monthIdx}::int - (extract(year from c.joined_on)::int * 12 + extract(month from c.joined_on)::int - 1))::numeric`;
         case 'contractEndsInDays':
           return sql`(c.contract_ends_on - ${this.asOf.day}::date)::numeric`;
+        case 'birthdayInDays':
+          return this.birthdayInDays();
         default:
           return FACTS[e.customer];
       }
@@ -110,7 +114,15 @@ export class RuleCompiler {
       return sql`coalesce(${this.expr(left)} ${OPS[op]} ${this.expr(right)}, false)`;
     }
     if ('in' in c) return sql`coalesce(${this.sets[c.in.fact]} = any(${sql.param(c.in.values)}::text[]), false)`;
+    if ('flag' in c) return sql`coalesce(${FLAGS[c.flag]}, false)`;
     throw new Error(`unknown warning condition ${JSON.stringify(c)}`);
+  }
+
+  /** Days from the evaluation day to the next birthday; `date + interval` clamps Feb 29 to Feb 28 in common years. */
+  private birthdayInDays(): SQL {
+    const year = Number(this.asOf.day.slice(0, 4));
+    const inYear = (y: number) => sql`(c.birthday + make_interval(years => ${y}::int - extract(year from c.birthday)::int))::date`;
+    return sql`(case when ${inYear(year)} >= ${this.asOf.day}::date then ${inYear(year)} else ${inYear(year + 1)} end - ${this.asOf.day}::date)::numeric`;
   }
 
   /** The score clamped to 0..100 (null counts 0), rounded to 2 decimals. */
