@@ -8,4 +8,4 @@ export { DISPATCH_ACTOR, describeDispatch, runDispatch, type DispatchSummary } f
 export { UNREACHED, attemptOutcome, recordContactAttempt, type ContactAttemptInput } from './attempts.js';
 export { REOPEN_DAYS, drawQualityAudits, recordAuditResult, type AuditResult, type DrawOptions, type TaskAudit } from './audits.js';
 export { TIMELINE_KINDS, timelines, type TimelineEntry, type TimelineKind } from './timeline.js';
-export { DISPATCH_JOB } from './job.js';
+export { DISPATCH_JOB, dispatchRegions } from './job.js';

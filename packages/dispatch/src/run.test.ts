@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 describe('dispatch run', () => {
-  const ids: Record<string, number> = {};
+  const ids = {} as Record<'diamond' | 'goldGone' | 'ordinary' | 'other', number>;
   it('routes by tier: diamond and gold to the account manager (or the team lead), mid-high to the call center, ordinary to the automated channel', async () => {
     ids.diamond = await addTask(db(), clock, await addCustomer(db(), 'JS-NJ-GL', 'diamond', 'am-1'));
     ids.goldGone = await addTask(db(), clock, await addCustomer(db(), 'JS-NJ', 'gold', 'am-gone'));

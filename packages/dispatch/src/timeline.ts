@@ -27,18 +27,19 @@ export async function timelines(db: Db, taskIds: readonly number[]): Promise<Map
   const byTask = new Map<number, TimelineEntry[]>(taskIds.map((id) => [id, []]));
   if (taskIds.length === 0) return byTask;
   const ids = sql`(${sql.join(taskIds.map((id) => sql`${id}::int`), sql`, `)})`;
-  // At one instant what caused a change comes before it: the attempt before the task closes, the
-  // failed audit before the reopening.
+  // At one instant: a plain state change (created, started), then attempts and audits, then what they
+  // caused (closing as done, reopening) and what dispatch did.
   const rows = await queryRows<Record<string, unknown>>(db, sql`
     select * from (
-      select task_id, at, coalesce(kind, 'state') as kind, actor, note, from_state, to_state, null::text as disposition, null::text as outcome, null::int as audit_id, null::text as audit_status, 2 as ord, id
+      select task_id, at, coalesce(kind, 'state') as kind, actor, note, from_state, to_state, null::text as disposition, null::text as outcome, null::int as audit_id, null::text as audit_status,
+        case when kind is not null or to_state = 'done' then 3 else 1 end as ord, id
       from task_transitions where task_id in ${ids}
       union all
-      select task_id, attempted_at, 'attempt', actor, note, null, null, disposition, outcome, null, null, 1, id from task_attempts where task_id in ${ids}
+      select task_id, attempted_at, 'attempt', actor, note, null, null, disposition, outcome, null, null, 2, id from task_attempts where task_id in ${ids}
       union all
-      select task_id, drawn_at, 'audit_drawn', drawn_by, null, null, null, null, null, id, 'pending', 1, id from task_audits where task_id in ${ids}
+      select task_id, drawn_at, 'audit_drawn', drawn_by, null, null, null, null, null, id, 'pending', 2, id from task_audits where task_id in ${ids}
       union all
-      select task_id, checked_at, 'audit_checked', checked_by, note, null, null, null, null, id, status, 1, id from task_audits where task_id in ${ids} and checked_at is not null
+      select task_id, checked_at, 'audit_checked', checked_by, note, null, null, null, null, id, status, 2, id from task_audits where task_id in ${ids} and checked_at is not null
     ) e order by task_id, at, ord, id`);
   for (const r of rows) {
     byTask.get(Number(r.task_id))?.push({
