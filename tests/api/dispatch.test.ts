@@ -65,7 +65,7 @@ describe('dispatch over HTTP', () => {
     const queue = await cc1.ok(`query { myTasks(states: [ASSIGNED]) { totalCount edges { node { id slaDueAt team { name } } } } }`);
     expect(queue.myTasks).toMatchObject({ totalCount: 1, edges: [{ node: { id: taskId, slaDueAt: '2026-11-18T02:00:00.000Z', team: null } }] });
     expect((await other.ok(`query { myTasks { totalCount } }`)).myTasks.totalCount).toBe(0);
-    expect((await js.gql(`query { myTasks { totalCount } }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    expect((await js.ok(`query { myTasks { totalCount } }`)).myTasks.totalCount).toBe(0);
 
     api.clock.set('2026-11-16T02:05:00Z');
     const ATTEMPT = `mutation ($id: ID!, $d: Disposition!, $o: TaskOutcome) { recordContactAttempt(taskId: $id, disposition: $d, outcome: $o, note: "call") { task { state outcome nextAttemptAt } } }`;

@@ -7,7 +7,7 @@
 import DataLoader from 'dataloader';
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
 import { listTasks, countTasks, taskSortKey, WeixiError, type Region } from '@weixi/core';
-import { forbidden, regionScopeSql, type Principal } from '@weixi/core/access';
+import { regionScopeSql, type Principal } from '@weixi/core/access';
 import { AUDIT_STATUSES, DISPOSITIONS, queryRows, retentionTasks, TEAM_KINDS, teams } from '@weixi/db';
 import {
   drawQualityAudits,
@@ -186,11 +186,12 @@ export function registerDispatch(builder: WeixiBuilder, refs: Refs, enums: Enums
     }),
     myTasks: t.connection({
       type: refs.RetentionTask,
-      description: 'The calling agent\'s queue: its tasks, soonest due first. For agent keys only.',
+      description: 'The calling agent\'s queue: its tasks, soonest due first. Empty for a caller that is not an agent (read tasks(filter: { assignee }) instead).',
       args: { states: t.arg({ type: [TaskState] }) },
       resolve: (_r, args, ctx) => {
-        if (ctx.principal.kind !== 'agent') throw forbidden(`myTasks is an agent's queue; a ${ctx.principal.kind} reads tasks(filter: { assignee })`);
-        const where = and(taskScope(ctx.principal), args.states?.length ? inArray(retentionTasks.state, [...args.states]) : undefined);
+        // Reads are filtered, never refused: a caller without an agent id has an empty queue.
+        const mine = ctx.principal.kind === 'agent' ? taskScope(ctx.principal) : sql`false`;
+        const where = and(mine, args.states?.length ? inArray(retentionTasks.state, [...args.states]) : undefined);
         return keysetConnection(args, cursorKey(['time', 'id'], (r: TaskRow) => taskSortKey(r)), (page) => listTasks(ctx.database.db, where, page), () => countTasks(ctx.database.db, where));
       },
     }, refs.connections.RetentionTask),
