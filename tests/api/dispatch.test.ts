@@ -115,4 +115,29 @@ describe('dispatch over HTTP', () => {
     expect(task).toMatchObject({ state: 'ASSIGNED', assignee: 'cc-1', outcome: null });
     expect(task.timeline.slice(-4).map((e: any) => e.kind)).toEqual(['AUDIT_DRAWN', 'AUDIT_CHECKED', 'REOPEN', 'DISPATCH']);
   });
+
+  it('leaves an audit log entry per dispatch mutation, naming its region or task', async () => {
+    const { auditLog } = await api.ok(`query { auditLog(first: 100) { edges { node { operation objects outcome } } } }`);
+    const entries = auditLog.edges.map((e: any) => e.node).filter((e: any) => e.outcome === 'OK');
+    // newest first: the first of each operation is the last of its entries
+    const objectsOf = (operation: string) => entries.filter((e: any) => e.operation === operation).at(-1)?.objects;
+    expect(objectsOf('upsertTeams')).toEqual(['region:JS', 'region:JS-NJ']);
+    expect(objectsOf('upsertAgents')).toEqual(['region:JS', 'region:JS-NJ']);
+    expect(objectsOf('runDispatch')).toEqual(['region:JS-NJ']);
+    expect(objectsOf('drawQualityAudits')).toEqual(['region:JS-NJ']);
+    expect(objectsOf('recordContactAttempt')).toEqual([taskId]);
+    expect(objectsOf('recordAuditResult')).toEqual([taskId]);
+    await js.ok(`mutation { setDispatchRules(regionCode: "JS-NJ", rules: { maxAttempts: 2, slaHours: { gold: 12 } }) }`);
+    const rules = (await js.ok(`query { dispatchRules(regionCode: "JS-NJ-GL") }`)).dispatchRules;
+    expect(rules).toMatchObject({ maxAttempts: 2, slaHours: { gold: 12, diamond: 24 }, routes: { ordinary: 'automated' } });
+    const bad = await js.gql(`mutation { setDispatchRules(regionCode: "JS-NJ", rules: { maxAtempts: 2, contactWindows: ["18:00-09:00"] }) }`);
+    expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(bad.errors![0]!.message).toContain('rules.maxAtempts: is not a dispatch rule');
+    expect(bad.errors![0]!.message).toContain('rules.contactWindows[0]');
+    const after = (await api.ok(`query { auditLog(first: 100) { edges { node { operation objects outcome } } } }`)).auditLog.edges.map((e: any) => e.node);
+    expect(after.filter((e: any) => e.operation === 'setDispatchRules').map((e: any) => [e.outcome, e.objects])).toEqual([
+      ['ERROR', ['region:JS-NJ']],
+      ['OK', ['region:JS-NJ']],
+    ]);
+  });
 });

@@ -198,9 +198,10 @@ export function registerDispatch(builder: WeixiBuilder, refs: Refs, enums: Enums
   }));
 
   const TaskResult = builder.objectRef<{ task: TaskRow }>('ContactAttemptPayload').implement({ fields: (t) => ({ task: t.field({ type: refs.RetentionTask, resolve: (p) => p.task }) }) });
-  const AuditResult = builder.objectRef<{ audit: TaskAudit; reopened: boolean; dispatchRunIds: number[] }>('AuditResultPayload').implement({
+  const AuditResult = builder.objectRef<{ audit: TaskAudit; task: TaskRow | null; reopened: boolean; dispatchRunIds: number[] }>('AuditResultPayload').implement({
     fields: (t) => ({
       audit: t.field({ type: Audit, resolve: (p) => p.audit }),
+      task: t.field({ type: refs.RetentionTask, nullable: true, description: 'The audited task (named in the audit log too).', resolve: (p) => p.task }),
       reopened: t.exposeBoolean('reopened', { description: 'True when the failed check reopened the task.' }),
       dispatchRunIds: t.exposeIntList('dispatchRunIds', { description: 'The dispatch job runs queued to dispatch the reopened task again (see jobRuns).' }),
     }),
@@ -280,7 +281,9 @@ export function registerDispatch(builder: WeixiBuilder, refs: Refs, enums: Enums
           const [where] = await queryRows<{ path: string }>(ctx.database.db, sql`select r.path from retention_tasks t join customers c on c.id = t.customer_id join regions r on r.id = c.region_id where t.id = ${result.audit.taskId}`);
           if (where) dispatchRunIds = await queueDispatch(ctx, where.path);
         }
-        return { ...result, dispatchRunIds };
+        // Read after the change, so the payload (and the audit log) shows the task as it is now.
+        const [task] = await ctx.database.db.select().from(retentionTasks).where(and(inArray(retentionTasks.id, [result.audit.taskId]), taskScope(ctx.principal)));
+        return { ...result, task: task ?? null, dispatchRunIds };
       },
     }),
   }));
