@@ -140,4 +140,16 @@ describe('dispatch over HTTP', () => {
       ['OK', ['region:JS-NJ']],
     ]);
   });
+
+  it('runs the dispatch job on its quarter-hour schedule in the cities where dispatch is set up', async () => {
+    // JS has a team (so JS-NJ and JS-SZ run); ZJ-HZ got one from its operator above. A fresh slot, seen within its minute.
+    api.clock.set('2026-11-16T09:30:10Z');
+    await api.jobs.tick();
+    await api.jobs.work();
+    const runs = await api.database.rows<{ code: string; status: string; progress_message: string }>(sql`
+      select r.code, j.status, j.progress_message from job_runs j join regions r on r.id = j.region_id
+      where j.plugin_id = 'core:dispatch' and j.trigger = 'schedule' order by r.code`);
+    expect(runs.map((r) => [r.code, r.status])).toEqual([['JS-NJ', 'succeeded'], ['JS-SZ', 'succeeded'], ['ZJ-HZ', 'succeeded']]);
+    expect(runs[0]!.progress_message).toMatch(/^JS-NJ: \d+ to account managers/);
+  });
 });
