@@ -29,7 +29,9 @@ export interface Fixture {
   in: Targets;
   out: Targets;
   /** Out-of-scope tasks in the state each task mutation needs, so that a leak would really change one. */
-  outTasks: { open: string; cancellable: string; assigned: string; inProgress: string };
+  outTasks: { open: string; cancellable: string; assigned: string; inProgress: string; inProgressForAttempt: string };
+  /** An out-of-scope pending quality audit (another done task there is left undrawn for drawQualityAudits). */
+  outAudit: number;
   /** Out-of-scope open warnings: one to acknowledge, one to resolve. */
   outWarnings: { toAcknowledge: string; toResolve: string };
   /** Out-of-scope segments: one to change or refresh, one to delete. */
@@ -76,7 +78,9 @@ const TASKS: TaskPlan[] = [
   { key: 'zCancel', customer: 'z1' },
   { key: 'zAssigned', customer: 'z2', assignee: OUT_OF_SCOPE_AGENT },
   { key: 'zInProgress', customer: 'z2', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'UNREACHABLE'] },
+  { key: 'zInProgress2', customer: 'z2', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'UNREACHABLE'] },
   { key: 'zDone', customer: 'z3', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'RETAINED'] },
+  { key: 'zDone2', customer: 'z4', assignee: OUT_OF_SCOPE_AGENT, then: ['start', 'RETAINED'] },
   { key: 'sOpen', customer: 's1', assignee: 'a-sz' },
   { key: 'nMine', customer: 'n1', assignee: IN_SCOPE_AGENT, then: ['start', 'UNREACHABLE'] },
   { key: 'nMine2', customer: 'n1', assignee: IN_SCOPE_AGENT },
@@ -111,6 +115,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   const runs = await runJobs(api);
   const warnings = await createWarnings(api, customers);
   await createChurnModels(api);
+  const outAudit = await createRoster(api);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
@@ -127,7 +132,8 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
     in: side('n1', 'nMine', 'njOwned', 'JS-NJ', 'JS-NJ', runs.in, IN_SCOPE_AGENT, ''),
     // z2: its tasks are assigned to the out-of-scope agent, so every aimed filter finds them together.
     out: side('z2', 'zAssigned', 'zjOwned', 'ZJ-HZ', 'ZJ', runs.out, OUT_OF_SCOPE_AGENT, 'ZJOUT'),
-    outTasks: { open: tasks.get('zOpen')!, cancellable: tasks.get('zCancel')!, assigned: tasks.get('zAssigned')!, inProgress: tasks.get('zInProgress')! },
+    outTasks: { open: tasks.get('zOpen')!, cancellable: tasks.get('zCancel')!, assigned: tasks.get('zAssigned')!, inProgress: tasks.get('zInProgress')!, inProgressForAttempt: tasks.get('zInProgress2')! },
+    outAudit,
     outWarnings: { toAcknowledge: warnings.get('z1')!, toResolve: warnings.get('z3')! },
     outSegments: { owned: segments.get('zjOwned')!, toDelete: segments.get('zjToDelete')!, national: segments.get('national')! },
     plugins: { enabledOutside: PLUGIN.sms, disabledOutside: PLUGIN.silent, withSettings: PLUGIN.care },
@@ -257,4 +263,28 @@ async function createWarnings(api: TestApi, customers: Map<string, string>): Pro
     ids.set(person.key, Buffer.from(`Warning:${row!.id}`).toString('base64'));
   }
   return ids;
+}
+
+/**
+ * Dispatch teams and agents on each side (names carry the side's marker), dispatch rules in ZJ-HZ, and one
+ * pending quality audit of the two done tasks in ZJ-HZ; returns the audit's id.
+ */
+async function createRoster(api: TestApi): Promise<number> {
+  await api.ok(`mutation ($t: [TeamInput!]!) { upsertTeams(input: $t) { id } }`, {
+    t: [
+      { regionCode: 'ZJ-HZ', name: 'ZJOUT call center', kind: 'CALL_CENTER', leadAgentId: OUT_OF_SCOPE_AGENT },
+      { regionCode: 'JS-SZ', name: 'SZOUT call center', kind: 'CALL_CENTER' },
+      { regionCode: 'JS-NJ', name: 'NJ call center', kind: 'CALL_CENTER', leadAgentId: IN_SCOPE_AGENT },
+    ],
+  });
+  await api.ok(`mutation ($a: [AgentInput!]!) { upsertAgents(input: $a) { agentId } }`, {
+    a: [
+      { agentId: OUT_OF_SCOPE_AGENT, name: 'ZJOUT agent', regionCode: 'ZJ-HZ', team: 'ZJOUT call center' },
+      { agentId: 'a-sz', name: 'SZOUT agent', regionCode: 'JS-SZ', team: 'SZOUT call center' },
+      { agentId: IN_SCOPE_AGENT, name: 'NJ agent', regionCode: 'JS-NJ', team: 'NJ call center' },
+    ],
+  });
+  await api.ok(`mutation { setDispatchRules(regionCode: "ZJ-HZ", rules: { maxAttempts: 4 }) }`);
+  const drawn = await api.ok(`mutation { drawQualityAudits(regionCode: "ZJ-HZ", rate: 0.5) { id } }`);
+  return drawn.drawQualityAudits[0].id as number;
 }

@@ -5,7 +5,7 @@
  * sweep, naming it: add a sample that targets the out-of-scope side of the fixture.
  */
 import type { Fixture } from './fixture.js';
-import { IN_SCOPE_AGENT } from './roles.js';
+import { IN_SCOPE_AGENT, OUT_OF_SCOPE_AGENT } from './roles.js';
 
 export interface MutationSample {
   /** What the sample tries, for messages. */
@@ -38,6 +38,22 @@ const customer = (msisdn: string, regionCode: string, n: number) => ({
 });
 
 export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSample[]> = {
+  upsertTeams: ({ n }) => [
+    { label: 'a new team in ZJ-HZ', args: { input: [{ regionCode: 'ZJ-HZ', name: `sweep ${n}`, kind: 'CALL_CENTER' }] } },
+    { label: 'an out-of-scope team, its lead changed', args: { input: [{ regionCode: 'ZJ-HZ', name: 'ZJOUT call center', kind: 'CALL_CENTER', leadAgentId: `sweep-${n}` }] } },
+  ],
+  upsertAgents: ({ n }) => [
+    { label: 'a new agent in ZJ-HZ', args: { input: [{ agentId: `sweep-${n}`, name: 'sweep', regionCode: 'ZJ-HZ', team: 'ZJOUT call center' }] } },
+    { label: 'an out-of-scope agent moved into scope', args: { input: [{ agentId: OUT_OF_SCOPE_AGENT, name: 'sweep', regionCode: 'JS-NJ', team: 'NJ call center' }] }, destructive: true },
+  ],
+  setDispatchRules: ({ n }) => [
+    { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rules: { auditWindowDays: 1 + (n % 300) } } },
+    { label: 'in JS (above the caller)', args: { regionCode: 'JS', rules: { auditWindowDays: 1 + (n % 300) } } },
+  ],
+  runDispatch: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
+  drawQualityAudits: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rate: 1 } }],
+  recordAuditResult: ({ fixture }) => [{ label: 'a pending out-of-scope audit, failed (reopens its task)', args: { auditId: fixture.outAudit, passed: false, note: 'sweep' }, destructive: true }],
+  recordContactAttempt: ({ fixture }) => [{ label: 'an out-of-scope task in progress', args: { taskId: fixture.outTasks.inProgressForAttempt, disposition: 'ACCEPTED', note: 'sweep' } }],
   assignTask: ({ fixture }) => [{ label: 'an out-of-scope open task, to the caller\'s agent', args: { id: fixture.outTasks.open, assignee: IN_SCOPE_AGENT } }],
   cancelTask: ({ fixture }) => [{ label: 'an out-of-scope open task', args: { id: fixture.outTasks.cancellable, reason: 'sweep' } }],
   acknowledgeWarning: ({ fixture }) => [{ label: 'an out-of-scope open warning', args: { id: fixture.outWarnings.toAcknowledge, note: 'sweep' } }],

@@ -62,6 +62,8 @@ export async function visibilityOf(api: TestApi, role: SweepRole, markers: reado
   const p = readPredicates(role.reads);
   const visibleCustomers = sql`(select c.id from customers c where ${p.customer})`;
   const visibleTasks = sql`(select t.id from retention_tasks t where ${p.task})`;
+  // Dispatch teams (and agents) are seen by admins and the operators of their region, nobody else.
+  const roster = (column: SQL) => (role.grant.role === 'admin' || role.grant.role === 'operator' ? inBound(column, role.reads.regions) : sql`false`);
   const idRows = await api.database.rows<{ type: string; id: string; visible: boolean }>(sql`
     select 'Customer' as type, c.id::text as id, ${p.customer} as visible from customers c
     union all select 'RetentionTask', t.id::text, ${p.task} from retention_tasks t
@@ -70,6 +72,8 @@ export async function visibilityOf(api: TestApi, role: SweepRole, markers: reado
     union all select 'JobRun', j.id::text, ${p.jobRun} from job_runs j
     union all select 'CustomerEvent', e.id::text, e.customer_id in ${visibleCustomers} from customer_events e
     union all select 'Warning', w.id::text, w.customer_id in ${visibleCustomers} from warnings w
+    union all select 'Team', tm.id::text, ${roster(sql`tm.region_id`)} from teams tm
+    union all select 'QualityAudit', qa.id::text, qa.task_id in ${visibleTasks} from task_audits qa
     union all select 'ChurnModel', m.id::text, m.region_id in (select r.id from regions r where ${p.region}) from churn_models m`);
   const admin = role.grant.role === 'admin';
   const ids = new Map<string, Set<string>>([...OPEN_TYPES, ...(admin ? ADMIN_TYPES : [])].map((t) => [t, new Set<string>(['*'])]));

@@ -36,6 +36,8 @@ const UNPROBED_QUERIES: Record<string, string> = {};
 /** Root query fields whose `out` probe shows even an admin nothing the oracle can recognise, with the reason. */
 const OPAQUE_TO_ADMIN: Record<string, string> = {
   tacticProactiveCare_upcomingBirthdays: 'per-day counts without ids; its refusal of an out-of-scope region is still swept for every other role',
+  dispatchRules: 'rules hold no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
+  myTasks: "an agent's own queue, empty for an admin (no agent id); the agents' queues are swept against the oracle",
 };
 
 /** Mutation samples (`name: label`) that change nothing out of scope even as admin, with the reason. Keep it empty. */

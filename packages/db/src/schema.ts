@@ -8,6 +8,7 @@ import {
   check,
   date,
   foreignKey,
+  type AnyPgColumn,
   index,
   integer,
   jsonb,
@@ -236,12 +237,24 @@ export const retentionTasks = pgTable(
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     closedAt: ts('closed_at'),
+    // Written by dispatch control (packages/dispatch, migration 0014).
+    /** The team the task was dispatched to (its lead takes escalations). */
+    teamId: integer('team_id').references((): AnyPgColumn => teams.id, { onDelete: 'set null' }),
+    /** When dispatch routed it; null: not yet dispatched. Counts against the agent's capacity that day. */
+    dispatchedAt: ts('dispatched_at'),
+    /** The tier's SLA deadline (never after `dueAt`); past it, the task is escalated to the team lead. */
+    slaDueAt: ts('sla_due_at'),
+    /** Not before: the next contact window after an unreachable attempt. */
+    nextAttemptAt: ts('next_attempt_at'),
+    escalatedAt: ts('escalated_at'),
   },
   (t) => [
     uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),
     index('retention_tasks_customer_idx').on(t.customerId, t.id),
     index('retention_tasks_state_due_idx').on(t.state, t.dueAt),
     index('retention_tasks_assignee_idx').on(t.assignee, t.state),
+    index('retention_tasks_dispatched_idx').on(t.assignee, t.dispatchedAt),
+    index('retention_tasks_open_undispatched_idx').on(t.customerId).where(sql`${t.state} = 'open' and ${t.dispatchedAt} is null`),
     check(
       'retention_tasks_state_check',
       sql`${t.state} in ('open', 'assigned', 'in_progress', 'done', 'cancelled', 'expired')`,
@@ -250,6 +263,13 @@ export const retentionTasks = pgTable(
     check('retention_tasks_assignee_check', sql`${t.state} not in ('assigned', 'in_progress') or ${t.assignee} is not null`),
   ],
 );
+
+/** What dispatch control did in a transition: routed, escalated, re-dispatched, handed to the account manager, reopened, expired. */
+export const TRANSITION_KINDS = ['dispatch', 'escalation', 'redispatch', 'handoff', 'reopen', 'expiry'] as const;
+export type TransitionKind = (typeof TRANSITION_KINDS)[number];
+/** A contact attempt's disposition code; the middle three mean the customer was not reached. */
+export const DISPOSITIONS = ['reached', 'no_answer', 'powered_off', 'suspended', 'refused', 'promised', 'accepted'] as const;
+export type Disposition = (typeof DISPOSITIONS)[number];
 
 /** Every state change of a task, in order: the audit trail that dispatch control reads. */
 export const taskTransitions = pgTable(
@@ -264,8 +284,13 @@ export const taskTransitions = pgTable(
     at: ts('at').notNull(),
     actor: text('actor'),
     note: text('note'),
+    /** What dispatch control did (null: a plain state change). */
+    kind: text('kind', { enum: TRANSITION_KINDS }),
   },
-  (t) => [index('task_transitions_task_idx').on(t.taskId, t.id)],
+  (t) => [
+    index('task_transitions_task_idx').on(t.taskId, t.id),
+    check('task_transitions_kind_check', sql`${t.kind} in ('dispatch', 'escalation', 'redispatch', 'handoff', 'reopen', 'expiry')`),
+  ],
 );
 
 /** Each contact attempt made for a task, with its result. */
@@ -281,8 +306,13 @@ export const taskAttempts = pgTable(
     outcome: text('outcome', { enum: TASK_OUTCOMES }).notNull(),
     note: text('note'),
     actor: text('actor'),
+    /** What happened on the line (dispatch control); null for attempts recorded with an outcome only. */
+    disposition: text('disposition', { enum: DISPOSITIONS }),
   },
-  (t) => [index('task_attempts_task_idx').on(t.taskId, t.id)],
+  (t) => [
+    index('task_attempts_task_idx').on(t.taskId, t.id),
+    check('task_attempts_disposition_check', sql`${t.disposition} in ('reached', 'no_answer', 'powered_off', 'suspended', 'refused', 'promised', 'accepted')`),
+  ],
 );
 
 // ---------------------------------------------------------------------------------------------------
@@ -582,5 +612,100 @@ export const churnModels = pgTable(
     uniqueIndex('churn_models_version_idx').on(t.regionId, t.pluginId, t.ruleId, t.version),
     check('churn_models_version_check', sql`${t.version} >= 1`),
     check('churn_models_rows_check', sql`${t.positives} between 0 and ${t.trainingRows}`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Dispatch control (派单管控, packages/dispatch, migration 0014): teams and agents, rules per region, audits.
+// ---------------------------------------------------------------------------------------------------
+
+export const TEAM_KINDS = ['account_managers', 'call_center', 'automated'] as const;
+export type TeamKind = (typeof TEAM_KINDS)[number];
+
+/** A team of a region: account managers (客户经理), a call-center queue (外呼), or an automated channel. */
+export const teams = pgTable(
+  'teams',
+  {
+    id: serial('id').primaryKey(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: TEAM_KINDS }).notNull(),
+    /** Takes escalations and, for account managers, customers whose own manager is not an active agent. */
+    leadAgentId: text('lead_agent_id'),
+    skills: text('skills').array().notNull().default(sql`'{}'`),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('teams_region_name_idx').on(t.regionId, t.name),
+    check('teams_kind_check', sql`${t.kind} in ('account_managers', 'call_center', 'automated')`),
+  ],
+);
+
+/** An agent: the id its agent key names and `retention_tasks.assignee` holds. */
+export const agents = pgTable(
+  'agents',
+  {
+    agentId: text('agent_id').primaryKey(),
+    name: text('name').notNull(),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** The team's region. */
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    /** Tasks dispatch may give it per local day. */
+    capacityPerDay: integer('capacity_per_day').notNull().default(40),
+    skills: text('skills').array().notNull().default(sql`'{}'`),
+    active: boolean('active').notNull().default(true),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('agents_team_idx').on(t.teamId, t.agentId),
+    index('agents_region_idx').on(t.regionId, t.agentId),
+    check('agents_capacity_check', sql`${t.capacityPerDay} >= 0`),
+  ],
+);
+
+/** Dispatch rules set at one region; unset keys inherit from the ancestors, then the defaults. */
+export const dispatchRules = pgTable('dispatch_rules', {
+  regionId: integer('region_id')
+    .primaryKey()
+    .references(() => regions.id, { onDelete: 'cascade' }),
+  rules: jsonb('rules').$type<Record<string, unknown>>().notNull().default({}),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const AUDIT_STATUSES = ['pending', 'passed', 'failed'] as const;
+export type AuditStatus = (typeof AUDIT_STATUSES)[number];
+
+/** A quality audit (回访抽检): a done task drawn for a callback check; a failed check reopens the task. */
+export const taskAudits = pgTable(
+  'task_audits',
+  {
+    id: serial('id').primaryKey(),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => retentionTasks.id, { onDelete: 'cascade' }),
+    /** Who did the task. */
+    agentId: text('agent_id'),
+    /** The closing drawn: one audit per time the task is done. */
+    taskClosedAt: ts('task_closed_at').notNull(),
+    status: text('status', { enum: AUDIT_STATUSES }).notNull().default('pending'),
+    drawnAt: ts('drawn_at').notNull(),
+    drawnBy: text('drawn_by'),
+    checkedAt: ts('checked_at'),
+    checkedBy: text('checked_by'),
+    note: text('note'),
+  },
+  (t) => [
+    uniqueIndex('task_audits_task_closing_idx').on(t.taskId, t.taskClosedAt),
+    index('task_audits_task_idx').on(t.taskId, t.id),
+    check('task_audits_status_check', sql`${t.status} in ('pending', 'passed', 'failed')`),
+    check('task_audits_checked_check', sql`(${t.status} = 'pending') = (${t.checkedAt} is null)`),
   ],
 );

@@ -69,6 +69,7 @@ export const PERMISSIONS = {
   plugins: { does: 'see or configure plugins', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   pluginMutations: { does: 'run plugin mutations', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   backtest: { does: 'backtest warning rules and read churn models', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
+  dispatch: { does: 'manage teams, agents, dispatch rules, dispatch runs and quality audits', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   jobs: { does: 'see or control jobs', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   administer: { does: 'administer the platform', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
 } as const satisfies Record<string, Permission>;
@@ -110,6 +111,17 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   revokeApiKey: 'administer',
   upsertRegions: 'administer',
   revokeJwt: 'administer',
+  teams: 'dispatch',
+  agents: 'dispatch',
+  dispatchRules: 'dispatch',
+  upsertTeams: 'dispatch',
+  upsertAgents: 'dispatch',
+  setDispatchRules: 'dispatch',
+  runDispatch: 'dispatch',
+  drawQualityAudits: 'dispatch',
+  recordAuditResult: 'dispatch',
+  myTasks: 'workTasks',
+  recordContactAttempt: 'workTasks',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

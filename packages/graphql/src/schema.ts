@@ -20,6 +20,7 @@ import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
+import { registerDispatch } from './types/dispatch.js';
 import { registerTiers } from './types/tiers.js';
 import { registerWarning } from './types/warning.js';
 import { registerWarningBacktest } from './types/warning-backtest.js';
@@ -51,6 +52,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   const segmentFilter = registerSegment(builder, refs, enums);
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
+  registerDispatch(builder, refs, enums);
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);
   registerChurnModels(builder);

@@ -1,6 +1,7 @@
 import { PluginHost, systemClock, type ChurnDefinition, type Clock, type InstalledPlugin } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
+import { registerDispatchJob } from './dispatch-job.js';
 import { createLogger, type Logger } from './log.js';
 import { startOutboxLoop } from './outbox.js';
 import type { AuthOptions } from './auth.js';
@@ -71,6 +72,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       enqueue: (pluginId, jobId, regionId) => jobs.runNow(pluginId, jobId, regionId),
     },
   });
+  const dispatch = registerDispatchJob(host, options.database, clock);
   // Listening before reading the state at start, so no change made meanwhile is missed.
   const changes = await followPluginChanges(options.database, host, logger);
   await host.start();
@@ -96,6 +98,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await outbox?.stop();
       await changes.stop();
       await jobs.stop();
+      dispatch.dispose();
       await host.stop();
     },
   };

@@ -5,3 +5,4 @@ export * from './pages.js';
 export * from './segments.js';
 export * from './tasks.js';
 export * from './warnings.js';
+export * from './dispatch.js';

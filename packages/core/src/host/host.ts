@@ -26,6 +26,7 @@ import { drainOutbox } from '../contacts/outbox.js';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
 import { TacticRegistry } from './tactics.js';
+import { CORE_JOB_PREFIX, type CoreJobRegions } from './core-jobs.js';
 import { defineWarningRule, enqueueUnlessQueued, expireWarningsOutside, WarningJobs, type WarningJobBatch } from './warning-rules.js';
 import { backtestWarningRules, DEFAULT_CHURN, type DefinedWarningRule, type WarningBacktest, type WarningBacktestRequest } from './warning-backtest.js';
 import type { ChurnDefinition } from '@weixi/warnings';
@@ -121,6 +122,8 @@ export class PluginHost {
   private readonly modelRules = new Map<string, DefinedChurnModel>();
   /** The tactics active plugins defined, for the planner. */
   readonly tactics = new TacticRegistry();
+  /** Core jobs by owner (`core:<name>`): where each runs. */
+  private readonly coreJobs = new Map<string, CoreJobRegions>();
   /** The warning rules' jobs, run together (one batch of the job runner). */
   private readonly warningJobs: WarningJobs;
   private readonly warningBatch: WarningJobBatch;
@@ -232,8 +235,26 @@ export class PluginHost {
     return (this.active.has(pluginId) && this.enabledIn.get(pluginId)) || Enablement.none;
   }
 
+  /**
+   * Registers a job of the platform itself (dispatch, ...), owned by `core:<name>`: it runs in the
+   * regions `regions` names, whatever plugins are enabled there, and no run of it is refused.
+   */
+  registerCoreJob(name: string, job: JobContribution, handler: (run: JobRun) => Promise<void>, regions: CoreJobRegions): Disposable {
+    const owner = `${CORE_JOB_PREFIX}${name}`;
+    this.coreJobs.set(owner, regions);
+    const registration = this.options.jobs?.register(owner, job, handler);
+    return {
+      dispose: () => {
+        this.coreJobs.delete(owner);
+        registration?.dispose();
+      },
+    };
+  }
+
   /** Regions where a plugin's jobs run: its enabled cities (each city runs in its own time zone). */
   async jobRegions(pluginId: string): Promise<Array<{ regionId: number; code: string; timeZone: string }>> {
+    const core = this.coreJobs.get(pluginId);
+    if (core) return core(this.db);
     if (!this.active.has(pluginId)) return [];
     const rows = await enabledRegions(this.db, pluginId);
     return rows.filter((r) => r.level === 'city').map((r) => ({ regionId: Number(r.id), code: r.code, timeZone: r.time_zone }));
@@ -255,6 +276,7 @@ export class PluginHost {
 
   /** Why a claimed run must not start (its plugin is no longer enabled in its region), or null. */
   async refuseRun(pluginId: string, regionId: number, regionCode: string): Promise<string | null> {
+    if (this.coreJobs.has(pluginId)) return null;
     if (!this.active.has(pluginId)) return `plugin '${pluginId}' is not active`;
     return (await enabledAt(this.db, pluginId, regionId)) ? null : `plugin '${pluginId}' is not enabled in ${regionCode}`;
   }

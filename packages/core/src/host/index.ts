@@ -9,3 +9,4 @@ export { churnDefinitionFrom, DEFAULT_CHURN, type ChurnDefinition, type WarningB
 export { historyOf, HISTORY_MONTHS, type RawHistory } from './customer-histories.js';
 export { type ScoreSummary, type TrainRequest, type TrainResult } from './churn-models.js';
 export { TacticRegistry, type DefinedTactic } from './tactics.js';
+export { CORE_JOB_PREFIX, type CoreJobRegions, type JobRegion } from './core-jobs.js';
