@@ -67,7 +67,7 @@ describe('pnpm start', () => {
   });
 
   it('enables the warning rules in the demo provinces, runs each once, and backtests them', async () => {
-    const plugins = (await gql(`{ plugins { edges { node { id status enabledRegions } } } }`)).data.plugins.edges.map((e: any) => e.node);
+    const plugins = (await gql(`{ plugins(first: 100) { edges { node { id status enabledRegions } } } }`)).data.plugins.edges.map((e: any) => e.node);
     const rules = plugins.filter((p: any) => p.id.startsWith('warning-'));
     expect(rules.length).toBeGreaterThanOrEqual(10);
     expect(rules.every((p: any) => p.status === 'ACTIVE' && p.enabledRegions.includes('JS') && p.enabledRegions.includes('ZJ'))).toBe(true);

@@ -53,7 +53,7 @@ function vitest(cwd: string): Promise<{ code: number | null; output: string }> {
 
 describe('weixi plugin new', () => {
   it('scaffolds a tactic, a warning and a channel plugin that validate and pass their own tests', async () => {
-    const names = { tactic: 'tactic-contract-renewal', warning: 'warning-complaints', channel: 'channel-wechat' };
+    const names = { tactic: 'tactic-loyalty-call', warning: 'warning-complaints', channel: 'channel-wechat' };
     for (const [kind, name] of Object.entries(names)) {
       const created = await weixi('plugin', 'new', name, '--kind', kind, '--dir', join(tmp, 'plugins'));
       expect(created.code).toBe(0);

@@ -36,7 +36,7 @@ const USAGE = `Usage: weixi plugin new <name> [--kind tactic|channel|warning] [-
 Writes a new plugin package into <dir>/<name>: package.json with a valid manifest, src/index.ts, a
 concept file (offer.ts, rule.ts or sender.ts), a test that runs through @weixi/testing, and a README.
 
-  <name>        the plugin id, kebab-case, e.g. tactic-contract-renewal; its prefix (tactic-, channel-,
+  <name>        the plugin id, kebab-case, e.g. tactic-loyalty-call; its prefix (tactic-, channel-,
                 warning-) picks the kind when --kind is not given (default tactic)
   --kind K      tactic, channel or warning
   --dir D       the folder to create it in (default plugins)
@@ -66,7 +66,7 @@ export const plugin: Command = {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (positional.length === 0) throw new UsageError('plugin new needs a name, e.g. weixi plugin new tactic-contract-renewal', 'plugin');
+    if (positional.length === 0) throw new UsageError('plugin new needs a name, e.g. weixi plugin new tactic-loyalty-call', 'plugin');
     if (positional.length > 1) throw new UsageError(`plugin new takes one name, got: ${positional.join(' ')}`, 'plugin');
     const name = positional[0]!;
     const kind = kindOf(name, values.kind);
@@ -83,7 +83,7 @@ export const plugin: Command = {
 
 function kindOf(name: string, option: string | undefined): Kind {
   if (!new RegExp(KEBAB_CASE).test(name) || name.length > 60) {
-    throw new UsageError(`'${name}' is not a valid plugin name: use lowercase letters and digits joined by single hyphens, at most 60 characters, e.g. tactic-contract-renewal`, 'plugin');
+    throw new UsageError(`'${name}' is not a valid plugin name: use lowercase letters and digits joined by single hyphens, at most 60 characters, e.g. tactic-loyalty-call`, 'plugin');
   }
   if (option !== undefined && !(KINDS as readonly string[]).includes(option)) {
     throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got '${option}'`, 'plugin');
