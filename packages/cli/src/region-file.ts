@@ -4,13 +4,11 @@
  * whole, is refused above a size no region tree reaches. Every item remembers where it came from, so an
  * issue the core reports at `input[3].parentCode` is told as `line 5 (JS-NJ), parentCode: ...`.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { createInterface } from 'node:readline';
 import { MAX_REGION_BATCH, type InputIssue, type RegionInput } from '@weixi/core';
 import { CliError } from './cli-error.js';
-import { splitCsvLine } from './csv.js';
+import { describeIssuesAt, listed, readCsvTable } from './table-file.js';
 
 export const REGION_FILE_FORMATS = ['csv', 'json'] as const;
 export type RegionFileFormat = (typeof REGION_FILE_FORMATS)[number];
@@ -47,42 +45,9 @@ function tooMany(file: string): CliError {
 }
 
 async function readCsv(file: string): Promise<RegionFile> {
-  const out: RegionFile = { regions: [], places: [] };
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let header: string[] | undefined;
-  let lineNo = 0;
-  const problems: string[] = [];
-  for await (const raw of lines) {
-    lineNo++;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (line.trim() === '' || line.startsWith('#')) continue;
-    const cells = splitCsvLine(line);
-    if (typeof cells === 'string') {
-      problems.push(`line ${lineNo}: ${cells}`);
-      continue;
-    }
-    if (!header) {
-      header = cells.map((c) => c.trim());
-      const unknown = header.filter((c) => !(COLUMNS as readonly string[]).includes(c));
-      const missing = REQUIRED.filter((c) => !header!.includes(c));
-      if (unknown.length > 0 || missing.length > 0) {
-        const what = [unknown.length > 0 ? `unknown column ${unknown.map((c) => JSON.stringify(c)).join(', ')}` : '', missing.length > 0 ? `missing column ${missing.join(', ')}` : ''].filter(Boolean).join('; ');
-        throw new CliError(`${file}: line ${lineNo}, the header: ${what}. Columns: ${COLUMNS.join(',')} (parentCode and timeZone may be left out or empty)`);
-      }
-      continue;
-    }
-    if (cells.length !== header.length) {
-      problems.push(`line ${lineNo}: ${cells.length} values for ${header.length} columns (${header.join(',')})`);
-      continue;
-    }
-    if (out.regions.length === MAX_REGION_BATCH) throw tooMany(file);
-    const row = Object.fromEntries(header.map((column, i) => [column, cells[i]!.trim()]));
-    out.regions.push({ code: row.code!, name: row.name!, level: row.level!.toLowerCase(), parentCode: row.parentCode || null, timeZone: row.timeZone || null });
-    out.places.push(`line ${lineNo}`);
-  }
-  if (!header) throw new CliError(`${file}: no header line (${COLUMNS.join(',')}) and no regions`);
-  if (problems.length > 0) throw new CliError(`${file}: ${listed(problems)}`);
-  return out;
+  const table = await readCsvTable(file, { columns: COLUMNS, required: REQUIRED, max: MAX_REGION_BATCH, what: 'regions' });
+  const regions = table.rows.map((row) => ({ code: row.code!, name: row.name!, level: row.level!.toLowerCase(), parentCode: row.parentCode || null, timeZone: row.timeZone || null }));
+  return { regions, places: table.places };
 }
 
 async function readJson(file: string): Promise<RegionFile> {
@@ -126,18 +91,5 @@ async function readJson(file: string): Promise<RegionFile> {
 
 /** Issues from the core (`input[3].parentCode`) told by place in the file: `line 5 (JS-NJ), parentCode: ...`. */
 export function describeIssues(file: RegionFile, issues: readonly InputIssue[]): string {
-  return listed(
-    issues.map((issue) => {
-      const m = /^input\[(\d+)\](?:\.(\w+))?$/.exec(issue.path);
-      if (!m) return issue.message;
-      const index = Number(m[1]);
-      const code = file.regions[index]?.code;
-      return `${file.places[index] ?? `item ${index + 1}`}${code ? ` (${code})` : ''}${m[2] ? `, ${m[2]}` : ''}: ${issue.message}`;
-    }),
-  );
-}
-
-function listed(problems: string[]): string {
-  const shown = problems.slice(0, 20);
-  return `${problems.length === 1 ? '' : `${problems.length} problems:\n  `}${shown.join('\n  ')}${problems.length > shown.length ? `\n  ... and ${problems.length - shown.length} more` : ''}`;
+  return describeIssuesAt(file.places, file.regions.map((r) => r.code), issues);
 }

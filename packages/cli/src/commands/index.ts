@@ -9,11 +9,12 @@ import { model } from './model.js';
 import { plugin } from './plugin-new.js';
 import { plugins } from './plugins.js';
 import { regionsCommand } from './regions.js';
+import { roster } from './roster.js';
 import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, warnings, model, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, warnings, model, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);
