@@ -4,6 +4,9 @@ import { seedDemoData } from '@weixi/demo';
 import { and, asc, between, eq } from 'drizzle-orm';
 import type { Logger, Platform } from '@weixi/platform';
 import { DEMO_REGIONS } from '@weixi/demo';
+import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
+import { upsertAgents, upsertTeams } from '@weixi/dispatch';
+import { DEMO_AGENTS, DEMO_TEAMS } from './demo-roster.js';
 
 /** Segments an operator would build first; they show each kind of condition. */
 const DEMO_SEGMENTS = [
@@ -70,7 +73,7 @@ export async function seedDemo(database: Database, clock: Clock, size: number, l
       reason: 'contract ends within 30 days',
       tactic: 'contract-renewal',
       channel: 'call',
-      assignee: i % 2 ? `agent-${(i % 4) + 1}` : null,
+      assignee: i % 2 ? DEMO_AGENTS[2 + (i % 2)]!.agentId : null,
       dueAt: new Date(now.getTime() + 3 * 86_400_000),
       idempotencyKey: `demo-renewal-${c.id}`,
     });
@@ -90,4 +93,28 @@ export async function installDemoWarningRules(platform: Platform, logger: Logger
     for (const rule of rules) for (const city of cities) await platform.jobs.runNow(state.id, warningJobId(rule.id), city.regionId);
     logger.info('demo warning rules enabled', { plugin: state.id, rules: rules.map((r) => r.id), cities: cities.length });
   }
+}
+
+/** The job runner's owners of the platform's own jobs (`core:<name>`). */
+const PLANNER = { owner: 'core:planner', job: 'planner' };
+const DISPATCH = { owner: 'core:dispatch', job: 'dispatch' };
+
+/**
+ * The demo's operator loads the roster, enables every tactic plugin in each demo province, and queues one
+ * planner run and then one dispatch run per city. Queued after the warning runs (the runner takes due runs
+ * oldest first, one at a time), so the first plan sees the warnings and the first dispatch its tasks.
+ */
+export async function installDemoTactics(platform: Platform, database: Database, logger: Logger): Promise<void> {
+  await upsertTeams(database.db, SYSTEM_PRINCIPAL, DEMO_TEAMS);
+  await upsertAgents(database.db, SYSTEM_PRINCIPAL, DEMO_AGENTS);
+  const tactics: string[] = [];
+  for (const state of platform.plugins.list()) {
+    if ((state.manifest?.contributes?.tactics ?? []).length === 0 || state.status === 'refused') continue;
+    for (const province of DEMO_REGIONS) await platform.plugins.enable(state.id, province.code);
+    tactics.push(state.id);
+  }
+  const cities = await platform.plugins.jobRegions(PLANNER.owner);
+  for (const city of cities) await platform.jobs.runNow(PLANNER.owner, PLANNER.job, city.regionId);
+  for (const city of cities) await platform.jobs.runNow(DISPATCH.owner, DISPATCH.job, city.regionId);
+  logger.info('demo tactics enabled', { plugins: tactics, teams: DEMO_TEAMS.length, agents: DEMO_AGENTS.length, cities: cities.length });
 }

@@ -8,7 +8,7 @@ import { hasCustomers } from '@weixi/demo';
 import { readConfig } from './config.js';
 import { guardProcess } from './process-guards.js';
 import { firstAdminBanner, firstAdminKey } from './first-admin.js';
-import { installDemoWarningRules, seedDemo } from './demo.js';
+import { installDemoTactics, installDemoWarningRules, seedDemo } from './demo.js';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
 
@@ -47,7 +47,10 @@ async function main(): Promise<void> {
     churn: config.churn,
   });
   const { server, close } = platform;
-  if (seeding) await installDemoWarningRules(platform, logger);
+  if (seeding) {
+    await installDemoWarningRules(platform, logger);
+    await installDemoTactics(platform, database, logger);
+  }
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
