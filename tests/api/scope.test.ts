@@ -186,8 +186,10 @@ describe('reads: lists and counts hold only what the caller sees', () => {
       }
       return n;
     };
+    // The fewest of three: the server's own background work (job polling, change notices) only adds statements.
+    const fewest = async (first: number) => Math.min(await statements(first), await statements(first), await statements(first));
     await statements(1); // the key's first use of the minute notes last_used_at
-    expect(await statements(2)).toBe(await statements(1));
+    expect(await fewest(2)).toBe(await fewest(1));
   });
 });
 
