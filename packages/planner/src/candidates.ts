@@ -38,8 +38,8 @@ export const shown = (value: SQL): SQL => sql`trim_scale(round((${value})::numer
 export interface CandidateScope {
   /** The region subtree planned. */
   regionIds: readonly number[];
-  /** Only this customer (a preview). */
-  customerId?: number;
+  /** Only these customers (a preview). */
+  customerIds?: readonly number[];
   asOf: AsOf;
   timeZone: string;
   /** Per tactic (same order): whether one of its channels is available in the region. */
@@ -54,7 +54,7 @@ export function candidatesSql(tactics: readonly PlannedTactic[], scope: Candidat
   const compiler = new RuleCompiler(scope.asOf);
   const annual = sql`(12 * coalesce(${compiler.expr(AVERAGE_REVENUE)}, 0))`;
   const branches = tactics.map((t, i) => branch(compiler, t, i, scope, annual));
-  const customers = scope.customerId === undefined ? sql`c.region_id in (${literals(scope.regionIds)})` : sql`c.id = ${scope.customerId}::int`;
+  const customers = sql`c.region_id in (${literals(scope.regionIds)})${scope.customerIds === undefined ? sql`` : sql` and c.id in (${literals(scope.customerIds)})`}`;
   const inScope = sql`select id from customers c where ${customers}`;
   const since = new Date(scope.asOf.dayStart.getTime() - 365 * DAY_MS).toISOString();
   // The joins are built after every expression is compiled: they carry the aggregates the branches name.

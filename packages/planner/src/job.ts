@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import type { JobRegion, PluginHost } from '@weixi/core';
-import { runPlan, type PlanRegion, type PlanSummary } from './run.js';
+import { previewPlan, runPlan, type NextBestAction, type PlanRegion, type PlanSummary } from './run.js';
 import { regionTactics, type PlannerHost } from './tactics.js';
 
 export const PLANNER_JOB = {
@@ -47,4 +47,30 @@ export async function planRegion(db: Db, host: PlannerHost, regionCode: string, 
 export function describePlan(s: PlanSummary): string {
   const skipped = s.skipped.length > 0 ? `; skipped ${s.skipped.map((t) => `${t.tactic} (${t.error})`).join(', ')}` : '';
   return `${s.regionCode} ${s.day}: ${s.tactics} tactics, ${s.considered} customers considered, ${s.eligible} eligible, ${s.chosen} chosen, ${s.created} tasks created${skipped}`;
+}
+
+/**
+ * The next best actions of customers (`Customer.nextBestActions`): a preview per city of theirs, with the
+ * city's tactics and settings, as the city's run would rank them now. Every id gets an entry.
+ */
+export async function nextBestActions(db: Db, host: PlannerHost, customerIds: readonly number[], now: Date): Promise<Map<number, NextBestAction[]>> {
+  const out = new Map<number, NextBestAction[]>(customerIds.map((id) => [id, []]));
+  if (customerIds.length === 0) return out;
+  const rows = await queryRows<{ customer_id: number; id: number; code: string; path: string; time_zone: string }>(
+    db,
+    sql`select c.id as customer_id, city.id, city.code, city.path, city.time_zone from customers c
+      join regions r on r.id = c.region_id join regions city on city.level = 'city' and starts_with(r.path, city.path)
+      where c.id = any(${sql.param(customerIds.map(Number))}::int[])`,
+  );
+  const byCity = new Map<number, { region: PlanRegion; ids: number[] }>();
+  for (const row of rows) {
+    const id = Number(row.id);
+    if (!byCity.has(id)) byCity.set(id, { region: { id, code: row.code, path: row.path, timeZone: row.time_zone }, ids: [] });
+    byCity.get(id)!.ids.push(Number(row.customer_id));
+  }
+  for (const { region, ids } of byCity.values()) {
+    const { tactics, skipped } = await regionTactics(host, region);
+    for (const [customerId, actions] of await previewPlan(db, { region, tactics, skipped, now }, ids)) out.set(customerId, actions);
+  }
+  return out;
 }

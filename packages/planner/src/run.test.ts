@@ -111,7 +111,8 @@ describe('planner run', () => {
   it('previews one customer with the same statements, recording and creating nothing', async () => {
     const other = await addCustomer(db(), 'Preview', { warnings: [['w1/a', 60], ['w1/b', 40]] });
     const before = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from planner_runs`);
-    const actions = await previewPlan(db(), { region: nj, tactics: first, now }, other);
+    const preview = await previewPlan(db(), { region: nj, tactics: first, now }, [other]);
+    const actions = preview.get(other)!;
     expect(actions.map((a) => [a.tactic, a.rank, a.eligible, a.chosen])).toEqual([
       ['t1/high-b', 1, true, true],
       ['t1/high-a', 2, true, false],

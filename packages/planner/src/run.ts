@@ -73,17 +73,17 @@ export async function runPlan(db: Db, input: PlanInput): Promise<PlanSummary> {
 }
 
 /**
- * The ranked candidates of one customer, with score, eligibility, reason and whether a run now would choose
- * it: the same statements as a run restricted to the customer, whose record is deleted and which creates no
- * task.
+ * The ranked candidates of customers of the region, with score, eligibility, reason and whether a run now
+ * would choose each: the same statements as a run restricted to these customers, whose record is deleted
+ * and which creates no task. Every id gets an entry (empty: no tactic answers the customer).
  */
-export async function previewPlan(db: Db, input: PlanInput, customerId: number): Promise<NextBestAction[]> {
-  const result: NextBestAction[] = [];
-  await plan(db, input, { customerId, out: result });
-  return result;
+export async function previewPlan(db: Db, input: PlanInput, customerIds: readonly number[]): Promise<Map<number, NextBestAction[]>> {
+  const out = new Map<number, NextBestAction[]>(customerIds.map((id) => [id, []]));
+  if (customerIds.length > 0) await plan(db, input, { customerIds, out });
+  return out;
 }
 
-async function plan(db: Db, input: PlanInput, preview: { customerId: number; out: NextBestAction[] } | undefined): Promise<PlanSummary> {
+async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly number[]; out: Map<number, NextBestAction[]> } | undefined): Promise<PlanSummary> {
   const { region, tactics, now } = input;
   const day = regionDay(region.code, region.timeZone, now);
   const asOf = { month: firstDay(day.date.slice(0, 7), -1).slice(0, 7), day: day.date, dayStart: day.start };
@@ -97,7 +97,7 @@ async function plan(db: Db, input: PlanInput, preview: { customerId: number; out
     const ids = (await queryRows<{ id: number }>(db, sql`select id from regions where starts_with(path, ${region.path}) order by id`)).map((r) => Number(r.id));
     if (tactics.length > 0) {
       const channelAvailable = tactics.map((t) => t.definition.channels.some((c) => input.channelAvailable?.(c) ?? true));
-      const candidates = candidatesSql(tactics, { regionIds: ids, asOf, timeZone: region.timeZone, channelAvailable, ...(preview ? { customerId: preview.customerId } : {}) });
+      const candidates = candidatesSql(tactics, { regionIds: ids, asOf, timeZone: region.timeZone, channelAvailable, ...(preview ? { customerIds: preview.customerIds } : {}) });
       await db.execute(sql`insert into planner_decisions (run_id, customer_id, tactic, score, cost_cents, value_cents, eligible, reason, trigger, warning_ids, variables)
         select ${runId}::int, customer_id, tactic, score, cost_cents, value_cents, reason is null, reason, trigger, warning_ids, variables from (${candidates}) x`);
       for (const tactic of tactics) if (tactic.refine) await refine(db, runId, tactic, skipped);
@@ -105,7 +105,7 @@ async function plan(db: Db, input: PlanInput, preview: { customerId: number; out
       await choose(db, runId, tactics, ids, startOfDate(`${day.date.slice(0, 7)}-01`, region.timeZone));
     }
     if (preview) {
-      preview.out.push(...(await decisionsOf(db, runId, tactics, preview.customerId)));
+      for (const [customerId, action] of await decisionsOf(db, runId, tactics)) preview.out.get(customerId)?.push(action);
       await db.delete(plannerRuns).where(eq(plannerRuns.id, runId));
       return { runId, regionCode: region.code, day: day.date, tactics: tactics.length, considered: 0, eligible: 0, chosen: 0, created: 0, skipped };
     }
@@ -266,14 +266,17 @@ async function createTasks(db: Db, runId: number, tactics: readonly PlannedTacti
   return Number(row?.n ?? 0);
 }
 
-/** One customer's decisions of a run, ranked, with the tactic's title and the offer's. */
-async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTactic[], customerId: number): Promise<NextBestAction[]> {
+/** The decisions of a run, ranked per customer, with the tactic's title and the offer's. */
+async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTactic[]): Promise<Array<[number, NextBestAction]>> {
   if (tactics.length === 0) return [];
-  const rows = await queryRows<{ tactic: string; title: string; rank: number; score: number; eligible: boolean; reason: string | null; chosen: boolean; offer_title: string; cost_cents: number }>(
+  const rows = await queryRows<{ customer_id: number; tactic: string; title: string; rank: number; score: number; eligible: boolean; reason: string | null; chosen: boolean; offer_title: string; cost_cents: number }>(
     db,
-    sql`select d.tactic, ${byTactic(tactics, (t) => sql`${t.title}::text`)} as title, d.rank, d.score, d.eligible, d.reason, d.chosen,
+    sql`select d.customer_id, d.tactic, ${byTactic(tactics, (t) => sql`${t.title}::text`)} as title, d.rank, d.score, d.eligible, d.reason, d.chosen,
         ${byTactic(tactics, offerTitle)} as offer_title, d.cost_cents
-      from planner_decisions d where d.run_id = ${runId}::int and d.customer_id = ${customerId}::int order by d.rank`,
+      from planner_decisions d where d.run_id = ${runId}::int order by d.customer_id, d.rank`,
   );
-  return rows.map((r) => ({ tactic: r.tactic, title: r.title, rank: Number(r.rank), score: Number(r.score), eligible: r.eligible, reason: r.reason, chosen: r.chosen, offerTitle: r.offer_title, costCents: Number(r.cost_cents) }));
+  return rows.map((r) => [
+    Number(r.customer_id),
+    { tactic: r.tactic, title: r.title, rank: Number(r.rank), score: Number(r.score), eligible: r.eligible, reason: r.reason, chosen: r.chosen, offerTitle: r.offer_title, costCents: Number(r.cost_cents) },
+  ]);
 }
