@@ -65,6 +65,12 @@ describe('planner over HTTP', () => {
     expect((await zj.gql(`query { plannerRuns(regionCode: "JS") { id } }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect((await zj.gql(`mutation { runPlanner(regionCode: "JS-NJ") }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     expect((await zj.ok(`query { plannerRuns(regionCode: "ZJ") { id } }`)).plannerRuns).toEqual([]);
+    const { auditLog } = await api.ok(`query { auditLog(first: 100) { edges { node { operation objects outcome errorCode } } } }`);
+    const runs = auditLog.edges.map((e: any) => e.node).filter((e: any) => e.operation === 'runPlanner');
+    expect(runs.map((e: any) => [e.outcome, e.errorCode, e.objects])).toEqual([
+      ['ERROR', 'FORBIDDEN', ['region:JS-NJ']],
+      ['OK', null, ['region:JS-NJ']],
+    ]);
     const agent = api.as(await api.key({ role: 'agent', agentId: 'a-1', name: 'agent' }));
     expect((await agent.gql(`mutation { runPlanner(regionCode: "JS-NJ") }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
