@@ -57,6 +57,8 @@ export function candidatesSql(tactics: readonly PlannedTactic[], scope: Candidat
   const customers = sql`c.region_id in (${literals(scope.regionIds)})${scope.customerIds === undefined ? sql`` : sql` and c.id in (${literals(scope.customerIds)})`}`;
   const inScope = sql`select id from customers c where ${customers}`;
   const since = new Date(scope.asOf.dayStart.getTime() - 365 * DAY_MS).toISOString();
+  // Each customer's last task of each tactic within the longest cooldown, for the cooldown checks.
+  const cooling = new Date(scope.asOf.dayStart.getTime() - Math.max(0, ...tactics.map((t) => t.definition.cooldownDays)) * DAY_MS).toISOString();
   // The joins are built after every expression is compiled: they carry the aggregates the branches name.
   return sql`select c.id as customer_id, x.tactic, x.score, x.cost_cents, x.value_cents, x.reason, x.trigger, x.warning_ids, x.variables
     from customers c${compiler.aggregates.joins(sql`${inScope}`)}
@@ -65,6 +67,10 @@ export function candidatesSql(tactics: readonly PlannedTactic[], scope: Candidat
       from warnings where ${LIVE} and customer_id in (${inScope}) group by customer_id) wr on wr.customer_id = c.id
     left join (select customer_id, sum(value_cents) as granted from benefit_grants
       where granted_at > ${since}::timestamptz and customer_id in (${inScope}) group by customer_id) bg on bg.customer_id = c.id
+    left join (select customer_id, array_agg(tactic) as tactics, array_agg(last) as lasts from (
+        select customer_id, tactic, max(created_at) as last from retention_tasks
+        where tactic = any(${sql.param(tactics.map((t) => t.key))}::text[]) and created_at > ${cooling}::timestamptz and customer_id in (${inScope})
+        group by customer_id, tactic) t group by customer_id) lt on lt.customer_id = c.id
     left join (select customer_id, min(id) as id from retention_tasks
       where state in ('open', 'assigned', 'in_progress') and customer_id in (${inScope}) group by customer_id) act on act.customer_id = c.id
     cross join lateral (${sql.join(branches, sql` union all `)}) x
@@ -98,7 +104,7 @@ function branch(compiler: RuleCompiler, tactic: PlannedTactic, index: number, sc
 
   const checks: SQL[] = def.eligibility.map((check) => sql`when not ${compiler.condition(check.when)} then ${fill(check.unless, variable)}`);
   const startMs = scope.asOf.dayStart.getTime();
-  const lastTask = def.cooldownDays > 0 ? sql`(select max(t.created_at) from retention_tasks t where t.customer_id = c.id and t.tactic = ${key})` : null;
+  const lastTask = def.cooldownDays > 0 ? sql`lt.lasts[array_position(lt.tactics, ${key})]` : null;
   if (lastTask) {
     const from = new Date(startMs - def.cooldownDays * DAY_MS).toISOString();
     checks.push(sql`when ${lastTask} > ${from}::timestamptz

@@ -88,6 +88,9 @@ async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly n
   const day = regionDay(region.code, region.timeZone, now);
   const asOf = { month: firstDay(day.date.slice(0, 7), -1).slice(0, 7), day: day.date, dayStart: day.start };
   const skipped = [...(input.skipped ?? [])];
+  // Times on the run's clock: started at `now`, finished as long after it as the run took.
+  const started = Date.now();
+  const finishedAt = () => new Date(now.getTime() + Date.now() - started);
   const [run] = await db
     .insert(plannerRuns)
     .values({ regionId: region.id, jobRunId: input.jobRunId ?? null, day: day.date, startedAt: now, tactics: tactics.length, skipped })
@@ -101,6 +104,8 @@ async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly n
       await db.execute(sql`insert into planner_decisions (run_id, customer_id, tactic, score, cost_cents, value_cents, eligible, reason, trigger, warning_ids, variables)
         select ${runId}::int, customer_id, tactic, score, cost_cents, value_cents, reason is null, reason, trigger, warning_ids, variables from (${candidates}) x`);
       for (const tactic of tactics) if (tactic.refine) await refine(db, runId, tactic, skipped);
+      // Fresh statistics, so the ranking and the budget rounds join the run's decisions by hash, not row by row.
+      if (!preview) await db.execute(sql`analyze planner_decisions`);
       await rank(db, runId, tactics);
       await choose(db, runId, tactics, ids, startOfDate(`${day.date.slice(0, 7)}-01`, region.timeZone));
     }
@@ -116,11 +121,11 @@ async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly n
         from planner_decisions where run_id = ${runId}::int`,
     );
     const summary = { considered: Number(counts?.considered ?? 0), eligible: Number(counts?.eligible ?? 0), chosen: Number(counts?.chosen ?? 0), created };
-    await db.update(plannerRuns).set({ ...summary, status: 'succeeded', finishedAt: new Date(), skipped }).where(eq(plannerRuns.id, runId));
+    await db.update(plannerRuns).set({ ...summary, status: 'succeeded', finishedAt: finishedAt(), skipped }).where(eq(plannerRuns.id, runId));
     return { runId, regionCode: region.code, day: day.date, tactics: tactics.length, ...summary, skipped };
   } catch (error) {
     if (preview) await db.delete(plannerRuns).where(eq(plannerRuns.id, runId));
-    else await db.update(plannerRuns).set({ status: 'failed', finishedAt: new Date(), error: error instanceof Error ? error.message : String(error) }).where(eq(plannerRuns.id, runId));
+    else await db.update(plannerRuns).set({ status: 'failed', finishedAt: finishedAt(), error: error instanceof Error ? error.message : String(error) }).where(eq(plannerRuns.id, runId));
     throw error;
   }
 }
