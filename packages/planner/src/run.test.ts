@@ -108,6 +108,23 @@ describe('planner run', () => {
     expect(await tasksOf(db(), ids.refined)).toMatchObject([{ tactic: 't4/refined', script: 'Heavy to P39 (50)', cost_cents: 500 }]);
   });
 
+  it('triggers by an open segment membership (a segment of the region or above) or by `when`, with the segment or the tactic as the reason', async () => {
+    const member = await addCustomer(db(), 'Member');
+    const campus = await addCustomer(db(), 'Campus');
+    const outsider = await addCustomer(db(), 'Outsider');
+    await db().execute(sql`update customers set is_campus = true where id = ${campus}`);
+    const [segment] = await queryRows<{ id: number }>(db(), sql`insert into segments (name, region_id, definition) values ('NJ at risk', (select id from regions where code = 'JS'), '{}'::jsonb) returning id`);
+    const [elsewhere] = await queryRows<{ id: number }>(db(), sql`insert into segments (name, region_id, definition) values ('SZ at risk', (select id from regions where code = 'JS-SZ'), '{}'::jsonb) returning id`);
+    await db().execute(sql`insert into segment_memberships (segment_id, customer_id, entered_at) values (${segment!.id}, ${member}, now()), (${elsewhere!.id}, ${outsider}, now())`);
+    const bySegment = tactic('t5/segment', { answers: { segments: ['NJ at risk', 'SZ at risk'] } });
+    const byWhen = tactic('t5/when', { answers: { when: { flag: 'isCampus' } } });
+    const summary = await plan([bySegment, byWhen]);
+    expect(summary).toMatchObject({ considered: 2, created: 2 });
+    expect(await tasksOf(db(), member)).toMatchObject([{ tactic: 't5/segment', reason: 'segment NJ at risk' }]);
+    expect(await tasksOf(db(), campus)).toMatchObject([{ tactic: 't5/when', reason: 't5/when title' }]);
+    expect(await tasksOf(db(), outsider)).toEqual([]);
+  });
+
   it('previews one customer with the same statements, recording and creating nothing', async () => {
     const other = await addCustomer(db(), 'Preview', { warnings: [['w1/a', 60], ['w1/b', 40]] });
     const before = await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from planner_runs`);
