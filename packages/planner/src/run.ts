@@ -101,12 +101,15 @@ async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly n
     if (tactics.length > 0) {
       const channelAvailable = tactics.map((t) => t.definition.channels.some((c) => input.channelAvailable?.(c) ?? true));
       const candidates = candidatesSql(tactics, { regionIds: ids, asOf, timeZone: region.timeZone, channelAvailable, ...(preview ? { customerIds: preview.customerIds } : {}) });
-      await db.execute(sql`insert into planner_decisions (run_id, customer_id, tactic, score, cost_cents, value_cents, eligible, reason, trigger, warning_ids, variables)
-        select ${runId}::int, customer_id, tactic, score, cost_cents, value_cents, reason is null, reason, trigger, warning_ids, variables from (${candidates}) x`);
-      for (const tactic of tactics) if (tactic.refine) await refine(db, runId, tactic, skipped);
+      // Ranked as they are written; ranked again only after a refine changed eligibility or costs.
+      await db.execute(sql`insert into planner_decisions (run_id, customer_id, tactic, rank, score, cost_cents, value_cents, eligible, reason, trigger, warning_ids, variables)
+        select ${runId}::int, customer_id, tactic, ${rankOver(tactics, sql`reason is null`)}, score, cost_cents, value_cents, reason is null, reason, trigger, warning_ids, variables
+        from (${candidates}) d`);
+      const refined = tactics.filter((t) => t.refine);
+      for (const tactic of refined) await refine(db, runId, tactic, skipped);
       // Fresh statistics, so the ranking and the budget rounds join the run's decisions by hash, not row by row.
       if (!preview) await db.execute(sql`analyze planner_decisions`);
-      await rank(db, runId, tactics);
+      if (refined.length > 0) await rank(db, runId, tactics);
       await choose(db, runId, tactics, ids, startOfDate(`${day.date.slice(0, 7)}-01`, region.timeZone));
     }
     if (preview) {
@@ -176,12 +179,15 @@ async function refine(db: Db, runId: number, tactic: PlannedTactic, skipped: Ski
   }
 }
 
-/** Each customer's candidates ranked: eligible first, then precedence, score and tactic key. */
+/** A customer's rank among its candidates (`d`): eligible first, then precedence, score and tactic key. */
+const rankOver = (tactics: readonly PlannedTactic[], eligible: SQL): SQL =>
+  sql`row_number() over (partition by d.customer_id order by ${eligible} desc, ${byTactic(tactics, (t) => sql`${t.definition.precedence}::int`)} desc, d.score desc, d.tactic)::int`;
+
+/** Ranks the run's decisions again (after `refine`). */
 async function rank(db: Db, runId: number, tactics: readonly PlannedTactic[]): Promise<void> {
-  await db.execute(sql`update planner_decisions d set rank = r.rank
-    from (select customer_id, tactic, row_number() over (partition by customer_id order by eligible desc, ${byTactic(tactics, (t) => sql`${t.definition.precedence}::int`)} desc, score desc, tactic)::int as rank
-      from planner_decisions d where run_id = ${runId}::int) r
-    where d.run_id = ${runId}::int and d.customer_id = r.customer_id and d.tactic = r.tactic`);
+  await db.execute(sql`update planner_decisions x set rank = r.rank
+    from (select d.customer_id, d.tactic, ${rankOver(tactics, sql`d.eligible`)} as rank from planner_decisions d where d.run_id = ${runId}::int) r
+    where x.run_id = ${runId}::int and x.customer_id = r.customer_id and x.tactic = r.tactic and x.rank is distinct from r.rank`);
 }
 
 /**
