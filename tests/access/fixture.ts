@@ -116,6 +116,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   const warnings = await createWarnings(api, customers);
   await createChurnModels(api);
   const outAudit = await createRoster(api);
+  await createPlannerRuns(api);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
@@ -287,4 +288,13 @@ async function createRoster(api: TestApi): Promise<number> {
   await api.ok(`mutation { setDispatchRules(regionCode: "ZJ-HZ", rules: { maxAttempts: 4 }) }`);
   const drawn = await api.ok(`mutation { drawQualityAudits(regionCode: "ZJ-HZ", rate: 0.5) { id } }`);
   return drawn.drawQualityAudits[0].id as number;
+}
+
+/** A planner run in each side's city, as the planner job records them (the out-of-scope one names a skipped ZJOUT tactic). */
+async function createPlannerRuns(api: TestApi): Promise<void> {
+  await api.database.rows(sql`
+    insert into planner_runs (region_id, day, started_at, finished_at, status, tactics, considered, eligible, chosen, created, skipped)
+    select r.id, '2026-11-15', now(), now(), 'succeeded', 1, 2, 1, 1, 1,
+      case when r.code = 'ZJ-HZ' then '[{"tactic": "zjout/tactic", "error": "ZJOUT build failed"}]'::jsonb else '[]'::jsonb end
+    from regions r where r.code in ('JS-NJ', 'ZJ-HZ')`);
 }

@@ -51,6 +51,7 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'in JS (above the caller)', args: { regionCode: 'JS', rules: { auditWindowDays: 1 + (n % 300) } } },
   ],
   runDispatch: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
+  runPlanner: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   drawQualityAudits: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rate: 1 } }],
   recordAuditResult: ({ fixture }) => [{ label: 'a pending out-of-scope audit, failed (reopens its task)', args: { auditId: fixture.outAudit, passed: false, note: 'sweep' }, destructive: true }],
   recordContactAttempt: ({ fixture }) => [{ label: 'an out-of-scope task in progress', args: { taskId: fixture.outTasks.inProgressForAttempt, disposition: 'ACCEPTED', note: 'sweep' } }],

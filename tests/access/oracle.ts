@@ -74,6 +74,7 @@ export async function visibilityOf(api: TestApi, role: SweepRole, markers: reado
     union all select 'Warning', w.id::text, w.customer_id in ${visibleCustomers} from warnings w
     union all select 'Team', tm.id::text, ${roster(sql`tm.region_id`)} from teams tm
     union all select 'QualityAudit', qa.id::text, qa.task_id in ${visibleTasks} from task_audits qa
+    union all select 'PlannerRun', pr.id::text, ${role.reads.jobRuns ? inBound(sql`pr.region_id`, role.reads.regions) : sql`false`} from planner_runs pr
     union all select 'ChurnModel', m.id::text, m.region_id in (select r.id from regions r where ${p.region}) from churn_models m`);
   const admin = role.grant.role === 'admin';
   const ids = new Map<string, Set<string>>([...OPEN_TYPES, ...(admin ? ADMIN_TYPES : [])].map((t) => [t, new Set<string>(['*'])]));

@@ -7,6 +7,7 @@ import {
   boolean,
   check,
   date,
+  doublePrecision,
   foreignKey,
   type AnyPgColumn,
   index,
@@ -247,6 +248,17 @@ export const retentionTasks = pgTable(
     /** Not before: the next contact window after an unreachable attempt. */
     nextAttemptAt: ts('next_attempt_at'),
     escalatedAt: ts('escalated_at'),
+    // Written by the planner (packages/planner, migration 0015).
+    /** The plugin of `tactic` (`tactic` is `<pluginId>/<tacticId>`). */
+    pluginId: text('plugin_id'),
+    /** The offer made: title, cost and the benefit granted on success. */
+    offer: jsonb('offer').$type<TaskOffer>(),
+    /** What each outcome triggers (the tactic's `outcomes` when planned). */
+    outcomes: jsonb('outcomes').$type<Record<string, unknown[]>>(),
+    costCents: integer('cost_cents'),
+    /** The open warnings the task answers (closed by a `closeWarnings` outcome). */
+    warningIds: integer('warning_ids').array(),
+    plannerRunId: integer('planner_run_id').references((): AnyPgColumn => plannerRuns.id, { onDelete: 'set null' }),
   },
   (t) => [
     uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),
@@ -254,6 +266,7 @@ export const retentionTasks = pgTable(
     index('retention_tasks_state_due_idx').on(t.state, t.dueAt),
     index('retention_tasks_assignee_idx').on(t.assignee, t.state),
     index('retention_tasks_dispatched_idx').on(t.assignee, t.dispatchedAt),
+    index('retention_tasks_tactic_idx').on(t.tactic, t.createdAt),
     index('retention_tasks_open_undispatched_idx').on(t.customerId).where(sql`${t.state} = 'open' and ${t.dispatchedAt} is null`),
     check(
       'retention_tasks_state_check',
@@ -707,5 +720,92 @@ export const taskAudits = pgTable(
     index('task_audits_task_idx').on(t.taskId, t.id),
     check('task_audits_status_check', sql`${t.status} in ('pending', 'passed', 'failed')`),
     check('task_audits_checked_check', sql`(${t.status} = 'pending') = (${t.checkedAt} is null)`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Next-best-action arbitration (packages/planner, migration 0015): runs, decisions, benefit grants.
+// ---------------------------------------------------------------------------------------------------
+
+/** The offer a planned task carries. */
+export interface TaskOffer {
+  title: string;
+  costCents: number;
+  benefit: { kind: string; valueCents: number; description: string };
+}
+
+export const PLANNER_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+
+/** A planner run over one city: what it considered, found eligible, chose and created. */
+export const plannerRuns = pgTable(
+  'planner_runs',
+  {
+    id: serial('id').primaryKey(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    jobRunId: integer('job_run_id').references(() => jobRuns.id, { onDelete: 'set null' }),
+    /** The planned day in the region (the idempotency window). */
+    day: day('day').notNull(),
+    startedAt: ts('started_at').notNull(),
+    finishedAt: ts('finished_at'),
+    status: text('status', { enum: PLANNER_RUN_STATUSES }).notNull().default('running'),
+    tactics: integer('tactics').notNull().default(0),
+    considered: integer('considered').notNull().default(0),
+    eligible: integer('eligible').notNull().default(0),
+    chosen: integer('chosen').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    /** Tactics not planned, each with why (its build threw, or its definition has problems). */
+    skipped: jsonb('skipped').$type<Array<{ tactic: string; error: string }>>().notNull().default([]),
+    error: text('error'),
+  },
+  (t) => [index('planner_runs_region_idx').on(t.regionId, t.id), check('planner_runs_status_check', sql`${t.status} in ('running', 'succeeded', 'failed')`)],
+);
+
+/** A candidate a run considered: customer and tactic, rank, score, eligibility with the reason, chosen. */
+export const plannerDecisions = pgTable(
+  'planner_decisions',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => plannerRuns.id, { onDelete: 'cascade' }),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    tactic: text('tactic').notNull(),
+    rank: integer('rank'),
+    score: doublePrecision('score').notNull(),
+    costCents: integer('cost_cents').notNull(),
+    valueCents: integer('value_cents').notNull(),
+    eligible: boolean('eligible').notNull(),
+    reason: text('reason'),
+    chosen: boolean('chosen').notNull().default(false),
+    trigger: text('trigger').notNull(),
+    warningIds: integer('warning_ids').array().notNull().default(sql`'{}'`),
+    variables: jsonb('variables').$type<Record<string, string | number | null>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ name: 'planner_decisions_pk', columns: [t.runId, t.customerId, t.tactic] }), index('planner_decisions_customer_idx').on(t.customerId, t.runId)],
+);
+
+/** A benefit granted when a planned task succeeded; the gift policy counts a customer's last 365 days. */
+export const benefitGrants = pgTable(
+  'benefit_grants',
+  {
+    id: serial('id').primaryKey(),
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    taskId: integer('task_id')
+      .notNull()
+      .references(() => retentionTasks.id, { onDelete: 'cascade' }),
+    tactic: text('tactic').notNull(),
+    kind: text('kind').notNull(),
+    valueCents: integer('value_cents').notNull(),
+    grantedAt: ts('granted_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('benefit_grants_task_idx').on(t.taskId),
+    index('benefit_grants_customer_idx').on(t.customerId, t.grantedAt),
+    check('benefit_grants_value_check', sql`${t.valueCents} >= 0`),
   ],
 );

@@ -4,7 +4,7 @@
  * back in the queue for another time of day or hands it to the account manager.
  */
 import { and, eq, type SQL } from 'drizzle-orm';
-import { IllegalTransitionError, InputError, IssueList, NotFoundError, checkText, type Clock, type RetentionTask } from '@weixi/core';
+import { applyTaskOutcome, IllegalTransitionError, InputError, IssueList, NotFoundError, checkText, type Clock, type RetentionTask } from '@weixi/core';
 import { retentionTasks, taskAttempts, taskTransitions, TASK_OUTCOMES, type Db, type Disposition, type TaskOutcome } from '@weixi/db';
 
 /** The customer was not reached: the dispatch run retries at another time of day. */
@@ -75,7 +75,10 @@ export async function recordContactAttempt(db: Db, clock: Clock, taskId: number,
       .where(eq(retentionTasks.id, taskId))
       .returning();
     await tx.insert(taskAttempts).values({ taskId, attemptedAt: now, channel: input.channel ?? task.channel, outcome, disposition: input.disposition, note: input.note ?? null, actor });
-    if (closes) await tx.insert(taskTransitions).values({ taskId, fromState: 'in_progress', toState: 'done', at: now, actor, note: `${input.disposition}: ${outcome}` });
+    if (closes) {
+      await tx.insert(taskTransitions).values({ taskId, fromState: 'in_progress', toState: 'done', at: now, actor, note: `${input.disposition}: ${outcome}` });
+      await applyTaskOutcome(tx, taskId, now);
+    }
     return updated!;
   });
 }

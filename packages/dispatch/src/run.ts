@@ -15,7 +15,7 @@
  * Runs of the same region are serialised by a row lock on the region.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Clock } from '@weixi/core';
+import { applyTaskOutcomes, type Clock } from '@weixi/core';
 import { queryRows, TIERS, type Db } from '@weixi/db';
 import { parseWindow, rulesOfSubtree, type RegionRules } from './rules.js';
 
@@ -277,6 +277,10 @@ export async function runDispatch(db: Db, clock: Clock, region: { id: number; co
     summary.retried = unreached.retry;
     summary.handedOff = unreached.handoff;
     summary.closedUnreachable = unreached.close;
+    if (unreached.close > 0) {
+      const closed = sql`select task_id from task_transitions where at = ${now}::timestamptz and actor = ${DISPATCH_ACTOR} and to_state = 'done'`;
+      await applyTaskOutcomes(tx, closed, clock.now());
+    }
     summary.escalated = await escalate(tx, rules, now);
     const assigned = await assign(tx, rules, now);
     summary.toAccountManagers = assigned.account_manager;

@@ -122,6 +122,8 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   recordAuditResult: 'dispatch',
   myTasks: 'workTasks',
   recordContactAttempt: 'workTasks',
+  plannerRuns: 'jobs',
+  runPlanner: 'jobs',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

@@ -21,6 +21,7 @@ import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
 import { registerDispatch } from './types/dispatch.js';
+import { registerPlanner } from './types/planner.js';
 import { registerTiers } from './types/tiers.js';
 import { registerWarning } from './types/warning.js';
 import { registerWarningBacktest } from './types/warning-backtest.js';
@@ -53,6 +54,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
   registerDispatch(builder, refs, enums);
+  registerPlanner(builder, refs);
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);
   registerChurnModels(builder);

@@ -36,6 +36,9 @@ type Documents = {
     "\n  mutation RecordUsage($usage: [UsageInput!]!) {\n    recordUsage(usage: $usage) {\n      recorded\n    }\n  }\n": typeof types.RecordUsageDocument,
     "\n  mutation RecordEvents($events: [CustomerEventInput!]!) {\n    recordEvents(events: $events) {\n      recorded\n      duplicates\n    }\n  }\n": typeof types.RecordEventsDocument,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.PageFieldsFragmentDoc,
+    "\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n": typeof types.NextBestActionsDocument,
+    "\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n": typeof types.PlannerRunsDocument,
+    "\n  mutation RunPlanner($regionCode: String!) {\n    runPlanner(regionCode: $regionCode)\n  }\n": typeof types.RunPlannerDocument,
     "\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    definition\n    version\n    count\n    stale\n    refreshedAt\n  }\n": typeof types.SegmentFieldsFragmentDoc,
     "\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n    }\n  }\n": typeof types.CreateSegmentDocument,
     "\n  mutation RefreshSegment($id: ID!) {\n    refreshSegment(id: $id) {\n      entered\n      left\n      segment {\n        ...SegmentFields\n      }\n    }\n  }\n": typeof types.RefreshSegmentDocument,
@@ -82,6 +85,9 @@ const documents: Documents = {
     "\n  mutation RecordUsage($usage: [UsageInput!]!) {\n    recordUsage(usage: $usage) {\n      recorded\n    }\n  }\n": types.RecordUsageDocument,
     "\n  mutation RecordEvents($events: [CustomerEventInput!]!) {\n    recordEvents(events: $events) {\n      recorded\n      duplicates\n    }\n  }\n": types.RecordEventsDocument,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.PageFieldsFragmentDoc,
+    "\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n": types.NextBestActionsDocument,
+    "\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n": types.PlannerRunsDocument,
+    "\n  mutation RunPlanner($regionCode: String!) {\n    runPlanner(regionCode: $regionCode)\n  }\n": types.RunPlannerDocument,
     "\n  fragment SegmentFields on Segment {\n    id\n    name\n    description\n    definition\n    version\n    count\n    stale\n    refreshedAt\n  }\n": types.SegmentFieldsFragmentDoc,
     "\n  mutation CreateSegment($input: CreateSegmentInput!) {\n    createSegment(input: $input) {\n      segment {\n        ...SegmentFields\n      }\n    }\n  }\n": types.CreateSegmentDocument,
     "\n  mutation RefreshSegment($id: ID!) {\n    refreshSegment(id: $id) {\n      entered\n      left\n      segment {\n        ...SegmentFields\n      }\n    }\n  }\n": types.RefreshSegmentDocument,
@@ -208,6 +214,18 @@ export function graphql(source: "\n  mutation RecordEvents($events: [CustomerEve
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"): (typeof documents)["\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n"): (typeof documents)["\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n"): (typeof documents)["\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RunPlanner($regionCode: String!) {\n    runPlanner(regionCode: $regionCode)\n  }\n"): (typeof documents)["\n  mutation RunPlanner($regionCode: String!) {\n    runPlanner(regionCode: $regionCode)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

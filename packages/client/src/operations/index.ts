@@ -6,3 +6,4 @@ export * from './segments.js';
 export * from './tasks.js';
 export * from './warnings.js';
 export * from './dispatch.js';
+export * from './planner.js';

@@ -10,3 +10,4 @@ export { historyOf, HISTORY_MONTHS, type RawHistory } from './customer-histories
 export { type ScoreSummary, type TrainRequest, type TrainResult } from './churn-models.js';
 export { TacticRegistry, type DefinedTactic } from './tactics.js';
 export { CORE_JOB_PREFIX, type CoreJobRegions, type JobRegion } from './core-jobs.js';
+export { regionDay, startOfDate } from './services.js';

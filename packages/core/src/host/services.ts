@@ -280,7 +280,8 @@ export function startOfDate(date: string, timeZone: string): Date {
   return new Date(at);
 }
 
-function regionDay(regionCode: string, timeZone: string, at: Date): RegionDay {
+/** The local day of `at` in a time zone, with its first instant and the next day's. */
+export function regionDay(regionCode: string, timeZone: string, at: Date): RegionDay {
   const date = calendarDate(at, timeZone);
   const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return { regionCode, timeZone, date, start: startOfDate(date, timeZone), end: startOfDate(next, timeZone) };

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { InputError, IssueList, NotFoundError, WeixiError } from '../errors.js';
 import { checkText, TEXT_LIMITS } from '../text-limits.js';
 import { ACTION_FROM, illegalTransitionMessage, stateAfterOutcome, type TaskAction } from './lifecycle.js';
+import { applyTaskOutcome } from './outcomes.js';
 
 export type RetentionTask = typeof retentionTasks.$inferSelect;
 
@@ -111,6 +112,7 @@ async function transition(db: Db, clock: Clock, taskId: number, change: Transiti
     if (next.state !== task.state || change.action === 'assign') {
       await tx.insert(taskTransitions).values({ taskId, fromState: task.state, toState: next.state, at: now, actor: change.actor ?? null, note: change.note ?? null });
     }
+    if (next.state === 'done') await applyTaskOutcome(tx, taskId, now);
     return updated!;
   });
 }

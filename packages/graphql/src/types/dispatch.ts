@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
-import { listTasks, countTasks, taskSortKey, WeixiError, type Region } from '@weixi/core';
+import { listTasks, countTasks, taskSortKey, type Region } from '@weixi/core';
 import { regionScopeSql, type Principal } from '@weixi/core/access';
 import { AUDIT_STATUSES, DISPOSITIONS, queryRows, retentionTasks, TEAM_KINDS, teams } from '@weixi/db';
 import {
@@ -28,6 +28,7 @@ import {
 } from '@weixi/dispatch';
 import type { WeixiBuilder } from '../builder.js';
 import { cursorKey, keysetConnection } from '../connections.js';
+import { queueCoreJobInCities } from '../core-jobs.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import type { Loaders, TaskRow } from '../loaders.js';
@@ -35,9 +36,6 @@ import { regionToChange } from '../permissions.js';
 import { taskScope } from '../visibility.js';
 import { enumOf, type Enums } from './enums.js';
 import type { Refs } from './refs.js';
-
-/** The runner owner of the dispatch job (the platform registers it as the core job `dispatch`). */
-const DISPATCH_JOB_OWNER = 'core:dispatch';
 
 /** Teams (and agents, by their region) the principal sees: admins all, operators their regions', nobody else any. */
 function rosterScope(principal: Principal, regionId: SQL | typeof teams.regionId): SQL {
@@ -208,13 +206,7 @@ export function registerDispatch(builder: WeixiBuilder, refs: Refs, enums: Enums
   });
 
   /** Queues the dispatch job in the cities of a region's subtree (or the city above a district); returns the run ids. */
-  const queueDispatch = async (ctx: WeixiContext, regionPath: string): Promise<number[]> => {
-    if (!ctx.jobs) throw new WeixiError('CONFLICT', 'no job runner in this process: dispatch runs on the server');
-    const cities = await queryRows<{ id: number }>(ctx.database.db, sql`select id from regions where level = 'city' and (starts_with(path, ${regionPath}) or starts_with(${regionPath}::text, path)) order by path`);
-    const ids: number[] = [];
-    for (const city of cities) ids.push(await ctx.jobs.runNow(DISPATCH_JOB_OWNER, 'dispatch', Number(city.id)));
-    return ids;
-  };
+  const queueDispatch = (ctx: WeixiContext, regionPath: string) => queueCoreJobInCities(ctx, 'dispatch', 'dispatch', regionPath);
 
   builder.mutationFields((t) => ({
     upsertTeams: t.field({

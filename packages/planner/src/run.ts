@@ -1,0 +1,293 @@
+/**
+ * A planner run over one region subtree, as a few set-based statements over `planner_decisions` (the run's
+ * working set and its record): the candidates of every tactic with the first failing check (one INSERT ...
+ * SELECT); `refine` in batches for the tactics that define it; the rank per customer (precedence, then
+ * score, then tactic key); the choice under the budgets, in rounds (a customer whose choice is over its
+ * tactic's budget falls back to the next eligible one); then every chosen task in one INSERT ... SELECT,
+ * idempotent per customer, tactic and day.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { regionDay, startOfDate } from '@weixi/core';
+import { plannerRuns, queryRows, type Db } from '@weixi/db';
+import type { TacticRefinement } from '@weixi/sdk';
+import { firstDay } from '@weixi/warnings';
+import { eq } from 'drizzle-orm';
+import { candidatesSql, fill, literals } from './candidates.js';
+import type { PlannedTactic, SkippedTactic } from './tactics.js';
+
+/** At most this many candidates per `refine` call. */
+export const REFINE_BATCH = 1000;
+/** Days from the planned day to a planned task's due date. */
+export const DUE_DAYS = 7;
+/** The actor of planned tasks' first transition. */
+export const PLANNER_ACTOR = 'planner';
+
+export interface PlanRegion {
+  id: number;
+  code: string;
+  path: string;
+  timeZone: string;
+}
+
+export interface PlanInput {
+  region: PlanRegion;
+  tactics: readonly PlannedTactic[];
+  /** Tactics not planned (recorded on the run). */
+  skipped?: readonly SkippedTactic[];
+  now: Date;
+  jobRunId?: number | null;
+  /** Whether a channel is available in the region; absent: every channel is (there is no channel registry per region). */
+  channelAvailable?: (channelId: string) => boolean;
+}
+
+export interface PlanSummary {
+  runId: number;
+  regionCode: string;
+  day: string;
+  tactics: number;
+  considered: number;
+  eligible: number;
+  chosen: number;
+  created: number;
+  skipped: SkippedTactic[];
+}
+
+/** One candidate of one customer, as `Customer.nextBestActions` shows it. */
+export interface NextBestAction {
+  tactic: string;
+  title: string;
+  rank: number;
+  score: number;
+  eligible: boolean;
+  reason: string | null;
+  chosen: boolean;
+  offerTitle: string;
+  costCents: number;
+}
+
+const MAX_ROUNDS = 100;
+
+/** Plans a region subtree: records a run with its decisions and creates the chosen tasks. */
+export async function runPlan(db: Db, input: PlanInput): Promise<PlanSummary> {
+  return plan(db, input, undefined);
+}
+
+/**
+ * The ranked candidates of customers of the region, with score, eligibility, reason and whether a run now
+ * would choose each: the same statements as a run restricted to these customers, whose record is deleted
+ * and which creates no task. Every id gets an entry (empty: no tactic answers the customer).
+ */
+export async function previewPlan(db: Db, input: PlanInput, customerIds: readonly number[]): Promise<Map<number, NextBestAction[]>> {
+  const out = new Map<number, NextBestAction[]>(customerIds.map((id) => [id, []]));
+  if (customerIds.length > 0) await plan(db, input, { customerIds, out });
+  return out;
+}
+
+async function plan(db: Db, input: PlanInput, preview: { customerIds: readonly number[]; out: Map<number, NextBestAction[]> } | undefined): Promise<PlanSummary> {
+  const { region, tactics, now } = input;
+  const day = regionDay(region.code, region.timeZone, now);
+  const asOf = { month: firstDay(day.date.slice(0, 7), -1).slice(0, 7), day: day.date, dayStart: day.start };
+  const skipped = [...(input.skipped ?? [])];
+  // Times on the run's clock: started at `now`, finished as long after it as the run took.
+  const started = Date.now();
+  const finishedAt = () => new Date(now.getTime() + Date.now() - started);
+  const [run] = await db
+    .insert(plannerRuns)
+    .values({ regionId: region.id, jobRunId: input.jobRunId ?? null, day: day.date, startedAt: now, tactics: tactics.length, skipped })
+    .returning({ id: plannerRuns.id });
+  const runId = run!.id;
+  try {
+    const ids = (await queryRows<{ id: number }>(db, sql`select id from regions where starts_with(path, ${region.path}) order by id`)).map((r) => Number(r.id));
+    if (tactics.length > 0) {
+      const channelAvailable = tactics.map((t) => t.definition.channels.some((c) => input.channelAvailable?.(c) ?? true));
+      const candidates = candidatesSql(tactics, { regionIds: ids, asOf, timeZone: region.timeZone, channelAvailable, ...(preview ? { customerIds: preview.customerIds } : {}) });
+      // Ranked as they are written; ranked again only after a refine changed eligibility or costs.
+      await db.execute(sql`insert into planner_decisions (run_id, customer_id, tactic, rank, score, cost_cents, value_cents, eligible, reason, trigger, warning_ids, variables)
+        select ${runId}::int, customer_id, tactic, ${rankOver(tactics, sql`reason is null`)}, score, cost_cents, value_cents, reason is null, reason, trigger, warning_ids, variables
+        from (${candidates}) d`);
+      const refined = tactics.filter((t) => t.refine);
+      for (const tactic of refined) await refine(db, runId, tactic, skipped);
+      // Fresh statistics, so the ranking and the budget rounds join the run's decisions by hash, not row by row.
+      if (!preview) await db.execute(sql`analyze planner_decisions`);
+      if (refined.length > 0) await rank(db, runId, tactics);
+      await choose(db, runId, tactics, ids, startOfDate(`${day.date.slice(0, 7)}-01`, region.timeZone));
+    }
+    if (preview) {
+      for (const [customerId, action] of await decisionsOf(db, runId, tactics)) preview.out.get(customerId)?.push(action);
+      await db.delete(plannerRuns).where(eq(plannerRuns.id, runId));
+      return { runId, regionCode: region.code, day: day.date, tactics: tactics.length, considered: 0, eligible: 0, chosen: 0, created: 0, skipped };
+    }
+    const created = tactics.length === 0 ? 0 : await createTasks(db, runId, tactics, day.date, new Date(day.start.getTime() + DUE_DAYS * 86_400_000), now);
+    const [counts] = await queryRows<{ considered: number; eligible: number; chosen: number }>(
+      db,
+      sql`select count(distinct customer_id)::int as considered, count(distinct customer_id) filter (where eligible)::int as eligible, count(*) filter (where chosen)::int as chosen
+        from planner_decisions where run_id = ${runId}::int`,
+    );
+    const summary = { considered: Number(counts?.considered ?? 0), eligible: Number(counts?.eligible ?? 0), chosen: Number(counts?.chosen ?? 0), created };
+    await db.update(plannerRuns).set({ ...summary, status: 'succeeded', finishedAt: finishedAt(), skipped }).where(eq(plannerRuns.id, runId));
+    return { runId, regionCode: region.code, day: day.date, tactics: tactics.length, ...summary, skipped };
+  } catch (error) {
+    if (preview) await db.delete(plannerRuns).where(eq(plannerRuns.id, runId));
+    else await db.update(plannerRuns).set({ status: 'failed', finishedAt: finishedAt(), error: error instanceof Error ? error.message : String(error) }).where(eq(plannerRuns.id, runId));
+    throw error;
+  }
+}
+
+/** `case d.tactic when <key> then <expr of that tactic> ... end`. */
+function byTactic(tactics: readonly PlannedTactic[], expr: (t: PlannedTactic) => SQL): SQL {
+  return sql`(case d.tactic ${sql.join(tactics.map((t) => sql`when ${t.key}::text then ${expr(t)}`), sql` `)} end)`;
+}
+
+/** Values of `variables` (set-based or refined) as text. */
+const variableOf = (name: string) => sql`d.variables ->> ${name}`;
+
+/** The offer title with its variables. */
+const offerTitle = (t: PlannedTactic) => fill(t.definition.offer.title, variableOf);
+
+/** Calls the tactic's `refine` on its eligible candidates in batches; a refine that throws makes them ineligible. */
+async function refine(db: Db, runId: number, tactic: PlannedTactic, skipped: SkippedTactic[]): Promise<void> {
+  let after = 0;
+  for (;;) {
+    const rows = await queryRows<{ customer_id: number; variables: Record<string, number | null> | string }>(
+      db,
+      sql`select customer_id, variables from planner_decisions where run_id = ${runId}::int and tactic = ${tactic.key} and eligible and customer_id > ${after}::int
+        order by customer_id limit ${REFINE_BATCH}`,
+    );
+    if (rows.length === 0) return;
+    after = Number(rows.at(-1)!.customer_id);
+    const candidates = rows.map((r) => ({ customerId: Number(r.customer_id), variables: typeof r.variables === 'string' ? (JSON.parse(r.variables) as Record<string, number | null>) : r.variables }));
+    let refinements: TacticRefinement[];
+    try {
+      refinements = await tactic.refine!(candidates);
+    } catch (error) {
+      const message = `refine failed: ${error instanceof Error ? error.message : String(error)}`;
+      skipped.push({ tactic: tactic.key, error: message });
+      await db.execute(sql`update planner_decisions set eligible = false, reason = ${message} where run_id = ${runId}::int and tactic = ${tactic.key} and eligible`);
+      return;
+    }
+    const byId = new Map(refinements.map((r) => [r.customerId, r]));
+    const values = candidates.map(({ customerId }) => {
+      const r = byId.get(customerId);
+      if (!r) return sql`(${customerId}::int, false, ${'not refined by the tactic'}::text, '{}'::jsonb, null::int)`;
+      if (!r.eligible) return sql`(${customerId}::int, false, ${r.reason}::text, '{}'::jsonb, null::int)`;
+      return sql`(${customerId}::int, true, null::text, ${JSON.stringify(r.variables ?? {})}::jsonb, ${r.costCents === undefined ? null : Math.round(r.costCents)}::int)`;
+    });
+    await db.execute(sql`update planner_decisions d set eligible = v.eligible, reason = v.reason, variables = d.variables || v.variables,
+        cost_cents = coalesce(v.cost, d.cost_cents), score = d.score + d.cost_cents - coalesce(v.cost, d.cost_cents)
+      from (values ${sql.join(values, sql`, `)}) v(customer_id, eligible, reason, variables, cost)
+      where d.run_id = ${runId}::int and d.tactic = ${tactic.key} and d.customer_id = v.customer_id`);
+  }
+}
+
+/** A customer's rank among its candidates (`d`): eligible first, then precedence, score and tactic key. */
+const rankOver = (tactics: readonly PlannedTactic[], eligible: SQL): SQL =>
+  sql`row_number() over (partition by d.customer_id order by ${eligible} desc, ${byTactic(tactics, (t) => sql`${t.definition.precedence}::int`)} desc, d.score desc, d.tactic)::int`;
+
+/** Ranks the run's decisions again (after `refine`). */
+async function rank(db: Db, runId: number, tactics: readonly PlannedTactic[]): Promise<void> {
+  await db.execute(sql`update planner_decisions x set rank = r.rank
+    from (select d.customer_id, d.tactic, ${rankOver(tactics, sql`d.eligible`)} as rank from planner_decisions d where d.run_id = ${runId}::int) r
+    where x.run_id = ${runId}::int and x.customer_id = r.customer_id and x.tactic = r.tactic and x.rank is distinct from r.rank`);
+}
+
+/**
+ * Chooses each customer's best eligible candidate within its tactic's budget for the month: in rounds, each
+ * undecided customer's best remaining candidate, running totals per tactic by score (after what the
+ * region's tasks of the month and the earlier rounds spent); over budget: not eligible, and the customer's
+ * next candidate is tried in the next round.
+ */
+async function choose(db: Db, runId: number, tactics: readonly PlannedTactic[], regionIds: readonly number[], monthStart: Date): Promise<void> {
+  const limited = tactics.filter((t) => t.definition.budgetCentsPerMonth !== undefined);
+  const budgets = limited.length === 0 ? sql`select null::text as tactic, null::bigint as budget where false` : sql`select * from (values ${sql.join(limited.map((t) => sql`(${t.key}::text, ${t.definition.budgetCentsPerMonth!}::bigint)`), sql`, `)}) b(tactic, budget)`;
+  const keys = limited.map((t) => t.key);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const [row] = await queryRows<{ over: number; picked: number }>(
+      db,
+      sql`with budgets as (${budgets}),
+        spent as (
+          select t.tactic, sum(t.cost_cents) as cents from retention_tasks t join customers c on c.id = t.customer_id
+          where t.tactic = any(${sql.param(keys)}::text[]) and t.created_at >= ${monthStart.toISOString()}::timestamptz and c.region_id in (${literals(regionIds)})
+          group by t.tactic
+          union all
+          select tactic, sum(cost_cents) from planner_decisions where run_id = ${runId}::int and chosen group by tactic
+        ),
+        used as (select tactic, sum(cents) as cents from spent group by tactic),
+        pick as (
+          select distinct on (d.customer_id) d.customer_id, d.tactic, d.cost_cents, d.score from planner_decisions d
+          where d.run_id = ${runId}::int and d.eligible and not d.chosen
+            and not exists (select from planner_decisions x where x.run_id = ${runId}::int and x.customer_id = d.customer_id and x.chosen)
+          order by d.customer_id, d.rank
+        ),
+        running as (
+          select p.customer_id, p.tactic, b.budget is null
+            or coalesce(u.cents, 0) + sum(p.cost_cents) over (partition by p.tactic order by p.score desc, p.customer_id rows unbounded preceding) <= b.budget as fits
+          from pick p left join budgets b on b.tactic = p.tactic left join used u on u.tactic = p.tactic
+        ),
+        decided as (
+          update planner_decisions d set chosen = r.fits, eligible = r.fits, reason = case when r.fits then null else 'over budget' end
+          from running r where d.run_id = ${runId}::int and d.customer_id = r.customer_id and d.tactic = r.tactic
+          returning r.fits
+        )
+        select count(*) filter (where not fits)::int as over, count(*)::int as picked from decided`,
+    );
+    if (Number(row?.over ?? 0) === 0) return;
+  }
+}
+
+/** Creates the chosen tasks in one statement; a task already planned for the customer, tactic and day is kept. */
+async function createTasks(db: Db, runId: number, tactics: readonly PlannedTactic[], day: string, dueAt: Date, now: Date): Promise<number> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const fields: Record<string, SQL> = {
+    name: sql`c.name`,
+    msisdn: sql`c.msisdn`,
+    plan: sql`c.plan`,
+    tier: sql`c.tier`,
+    tenureYears: sql`floor((${day}::date - c.joined_on) / 365.25)::int`,
+    points: sql`c.points`,
+    reason: sql`d.trigger`,
+    contractEndsOn: sql`c.contract_ends_on::text`,
+  };
+  const script = (t: PlannedTactic) => fill(t.definition.script, (name) => (name === 'offer' ? offerTitle(t) : (fields[name] ?? variableOf(name))));
+  const offer = (t: PlannedTactic) => {
+    const b = t.definition.offer.benefit;
+    return sql`jsonb_build_object('title', ${offerTitle(t)}, 'costCents', d.cost_cents,
+      'benefit', jsonb_build_object('kind', ${b.kind}::text, 'valueCents', d.value_cents, 'description', ${b.description}::text))`;
+  };
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`with created as (
+        insert into retention_tasks (customer_id, reason, tactic, plugin_id, channel, state, due_at, script, idempotency_key, offer, outcomes, cost_cents,
+          warning_ids, planner_run_id, created_at, updated_at)
+        select d.customer_id, d.trigger, d.tactic, ${byTactic(tactics, (t) => sql`${t.pluginId}::text`)}, ${byTactic(tactics, (t) => sql`${t.definition.channels[0]!}::text`)},
+          'open', ${dueAt.toISOString()}::timestamptz, ${byTactic(tactics, script)}, 'planner:' || d.tactic || ':' || d.customer_id || ':' || ${day}::text,
+          ${byTactic(tactics, offer)}, ${byTactic(tactics, (t) => sql`${JSON.stringify(t.definition.outcomes ?? {})}::jsonb`)}, d.cost_cents, d.warning_ids,
+          ${runId}::int, ${at}, ${at}
+        from planner_decisions d join customers c on c.id = d.customer_id
+        where d.run_id = ${runId}::int and d.chosen
+        on conflict (customer_id, idempotency_key) do nothing
+        returning id
+      ),
+      logged as (
+        insert into task_transitions (task_id, from_state, to_state, at, actor, note)
+        select id, null, 'open', ${at}, ${PLANNER_ACTOR}, ${`planner run ${runId}`}::text from created
+        returning 1
+      )
+      select count(*)::int as n from logged`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+/** The decisions of a run, ranked per customer, with the tactic's title and the offer's. */
+async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTactic[]): Promise<Array<[number, NextBestAction]>> {
+  if (tactics.length === 0) return [];
+  const rows = await queryRows<{ customer_id: number; tactic: string; title: string; rank: number; score: number; eligible: boolean; reason: string | null; chosen: boolean; offer_title: string; cost_cents: number }>(
+    db,
+    sql`select d.customer_id, d.tactic, ${byTactic(tactics, (t) => sql`${t.title}::text`)} as title, d.rank, d.score, d.eligible, d.reason, d.chosen,
+        ${byTactic(tactics, offerTitle)} as offer_title, d.cost_cents
+      from planner_decisions d where d.run_id = ${runId}::int order by d.customer_id, d.rank`,
+  );
+  return rows.map((r) => [
+    Number(r.customer_id),
+    { tactic: r.tactic, title: r.title, rank: Number(r.rank), score: Number(r.score), eligible: r.eligible, reason: r.reason, chosen: r.chosen, offerTitle: r.offer_title, costCents: Number(r.cost_cents) },
+  ]);
+}
