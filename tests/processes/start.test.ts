@@ -83,4 +83,23 @@ describe('pnpm start', () => {
     expect(r.data.warningBacktest.population).toBeGreaterThan(0);
     expect(r.data.warningBacktest.rules.length).toBeGreaterThanOrEqual(rules.length);
   }, 90_000);
+
+  it('plans next best actions with the tactic plugins in every demo city, and dispatches them to the roster', async () => {
+    const RUNS = `{ plannerRuns(regionCode: "JS-NJ") { status tactics created skipped { tactic } } }`;
+    let runs: any[] = [];
+    for (const started = Date.now(); !runs.some((r) => r.status === 'succeeded') && Date.now() - started < 90_000; await new Promise((r) => setTimeout(r, 500))) {
+      runs = (await gql(RUNS)).data.plannerRuns;
+    }
+    expect(runs[0]).toMatchObject({ status: 'succeeded', skipped: [] });
+    expect(runs[0].tactics).toBeGreaterThanOrEqual(12);
+    expect(runs[0].created).toBeGreaterThan(0);
+    const TASKS = `{ tasks(first: 100, filter: { regionCodes: ["JS-NJ"] }) { edges { node { tactic tacticTitle assignee script offer { title costCents } } } } }`;
+    let planned: any[] = [];
+    for (const started = Date.now(); !planned.some((t) => t.assignee) && Date.now() - started < 60_000; await new Promise((r) => setTimeout(r, 500))) {
+      planned = (await gql(TASKS)).data.tasks.edges.map((e: any) => e.node).filter((t: any) => t.offer !== null);
+    }
+    expect(planned.length).toBeGreaterThan(0);
+    expect(planned.every((t: any) => t.tacticTitle && t.offer.title && !/[{}]/.test(t.script))).toBe(true);
+    expect(planned.some((t: any) => ['li.lei', 'han.meimei', 'zhou.min', 'zheng.yu'].includes(t.assignee))).toBe(true);
+  }, 180_000);
 });
