@@ -100,16 +100,17 @@ const PLANNER = { owner: 'core:planner', job: 'planner' };
 const DISPATCH = { owner: 'core:dispatch', job: 'dispatch' };
 
 /**
- * The demo's operator loads the roster, enables every tactic plugin in each demo province, and queues one
- * planner run and then one dispatch run per city. Queued after the warning runs (the runner takes due runs
- * oldest first, one at a time), so the first plan sees the warnings and the first dispatch its tasks.
+ * The demo's operator loads the roster, enables each of `pluginIds` that has tactics in each demo province,
+ * and queues one planner run and then one dispatch run per city. Queued after the warning runs (the runner
+ * takes due runs oldest first, one at a time), so the first plan sees the warnings and the first dispatch
+ * its tasks.
  */
-export async function installDemoTactics(platform: Platform, database: Database, logger: Logger): Promise<void> {
+export async function installDemoTactics(platform: Platform, database: Database, logger: Logger, pluginIds: readonly string[]): Promise<void> {
   await upsertTeams(database.db, SYSTEM_PRINCIPAL, DEMO_TEAMS);
   await upsertAgents(database.db, SYSTEM_PRINCIPAL, DEMO_AGENTS);
   const tactics: string[] = [];
   for (const state of platform.plugins.list()) {
-    if ((state.manifest?.contributes?.tactics ?? []).length === 0 || state.status === 'refused') continue;
+    if (!pluginIds.includes(state.id) || (state.manifest?.contributes?.tactics ?? []).length === 0 || state.status === 'refused') continue;
     for (const province of DEMO_REGIONS) await platform.plugins.enable(state.id, province.code);
     tactics.push(state.id);
   }

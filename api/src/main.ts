@@ -9,6 +9,7 @@ import { readConfig } from './config.js';
 import { guardProcess } from './process-guards.js';
 import { firstAdminBanner, firstAdminKey } from './first-admin.js';
 import { installDemoTactics, installDemoWarningRules, seedDemo } from './demo.js';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
 
@@ -26,8 +27,9 @@ async function main(): Promise<void> {
     logger.info('empty database: generating demo data', { customers: config.demoCustomers });
     await seedDemo(database, systemClock, config.demoCustomers, logger);
   }
+  const workspaceDir = fileURLToPath(new URL('../..', import.meta.url));
   const { plugins, refused } = await loadPlugins({
-    workspaceDir: fileURLToPath(new URL('../..', import.meta.url)),
+    workspaceDir,
     packages: config.plugins,
     baseDir: process.cwd(),
     overrides: config.pluginOverrides,
@@ -49,7 +51,9 @@ async function main(): Promise<void> {
   const { server, close } = platform;
   if (seeding) {
     await installDemoWarningRules(platform, logger);
-    await installDemoTactics(platform, database, logger);
+    // The demo enables the tactics shipped in plugins/, not those an operator added through WEIXI_PLUGINS.
+    const shipped = plugins.filter((p) => p.entry.startsWith(join(workspaceDir, 'plugins') + sep)).map((p) => p.manifest.id);
+    await installDemoTactics(platform, database, logger, shipped);
   }
   logger.info('serving', { url: server.url });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
