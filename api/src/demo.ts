@@ -1,11 +1,11 @@
-import { createSegment, createTask, refreshSegment, refreshTiers, warningJobId, type Clock } from '@weixi/core';
+import { CORE_JOB_PREFIX, createSegment, createTask, refreshSegment, refreshTiers, warningJobId, type Clock } from '@weixi/core';
 import { customers, type Database } from '@weixi/db';
 import { seedDemoData } from '@weixi/demo';
 import { and, asc, between, eq } from 'drizzle-orm';
-import type { Logger, Platform } from '@weixi/platform';
+import { DISPATCH_OWNER, PLANNER_JOB, PLANNER_OWNER, type Logger, type Platform } from '@weixi/platform';
 import { DEMO_REGIONS } from '@weixi/demo';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
-import { upsertAgents, upsertTeams } from '@weixi/dispatch';
+import { DISPATCH_JOB, upsertAgents, upsertTeams } from '@weixi/dispatch';
 import { DEMO_AGENTS, DEMO_TEAMS } from './demo-roster.js';
 
 /** Segments an operator would build first; they show each kind of condition. */
@@ -95,9 +95,9 @@ export async function installDemoWarningRules(platform: Platform, logger: Logger
   }
 }
 
-/** The job runner's owners of the platform's own jobs (`core:<name>`). */
-const PLANNER = { owner: 'core:planner', job: 'planner' };
-const DISPATCH = { owner: 'core:dispatch', job: 'dispatch' };
+/** The platform's own jobs, as the job runner names them (`core:<name>`). */
+const PLANNER = { owner: `${CORE_JOB_PREFIX}${PLANNER_OWNER}`, job: PLANNER_JOB.id };
+const DISPATCH = { owner: `${CORE_JOB_PREFIX}${DISPATCH_OWNER}`, job: DISPATCH_JOB.id };
 
 /**
  * The demo's operator loads the roster, enables each of `pluginIds` that has tactics in each demo province,

@@ -1,6 +1,6 @@
 /** Queuing a core job (dispatch, planner) now in the cities a region names. */
 import { sql } from 'drizzle-orm';
-import { WeixiError } from '@weixi/core';
+import { CORE_JOB_PREFIX, WeixiError } from '@weixi/core';
 import { queryRows } from '@weixi/db';
 import type { WeixiContext } from './context.js';
 
@@ -12,6 +12,6 @@ export async function queueCoreJobInCities(ctx: WeixiContext, name: string, jobI
   if (!ctx.jobs) throw new WeixiError('CONFLICT', `no job runner in this process: ${name} runs on the server`);
   const cities = await queryRows<{ id: number }>(ctx.database.db, sql`select id from regions where level = 'city' and (starts_with(path, ${regionPath}) or starts_with(${regionPath}::text, path)) order by path`);
   const ids: number[] = [];
-  for (const city of cities) ids.push(await ctx.jobs.runNow(`core:${name}`, jobId, Number(city.id)));
+  for (const city of cities) ids.push(await ctx.jobs.runNow(`${CORE_JOB_PREFIX}${name}`, jobId, Number(city.id)));
   return ids;
 }

@@ -4,7 +4,7 @@
  * team and its agents land together or not at all, and a rerun of the same files changes nothing.
  */
 import { userInfo } from 'node:os';
-import { InputError, MAX_AUDIT_OBJECTS, recordAudit, regionsByCode, systemClock } from '@weixi/core';
+import { InputError, recordAudit, regionsByCode, systemClock } from '@weixi/core';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
 import { inArray } from 'drizzle-orm';
 import { regions, type Db } from '@weixi/db';
@@ -110,7 +110,7 @@ async function importRoster(args: string[]): Promise<number> {
       if (teams?.length) await explained(values.teams!, teamFile!, teams.map((t) => `${t.regionCode} ${t.name}`), () => upsertTeams(db, SYSTEM_PRINCIPAL, teams));
       if (agents?.length) await explained(values.agents!, agentFile!, agents.map((a) => a.agentId), () => upsertAgents(db, SYSTEM_PRINCIPAL, agents));
       const objects = [...(teams ?? []).map((t) => `team:${t.regionCode}/${t.name}`), ...(agents ?? []).map((a) => `agent:${a.agentId}`)];
-      await recordAudit(db, { at: systemClock.now(), actor, role: 'admin', operation: 'roster.import', pluginId: null, objects, outcome: 'ok', detail: objects.length > MAX_AUDIT_OBJECTS ? { objectCount: objects.length } : {} });
+      await recordAudit(db, { at: systemClock.now(), actor, role: 'admin', operation: 'roster.import', pluginId: null, objects, outcome: 'ok', detail: {} });
     });
   });
   process.stdout.write(`Imported ${format(teams?.length ?? 0)} teams and ${format(agents?.length ?? 0)} agents (created or updated; unchanged rows stay as they were).\n`);
