@@ -60,6 +60,27 @@ describe('planner over HTTP', () => {
     expect(customer.nextBestActions[0].reason).toBe('cooldown until 2027-02-14'); // 90 days, checked before the active task
   });
 
+  it("plans a province's cities as one batch of job runs, each run with its own city's record", async () => {
+    await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { customers { id } } }`, {
+      c: [customerInput('13600000002', { name: '钱七', regionCode: 'JS-SZ', paymentType: 'PREPAID', plan: 'VIP-599' })],
+    });
+    await api.database.rows(sql`insert into monthly_usage (customer_id, month, revenue_cents, recharge_cents)
+      select c.id, m::date, 8000, 8000 from customers c, unnest(array['2026-08-01', '2026-09-01', '2026-10-01']) m where c.msisdn = '13600000002'`);
+    await api.database.rows(sql`insert into warnings (customer_id, plugin_id, rule_id, region_id, level, score, reason, status, as_of_month, first_seen_at, last_seen_at)
+      select id, 'warning-arpu-drop', 'arpu-drop', region_id, 'high', 70, 'ARPU 下降 30%', 'open', '2026-10-01', now(), now() from customers where msisdn = '13600000002'`);
+    const ids = (await js.ok(`mutation { runPlanner(regionCode: "JS") }`)).runPlanner as number[];
+    expect(ids.length).toBeGreaterThan(1); // one run per city of JS
+    expect(await api.jobs.work()).toBe(ids.length);
+    const jobRuns = await api.database.rows<{ status: string; progress_message: string }>(
+      sql`select status, progress_message from job_runs where id = any(${sql.param(ids.map(Number))}::int[]) order by id`,
+    );
+    expect(jobRuns.every((r) => r.status === 'succeeded')).toBe(true);
+    expect(jobRuns.find((r) => r.progress_message.startsWith('JS-SZ'))?.progress_message).toMatch(/JS-SZ 2026-11-16: 1 tactics, 1 customers considered, 1 eligible, 1 chosen, 1 tasks created/);
+    expect(jobRuns.find((r) => r.progress_message.startsWith('JS-NJ'))?.progress_message).toMatch(/0 tasks created/); // planned earlier today
+    const { plannerRuns } = await js.ok(`query { plannerRuns(regionCode: "JS", first: 10) { region { code } status created } }`);
+    expect(plannerRuns.filter((r: { region: { code: string } }) => r.region.code === 'JS-SZ')).toEqual([{ region: { code: 'JS-SZ' }, status: 'succeeded', created: 1 }]);
+  });
+
   it("keeps operators to their regions: another region's customer is not seen, its runs and runPlanner are refused", async () => {
     expect((await zj.ok(ACTIONS, { id: customerId })).customer).toBeNull();
     expect((await zj.gql(`query { plannerRuns(regionCode: "JS") { id } }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -69,6 +90,7 @@ describe('planner over HTTP', () => {
     const runs = auditLog.edges.map((e: any) => e.node).filter((e: any) => e.operation === 'runPlanner');
     expect(runs.map((e: any) => [e.outcome, e.errorCode, e.objects])).toEqual([
       ['ERROR', 'FORBIDDEN', ['region:JS-NJ']],
+      ['OK', null, ['region:JS']],
       ['OK', null, ['region:JS-NJ']],
     ]);
     const agent = api.as(await api.key({ role: 'agent', agentId: 'a-1', name: 'agent' }));

@@ -258,7 +258,8 @@ export const retentionTasks = pgTable(
     costCents: integer('cost_cents'),
     /** The open warnings the task answers (closed by a `closeWarnings` outcome). */
     warningIds: integer('warning_ids').array(),
-    plannerRunId: integer('planner_run_id').references((): AnyPgColumn => plannerRuns.id, { onDelete: 'set null' }),
+    // Not a foreign key: deleting planner runs clears it by a statement-level trigger (migration 0016).
+    plannerRunId: integer('planner_run_id'),
   },
   (t) => [
     uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),
@@ -268,6 +269,7 @@ export const retentionTasks = pgTable(
     index('retention_tasks_dispatched_idx').on(t.assignee, t.dispatchedAt),
     index('retention_tasks_tactic_idx').on(t.tactic, t.createdAt),
     index('retention_tasks_open_undispatched_idx').on(t.customerId).where(sql`${t.state} = 'open' and ${t.dispatchedAt} is null`),
+    index('retention_tasks_planner_run_idx').on(t.plannerRunId).where(sql`${t.plannerRunId} is not null`),
     check(
       'retention_tasks_state_check',
       sql`${t.state} in ('open', 'assigned', 'in_progress', 'done', 'cancelled', 'expired')`,
@@ -766,12 +768,9 @@ export const plannerRuns = pgTable(
 export const plannerDecisions = pgTable(
   'planner_decisions',
   {
-    runId: integer('run_id')
-      .notNull()
-      .references(() => plannerRuns.id, { onDelete: 'cascade' }),
-    customerId: integer('customer_id')
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
+    // No foreign keys: statement-level triggers cascade deletes of runs and customers (migration 0016).
+    runId: integer('run_id').notNull(),
+    customerId: integer('customer_id').notNull(),
     tactic: text('tactic').notNull(),
     rank: integer('rank'),
     score: doublePrecision('score').notNull(),

@@ -32,11 +32,24 @@ export function fill(template: string, resolve: (name: string) => SQL): SQL {
   return sql`concat(${sql.join(parts, sql`, `)})`;
 }
 
+/**
+ * Whether a warning `w` is of one of `rules` (`plugin/rule`, or `plugin` for all its rules), as column
+ * comparisons the planner can estimate.
+ */
+function answered(rules: readonly string[]): SQL {
+  const plugins = rules.filter((r) => !r.includes('/'));
+  const pairs = rules.filter((r) => r.includes('/')).map((r) => [r.slice(0, r.indexOf('/')), r.slice(r.indexOf('/') + 1)] as const);
+  const parts: SQL[] = [];
+  if (plugins.length > 0) parts.push(sql`w.plugin_id = any(${sql.param(plugins)}::text[])`);
+  if (pairs.length > 0) parts.push(sql`(w.plugin_id, w.rule_id) in (${sql.join(pairs.map(([p, r]) => sql`(${p}::text, ${r}::text)`), sql`, `)})`);
+  return sql`(${sql.join(parts, sql` or `)})`;
+}
+
 /** A number as the templates show it: at most 2 decimals. */
 export const shown = (value: SQL): SQL => sql`trim_scale(round((${value})::numeric, 2))`;
 
 export interface CandidateScope {
-  /** The region subtree planned. */
+  /** The regions planned (the subtrees of every run planned together). */
   regionIds: readonly number[];
   /** Only these customers (a preview). */
   customerIds?: readonly number[];
@@ -47,23 +60,26 @@ export interface CandidateScope {
 }
 
 /**
- * Columns: customer_id, tactic, score, cost_cents, value_cents, reason (null: eligible), trigger,
+ * Columns: customer_id, region_id, tactic, score, cost_cents, value_cents, reason (null: eligible), trigger,
  * warning_ids, variables.
  */
 export function candidatesSql(tactics: readonly PlannedTactic[], scope: CandidateScope): SQL {
   const compiler = new RuleCompiler(scope.asOf);
   const annual = sql`(12 * coalesce(${compiler.expr(AVERAGE_REVENUE)}, 0))`;
-  const branches = tactics.map((t, i) => branch(compiler, t, i, scope, annual));
+  // Each distinct list of warning rules tactics answer is read once, as an aggregate joined by customer.
+  const ruleLists = [...new Set(tactics.map((t) => JSON.stringify([...(t.definition.answers.warningRules ?? [])].sort())))].filter((l) => l !== '[]');
+  const warned = (t: PlannedTactic) => ruleLists.indexOf(JSON.stringify([...(t.definition.answers.warningRules ?? [])].sort()));
+  const branches = tactics.map((t, i) => branch(compiler, t, i, scope, annual, warned(t)));
   const customers = sql`c.region_id in (${literals(scope.regionIds)})${scope.customerIds === undefined ? sql`` : sql` and c.id in (${literals(scope.customerIds)})`}`;
   const inScope = sql`select id from customers c where ${customers}`;
   const since = new Date(scope.asOf.dayStart.getTime() - 365 * DAY_MS).toISOString();
   // Each customer's last task of each tactic within the longest cooldown, for the cooldown checks.
   const cooling = new Date(scope.asOf.dayStart.getTime() - Math.max(0, ...tactics.map((t) => t.definition.cooldownDays)) * DAY_MS).toISOString();
   // The joins are built after every expression is compiled: they carry the aggregates the branches name.
-  return sql`select c.id as customer_id, x.tactic, x.score, x.cost_cents, x.value_cents, x.reason, x.trigger, x.warning_ids, x.variables
+  return sql`select c.id as customer_id, c.region_id, x.tactic, x.score, x.cost_cents, x.value_cents, x.reason, x.trigger, x.warning_ids, x.variables
     from customers c${compiler.aggregates.joins(sql`${inScope}`)}
     join regions cr on cr.id = c.region_id
-    left join (select customer_id, 1 - exp(sum(ln(greatest(0.000001, 1 - score::numeric / 100)))) as risk
+    left join (select customer_id, 1 - exp(sum(ln(greatest(0.000001, 1 - score::float8 / 100)))) as risk
       from warnings where ${LIVE} and customer_id in (${inScope}) group by customer_id) wr on wr.customer_id = c.id
     left join (select customer_id, sum(value_cents) as granted from benefit_grants
       where granted_at > ${since}::timestamptz and customer_id in (${inScope}) group by customer_id) bg on bg.customer_id = c.id
@@ -71,13 +87,24 @@ export function candidatesSql(tactics: readonly PlannedTactic[], scope: Candidat
         select customer_id, tactic, max(created_at) as last from retention_tasks
         where tactic = any(${sql.param(tactics.map((t) => t.key))}::text[]) and created_at > ${cooling}::timestamptz and customer_id in (${inScope})
         group by customer_id, tactic) t group by customer_id) lt on lt.customer_id = c.id
+    ${sql.join(
+      ruleLists.map((list, k) => {
+        const rules = JSON.parse(list) as string[];
+        return sql.raw(' ').append(sql`left join (select w.customer_id, array_agg(w.id order by w.score desc, w.id) as ids, (array_agg(w.reason order by w.score desc, w.id))[1] as reason
+          from warnings w where w.${LIVE} and w.customer_id in (${inScope})
+            and ${answered(rules)}
+          group by w.customer_id) ${sql.raw(`tw${k}`)} on ${sql.raw(`tw${k}`)}.customer_id = c.id`);
+      }),
+      sql` `,
+    )}
     left join (select customer_id, min(id) as id from retention_tasks
       where state in ('open', 'assigned', 'in_progress') and customer_id in (${inScope}) group by customer_id) act on act.customer_id = c.id
     cross join lateral (${sql.join(branches, sql` union all `)}) x
     where ${customers} and c.status = 'active'`;
 }
 
-function branch(compiler: RuleCompiler, tactic: PlannedTactic, index: number, scope: CandidateScope, annual: SQL): SQL {
+/** One tactic's candidates among a customer's; `warned`: the index of its rule list's join (`tw<k>`), -1 for none. */
+function branch(compiler: RuleCompiler, tactic: PlannedTactic, index: number, scope: CandidateScope, annual: SQL, warned: number): SQL {
   const def: TacticDefinition = tactic.definition;
   const key = sql`${tactic.key}::text`;
   const vars = def.variables ?? {};
@@ -86,13 +113,7 @@ function branch(compiler: RuleCompiler, tactic: PlannedTactic, index: number, sc
   const value = sql`round(coalesce(${compiler.expr(def.offer.benefit.valueCents)}, 0))::int`;
 
   const tiers = def.answers.tiers ? sql`c.tier = any(${sql.param(def.answers.tiers)}::text[])` : sql`true`;
-  const rules = def.answers.warningRules ?? [];
-  const warningsOf =
-    rules.length === 0
-      ? sql`(select null::int[] as ids, null::text as reason)`
-      : sql`(select array_agg(w.id order by w.score desc, w.id) as ids, (array_agg(w.reason order by w.score desc, w.id))[1] as reason
-          from warnings w where w.customer_id = c.id and w.status in ('open', 'acknowledged')
-            and (w.plugin_id || '/' || w.rule_id = any(${sql.param(rules)}::text[]) or w.plugin_id = any(${sql.param(rules)}::text[])))`;
+  const warningsOf = warned < 0 ? sql`(select null::int[] as ids, null::text as reason)` : sql.raw(`(select tw${warned}.ids, tw${warned}.reason)`);
   const segmentNames = def.answers.segments ?? [];
   const segment =
     segmentNames.length === 0

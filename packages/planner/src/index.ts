@@ -4,6 +4,6 @@
  * one active task per customer; tasks created in bulk and idempotently; every run recorded. See README.md.
  */
 export { regionTactics, type PlannedTactic, type PlannerHost, type SkippedTactic } from './tactics.js';
-export { DUE_DAYS, PLANNER_ACTOR, REFINE_BATCH, previewPlan, runPlan, type NextBestAction, type PlanInput, type PlanRegion, type PlanSummary } from './run.js';
-export { PLANNER_JOB, describePlan, nextBestActions, planRegion, plannerRegions } from './job.js';
+export { DUE_DAYS, PLANNER_ACTOR, REFINE_BATCH, previewPlan, runPlan, runPlans, type NextBestAction, type PlanInput, type PlanRegion, type PlanSummary } from './run.js';
+export { PLANNER_JOB, describePlan, nextBestActions, planRegion, planRegions, plannerRegions, type RegionPlanOutcome } from './job.js';
 export { applyTaskOutcome, applyTaskOutcomes, type AppliedOutcomes } from '@weixi/core';

@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import type { JobRegion, PluginHost } from '@weixi/core';
-import { previewPlan, runPlan, type NextBestAction, type PlanRegion, type PlanSummary } from './run.js';
+import { previewPlan, runPlans, type NextBestAction, type PlanInput, type PlanRegion, type PlanSummary } from './run.js';
 import { regionTactics, type PlannerHost } from './tactics.js';
 
 export const PLANNER_JOB = {
@@ -23,24 +23,50 @@ export function plannerRegions(host: Pick<PluginHost, 'tactics' | 'enablement'>)
 
 /**
  * Plans a region: a city (or district) with its own tactics and settings; a province city by city, each a
- * run of its own (settings, budgets and enablement are per city).
+ * run of its own (settings, budgets and enablement are per city), the cities with the same plan together.
  */
 export async function planRegion(db: Db, host: PlannerHost, regionCode: string, now: Date, jobRunId: number | null = null, progress?: (done: number, message: string) => Promise<void>): Promise<PlanSummary[]> {
-  const rows = await queryRows<{ id: number; code: string; path: string; level: string; time_zone: string }>(
+  const [outcome] = await planRegions(db, host, [{ regionCode, jobRunId }], now);
+  if (outcome!.error) throw outcome!.error;
+  for (const [i, summary] of outcome!.summaries.entries()) await progress?.((i + 1) / outcome!.summaries.length, describePlan(summary));
+  return outcome!.summaries;
+}
+
+/** What `planRegions` did for one requested region: the summaries of its runs, or the first error. */
+export interface RegionPlanOutcome {
+  summaries: PlanSummary[];
+  error?: Error;
+}
+
+/**
+ * Plans several regions at once (the planner job's due runs, claimed together): every city of every request
+ * goes to one `runPlans`, so cities with the same plan read the population once.
+ */
+export async function planRegions(db: Db, host: PlannerHost, requests: ReadonlyArray<{ regionCode: string; jobRunId: number | null }>, now: Date): Promise<RegionPlanOutcome[]> {
+  const rows = await queryRows<{ request: number; id: number; code: string; path: string; time_zone: string }>(
     db,
-    sql`select r.id, r.code, r.path, r.level, r.time_zone from regions r join regions a on a.code = ${regionCode}
-      where r.id = a.id and a.level <> 'province' or a.level = 'province' and r.level = 'city' and starts_with(r.path, a.path)
-      order by r.path`,
+    sql`select q.request, r.id, r.code, r.path, r.time_zone
+      from unnest(${sql.param(requests.map((q) => q.regionCode))}::text[]) with ordinality q(code, request)
+      join regions a on a.code = q.code
+      join regions r on r.id = a.id and a.level <> 'province' or a.level = 'province' and r.level = 'city' and starts_with(r.path, a.path)
+      order by q.request, r.path`,
   );
-  const out: PlanSummary[] = [];
-  for (const [i, row] of rows.entries()) {
+  const inputs: PlanInput[] = [];
+  const owners: number[] = [];
+  for (const row of rows) {
     const region: PlanRegion = { id: Number(row.id), code: row.code, path: row.path, timeZone: row.time_zone };
+    const request = Number(row.request) - 1;
     const { tactics, skipped } = await regionTactics(host, region);
-    const summary = await runPlan(db, { region, tactics, skipped, now, jobRunId });
-    out.push(summary);
-    await progress?.((i + 1) / rows.length, describePlan(summary));
+    inputs.push({ region, tactics, skipped, now, jobRunId: requests[request]!.jobRunId });
+    owners.push(request);
   }
-  return out;
+  const outcomes: RegionPlanOutcome[] = requests.map(() => ({ summaries: [] }));
+  for (const [i, result] of (await runPlans(db, inputs)).entries()) {
+    const outcome = outcomes[owners[i]!]!;
+    if (result instanceof Error) outcome.error ??= result;
+    else outcome.summaries.push(result);
+  }
+  return outcomes;
 }
 
 /** One line for a job run's progress message. */

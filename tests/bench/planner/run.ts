@@ -1,14 +1,14 @@
 /**
  * `pnpm bench planner [-- --customers N] [--runs R] [--reuse]`: every active customer with an open warning
- * (100,000 by default), three tactics answering it; the planner run over every city (runPlan per city,
- * as the job does) against ONE hand-written INSERT ... SELECT creating the same tasks (same customers and
+ * (100,000 by default), three tactics answering it; the planner run over every city (runPlans over the
+ * cities, as the job's batch does) against ONE hand-written INSERT ... SELECT creating the same tasks (same customers and
  * tactic choice), measured alternately in the same process on the same database. Prints the medians and
  * their ratio, writes results/planner-latest.json. The seeded tasks are kept, cancelled. Fails only when the two create different tasks.
  */
 import { parseArgs } from 'node:util';
 import { sql as dsql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
-import { runPlan, type PlannedTactic, type PlanRegion } from '@weixi/planner';
+import { runPlans, type PlannedTactic, type PlanRegion } from '@weixi/planner';
 import type { TacticDefinition } from '@weixi/sdk';
 import { check, median, round, timed, type Check } from '../measure.js';
 import { environment, table, writeResults } from '../report.js';
@@ -63,9 +63,13 @@ try {
     await sql`delete from planner_runs`;
     await sql`vacuum analyze retention_tasks, task_transitions, planner_decisions`;
   };
+  // The cities' runs as the daily job's batch plans them: together, each recorded as a run of its own.
   const planner = async () => {
     let created = 0;
-    for (const region of cities) created += (await runPlan(db, { region, tactics: TACTICS, now: BENCH_NOW })).created;
+    for (const outcome of await runPlans(db, cities.map((region) => ({ region, tactics: TACTICS, now: BENCH_NOW })))) {
+      if (outcome instanceof Error) throw outcome;
+      created += outcome.created;
+    }
     return created;
   };
   // The same choice by hand: prepaid customers get the boost, the others the cheaper care offer.
@@ -118,7 +122,7 @@ try {
   console.log(
     `\nPlanner bench: ${customers.toLocaleString('en')} customers, ${warned.count.toLocaleString('en')} with an open warning, ${TACTICS.length} tactics, ${cities.length} cities; median of ${runs} runs, each after the previous run's tasks were deleted\n` +
       table(['side', 'median ms', 'runs ms', 'tasks', 'ratio'], [
-        ['planner (runPlan per city: decisions, ranking, budgets, tasks)', results.planner.medianMs, results.planner.runsMs.join(' / '), plannerRows, results.ratio.toFixed(2)],
+        ['planner (runPlans over the cities: decisions, ranking, budgets, tasks)', results.planner.medianMs, results.planner.runsMs.join(' / '), plannerRows, results.ratio.toFixed(2)],
         ['hand-written (one INSERT ... SELECT)', results.handwritten.medianMs, results.handwritten.runsMs.join(' / '), handRows, '1.00'],
       ]),
   );

@@ -237,12 +237,13 @@ export class PluginHost {
 
   /**
    * Registers a job of the platform itself (dispatch, ...), owned by `core:<name>`: it runs in the
-   * regions `regions` names, whatever plugins are enabled there, and no run of it is refused.
+   * regions `regions` names, whatever plugins are enabled there, and no run of it is refused. With `batch`,
+   * the runs due together are handed to it at once (it resolves to one error per run, undefined when done).
    */
-  registerCoreJob(name: string, job: JobContribution, handler: (run: JobRun) => Promise<void>, regions: CoreJobRegions): Disposable {
+  registerCoreJob(name: string, job: JobContribution, handler: (run: JobRun) => Promise<void>, regions: CoreJobRegions, batch?: (runs: JobRun[]) => Promise<unknown[]>): Disposable {
     const owner = `${CORE_JOB_PREFIX}${name}`;
     this.coreJobs.set(owner, regions);
-    const registration = this.options.jobs?.register(owner, job, handler);
+    const registration = this.options.jobs?.register(owner, job, handler, batch && { key: owner, run: (runs) => batch(runs.map((r) => r.run)) });
     return {
       dispose: () => {
         this.coreJobs.delete(owner);
