@@ -100,5 +100,9 @@ describe('churn model plugin: training and scoring', () => {
     expect(r['revenueCents.avg12']).toBe((h!.usage[10]!.revenueCents + h!.usage[11]!.revenueCents) / 2);
     expect(r['attr.outcome']).toBeUndefined();
     expect(specOf([r, { ...r, tenureMonths: 5 }], { excludeAttributes: [], logTransforms: false }).features.map((f) => ('column' in f ? f.column : ''))).toEqual(['tenureMonths']);
+    // For the linear model, tenure gets its bends and a log-tenure slope per plan.
+    const plans = Array.from({ length: 30 }, (_, i) => ({ ...r, tenureMonths: i, plan: i % 2 ? 'monthly' : 'yearly' }));
+    expect(specOf(plans, { excludeAttributes: [], logTransforms: true }).features).toContainEqual({ kind: 'byLevel', column: 'tenureMonths', by: 'plan', transform: 'log1p', minCount: 10 });
+    expect(specOf(plans, { excludeAttributes: [], logTransforms: false }).features.some((f) => f.kind === 'byLevel')).toBe(false);
   });
 });
