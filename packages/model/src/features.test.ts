@@ -52,6 +52,16 @@ describe('FeatureSpec', () => {
     expect(Array.from(transformRecord(fitted, training[2] as never)).slice(5, 10)).toEqual([fitted.features[3]?.fitted.median, 1, 2 + 53.85, 2, 1]);
   });
 
+  it('byLevel: a slope per level of a categorical, the number where the record has the level, 0 elsewhere', () => {
+    const fitted = fitFeatureSpec({ features: [{ kind: 'byLevel', column: 'tenure', by: 'contract', transform: 'log1p' }, { kind: 'byLevel', column: 'total', by: 'contract', minCount: 2 }] }, training);
+    expect(fitted.names).toEqual(['log1p(tenure)|contract=Month-to-month', 'log1p(tenure)|contract=One year', 'log1p(tenure)|contract=Two year', 'total|contract=Month-to-month']);
+    expect(Array.from(transformRecord(fitted, training[1] as never))).toEqual([0, Math.log1p(34), 0, 0]);
+    // A missing number takes the training median in its level's column; an unseen or missing level sets none.
+    expect(Array.from(transformRecord(fitted, training[2] as never))).toEqual([Math.log1p(2), 0, 0, 1840.75]);
+    expect(Array.from(transformRecord(fitted, { contract: 'Ten year', tenure: 5, total: 1 }))).toEqual([0, 0, 0, 0]);
+    expect(() => fitFeatureSpec({ features: [{ kind: 'byLevel', column: 'tenure', by: 'plan' }] }, training)).toThrow('reads column "plan"');
+  });
+
   it('a fitted spec is JSON: it transforms the same after a round trip', () => {
     const spec: FeatureSpec = { features: [{ kind: 'categorical', column: 'contract' }, { kind: 'numeric', column: 'total', transform: 'log1p' }] };
     const fitted = fitFeatureSpec(spec, training);

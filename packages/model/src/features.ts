@@ -16,6 +16,9 @@ export type NumericInput = { column: string } | { sum: string[] } | { numerator:
  *   or missing level sets none of them.
  * - `cross`: a categorical over the combination of several columns' levels (`a=x&b=y`).
  * - `count`: how many of `columns` equal `equals`.
+ * - `byLevel`: a number (optionally log1p, median-imputed) interacted with a categorical `by`: one column a
+ *   level of `by` seen at least `minCount` times, holding the number where the record has that level and 0
+ *   elsewhere, so a linear model gives each level its own slope. An unseen or missing level sets none.
  * `name` replaces the column-derived name.
  */
 export type FeatureDefinition =
@@ -24,7 +27,8 @@ export type FeatureDefinition =
   | ({ kind: 'buckets'; edges: number[]; name?: string } & NumericInput)
   | { kind: 'categorical'; column: string; minCount?: number; name?: string }
   | { kind: 'cross'; columns: string[]; minCount?: number; name?: string }
-  | { kind: 'count'; columns: string[]; equals: string; name?: string };
+  | { kind: 'count'; columns: string[]; equals: string; name?: string }
+  | ({ kind: 'byLevel'; by: string; transform?: 'log1p'; minCount?: number; name?: string } & NumericInput);
 
 /** What to build from records (data, JSON as it is). */
 export interface FeatureSpec {
@@ -56,7 +60,7 @@ function numberOf(v: FeatureValue): number {
 
 const levelOf = (v: FeatureValue): string | undefined => (isMissing(v) ? undefined : String(v).trim());
 
-type NumericDefinition = Extract<FeatureDefinition, { kind: 'numeric' | 'hinge' | 'buckets' }>;
+type NumericDefinition = Extract<FeatureDefinition, { kind: 'numeric' | 'hinge' | 'buckets' | 'byLevel' }>;
 
 function inputName(d: NumericInput): string {
   if ('column' in d) return d.column;
@@ -80,16 +84,29 @@ function inputValue(d: NumericInput, r: FeatureRecord): number {
 /** The feature's number before imputation (NaN when missing); buckets use the raw input. */
 function numericValue(d: NumericDefinition, r: FeatureRecord): number {
   const x = inputValue(d, r);
-  if (d.kind === 'numeric') return d.transform === 'log1p' ? Math.log1p(x) : x;
+  if (d.kind === 'numeric' || d.kind === 'byLevel') return d.transform === 'log1p' ? Math.log1p(x) : x;
   if (d.kind === 'hinge') return Math.max(0, d.side === 'below' ? d.at - x : x - d.at);
   return x;
 }
 
-function levelKey(d: Extract<FeatureDefinition, { kind: 'categorical' | 'cross' }>, r: FeatureRecord): string | undefined {
-  const columns = d.kind === 'categorical' ? [d.column] : d.columns;
+function levelKey(d: Extract<FeatureDefinition, { kind: 'categorical' | 'cross' | 'byLevel' }>, r: FeatureRecord): string | undefined {
+  const columns = d.kind === 'categorical' ? [d.column] : d.kind === 'byLevel' ? [d.by] : d.columns;
   const levels = columns.map((c) => levelOf(r[c]));
   if (levels.some((l) => l === undefined)) return undefined;
-  return d.kind === 'categorical' ? levels[0] : columns.map((c, k) => `${c}=${levels[k]}`).join('&');
+  return d.kind === 'cross' ? columns.map((c, k) => `${c}=${levels[k]}`).join('&') : levels[0];
+}
+
+/** The levels of a categorical, cross or byLevel seen at least `minCount` times, commonest first. */
+function vocabularyOf(d: Extract<FeatureDefinition, { kind: 'categorical' | 'cross' | 'byLevel' }>, records: readonly FeatureRecord[]): string[] {
+  const counts = new Map<string, number>();
+  for (const r of records) {
+    const key = levelKey(d, r);
+    if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts]
+    .filter(([, count]) => count >= (d.minCount ?? 1))
+    .sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([level]) => level);
 }
 
 function median(values: number[]): number {
@@ -109,17 +126,11 @@ function fitOne(d: FeatureDefinition, records: readonly FeatureRecord[]): Fitted
       return { median: median(present), missingIndicator: present.length < values.length };
     }
     case 'categorical':
-    case 'cross': {
-      const counts = new Map<string, number>();
-      for (const r of records) {
-        const key = levelKey(d, r);
-        if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
-      }
-      const vocabulary = [...counts]
-        .filter(([, count]) => count >= (d.minCount ?? 1))
-        .sort(([a, ca], [b, cb]) => cb - ca || (a < b ? -1 : a > b ? 1 : 0))
-        .map(([level]) => level);
-      return { vocabulary };
+    case 'cross':
+      return { vocabulary: vocabularyOf(d, records) };
+    case 'byLevel': {
+      const present = records.map((r) => numericValue(d, r)).filter((v) => !Number.isNaN(v));
+      return { median: median(present), vocabulary: vocabularyOf(d, records) };
     }
     case 'count':
       return {};
@@ -151,11 +162,15 @@ function namesOf(d: FeatureDefinition, state: FittedState): string[] {
       return (state.vocabulary ?? []).map((level) => (d.name ? `${d.name}:${level}` : level));
     case 'count':
       return [d.name ?? `count(${d.columns.join(',')}=${d.equals})`];
+    case 'byLevel': {
+      const label = d.name ?? (d.transform === 'log1p' ? `log1p(${inputName(d)})` : inputName(d));
+      return (state.vocabulary ?? []).map((level) => `${label}|${d.by}=${level}`);
+    }
   }
 }
 
 function checkDefinition(d: FeatureDefinition, records: readonly FeatureRecord[]): void {
-  const columns = d.kind === 'cross' || d.kind === 'count' ? d.columns : d.kind === 'categorical' ? [d.column] : inputColumns(d);
+  const columns = d.kind === 'cross' || d.kind === 'count' ? d.columns : d.kind === 'categorical' ? [d.column] : d.kind === 'byLevel' ? [...inputColumns(d), d.by] : inputColumns(d);
   for (const c of columns) {
     if (!records.some((r) => c in r)) throw new RangeError(`feature ${d.kind} reads column "${c}", which no training record has`);
   }
@@ -207,6 +222,14 @@ function writeOne(f: FittedFeatureSpec['features'][number], r: FeatureRecord, ou
     case 'count':
       out[at] = f.columns.reduce((n, c) => n + (levelOf(r[c]) === f.equals ? 1 : 0), 0);
       return at + 1;
+    case 'byLevel': {
+      const vocabulary = fitted.vocabulary ?? [];
+      const key = levelKey(f, r);
+      const v = numericValue(f, r);
+      const value = Number.isNaN(v) ? (fitted.median as number) : v;
+      for (let k = 0; k < vocabulary.length; k++) out[at + k] = vocabulary[k] === key ? value : 0;
+      return at + vocabulary.length;
+    }
   }
 }
 

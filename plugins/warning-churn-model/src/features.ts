@@ -15,6 +15,8 @@ const MAX_LEVELS = 60;
 const MIN_LEVEL_COUNT = 10;
 /** Months of tenure where the churn hazard bends (first months, first year, end of a 2-year contract). */
 const TENURE_BENDS = [3, 6, 12, 24, 48];
+/** The fact the tenure curve is interacted with: how fast churn falls with tenure depends on the plan. */
+const TENURE_BY = 'plan';
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 
@@ -80,11 +82,17 @@ export function specOf(records: readonly FeatureRecord[], options: { excludeAttr
     if (values.every(isNumeric) && !values.every((v) => typeof v === 'boolean')) {
       features.push({ kind: 'numeric', column });
       if (options.logTransforms && distinct.size > 10 && values.every((v) => Number(v) >= 0)) features.push({ kind: 'numeric', column, transform: 'log1p' });
-      // Churn falls steeply over the first year or two of tenure: a linear model needs the bends.
+      // Churn falls steeply over the first year or two of tenure: a linear model needs the bends (and, below, a slope per plan).
       if (options.logTransforms && column === 'tenureMonths') for (const at of TENURE_BENDS) features.push({ kind: 'hinge', column, at });
     } else if (distinct.size <= MAX_LEVELS) {
       features.push({ kind: 'categorical', column, minCount: MIN_LEVEL_COUNT });
     }
+  }
+  // A month-to-month customer's risk falls steeply over the first months; a contract holder's hardly moves
+  // until the contract ends. One log-tenure slope per plan lets a linear model draw each curve.
+  const kept = (kind: string, column: string) => features.some((f) => f.kind === kind && 'column' in f && f.column === column);
+  if (options.logTransforms && kept('numeric', 'tenureMonths') && kept('categorical', TENURE_BY)) {
+    features.push({ kind: 'byLevel', column: 'tenureMonths', by: TENURE_BY, transform: 'log1p', minCount: MIN_LEVEL_COUNT });
   }
   return { features };
 }

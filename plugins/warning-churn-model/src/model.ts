@@ -1,8 +1,8 @@
 /**
  * Training and scoring. Each candidate is cross-validated on the same stratified folds (one row per
  * customer, so a customer is never in its own test fold), with the feature spec fitted inside each fold;
- * the best mean AUC is refitted on every row and stored with its fitted spec. Scoring explains every
- * probability by its largest log-odds contributions.
+ * the simplest candidate within one standard error of the best mean AUC is refitted on every row and stored
+ * with its fitted spec. Scoring explains every probability by its largest log-odds contributions.
  */
 import {
   calibration,
@@ -46,6 +46,12 @@ export const CANDIDATES = {
 /** `blend`: the logit average of these two, whose errors differ (a linear model and additive trees). */
 const BLEND = { label: 'blend of L2 logistic and boosted stumps (logit average)', members: ['logistic', 'stumps'] as const };
 
+/**
+ * The candidates, simplest first: one linear model (exact factors), additive steps, the two averaged (still
+ * additive in each feature), then trees whose splits interact up to depth 4.
+ */
+const SIMPLEST_FIRST: ReadonlyArray<ChurnModelSettings['models'][number]> = ['logistic', 'stumps', 'blend', 'trees'];
+
 /** What the core stores as the model's parameters: one model, or the members of a blend. */
 type Member = { model: ModelJson; spec: FittedFeatureSpec };
 type Parameters = Member | { members: Member[] };
@@ -88,23 +94,23 @@ export async function trainChurnModel(input: ChurnModelTrainInput<ChurnModelSett
   }
   if (settings.models.includes('blend')) evaluated.set('blend', blendOf(labels, BLEND.members.map((m) => evaluated.get(m)!), cv));
   const shown = settings.models.map((m) => evaluated.get(m)!);
-  const best = shown.reduce((a, b) => (b.mean.auc > a.mean.auc ? b : a));
-  await input.progress((steps - 1) / steps, `training ${best.label} on ${records.length} customers`);
-  const members = best.members.map((key) => {
+  const chosen = chooseSimplest(SIMPLEST_FIRST.filter((m) => settings.models.includes(m)).map((m) => evaluated.get(m)!), settings.folds * settings.repeats);
+  await input.progress((steps - 1) / steps, `training ${chosen.label} on ${records.length} customers`);
+  const members = chosen.members.map((key) => {
     const fitted = fitFeatureSpec(specs.get(key)!, records);
     const candidate = seeded(CANDIDATES[key].candidate, settings.seed);
     const model = train(candidate.kind, transformRecords(fitted, records), labels, { ...candidate.options, featureNames: fitted.names } as never);
     return { model, spec: fitted };
   });
-  const oof = best.outOfFold;
+  const oof = chosen.outOfFold;
   const pooled = calibration(repeatLabels(labels, oof.length), concat(oof));
   const metrics: ChurnModelMetrics = {
-    auc: round(best.mean.auc),
-    aucSd: round(best.aucSd),
-    liftAt10: round(best.mean.lift10, 3),
-    liftAt20: round(best.mean.lift20, 3),
-    logLoss: round(best.mean.logLoss),
-    brier: round(best.mean.brier),
+    auc: round(chosen.mean.auc),
+    aucSd: round(chosen.aucSd),
+    liftAt10: round(chosen.mean.lift10, 3),
+    liftAt20: round(chosen.mean.lift20, 3),
+    logLoss: round(chosen.mean.logLoss),
+    brier: round(chosen.mean.brier),
     calibration: pooled.bins.map((b) => ({ predicted: round(b.meanPredicted), observed: round(b.observedRate), count: b.count / oof.length })),
     ece: round(pooled.error),
     importances: importancesOf(members.map((m) => m.model)),
@@ -112,11 +118,23 @@ export async function trainChurnModel(input: ChurnModelTrainInput<ChurnModelSett
     repeats: settings.repeats,
     candidates: shown.map((r) => ({ label: r.label, auc: round(r.mean.auc) })),
   };
-  await input.progress(1, `chose ${best.label}: AUC ${metrics.auc}, lift in the top 10% ${metrics.liftAt10}`);
+  await input.progress(1, `chose ${chosen.label}: AUC ${metrics.auc}, lift in the top 10% ${metrics.liftAt10}`);
   const stored = members.map((m) => ({ model: m.model.toJSON(), spec: m.spec }));
   const parameters: Parameters = stored.length === 1 ? stored[0]! : { members: stored };
   const kind = members.length === 1 ? members[0]!.model.kind : 'blend';
-  return { kind, label: best.label, features: [...new Set(members.flatMap((m) => m.spec.names))], parameters, metrics };
+  return { kind, label: chosen.label, features: [...new Set(members.flatMap((m) => m.spec.names))], parameters, metrics };
+}
+
+/**
+ * The one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani and Friedman, section 7.10): of the
+ * candidates, simplest first, the first whose mean AUC is within one standard error of the best mean AUC
+ * (the best's fold sd / √folds). A more complex candidate must beat a simpler one by more than the
+ * cross-validation can tell apart.
+ */
+export function chooseSimplest<T extends { mean: { auc: number }; aucSd: number }>(simplestFirst: readonly T[], foldCount: number): T {
+  const best = simplestFirst.reduce((a, b) => (b.mean.auc > a.mean.auc ? b : a));
+  const floor = best.mean.auc - best.aucSd / Math.sqrt(foldCount);
+  return simplestFirst.find((c) => c.mean.auc >= floor)!;
 }
 
 /**

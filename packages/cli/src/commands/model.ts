@@ -27,7 +27,8 @@ train    learns a churn model from the customers of the region's subtree whose o
          features as of --as-of (default: the latest month with usage, or a horizon earlier when
          nobody churned after it), churned = churned within --horizon months (default 3) after it.
          Every candidate of the plugin's settings is cross-validated (stratified folds, by customer);
-         the best mean AUC is kept as the region's next version. Its cities, and those below without
+         the plugin's choice (warning-churn-model: the simplest within one standard error of the best
+         mean AUC) is kept as the region's next version. Its cities, and those below without
          a model of their own, are scored with it.
 score    scores the current customers of every city of the region where the plugin is enabled, with
          the latest model of the city or its nearest ancestor, and writes their warnings (as the
