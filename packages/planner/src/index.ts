@@ -5,5 +5,5 @@
  */
 export { regionTactics, type PlannedTactic, type PlannerHost, type SkippedTactic } from './tactics.js';
 export { DUE_DAYS, PLANNER_ACTOR, REFINE_BATCH, previewPlan, runPlan, runPlans, type NextBestAction, type PlanInput, type PlanRegion, type PlanSummary } from './run.js';
-export { PLANNER_JOB, describePlan, nextBestActions, planRegion, planRegions, plannerRegions, type RegionPlanOutcome } from './job.js';
+export { PLANNER_JOB, describePlan, nextBestActions, planRegion, planRegions, plannerRegions, reportPlans, type RegionPlanOutcome } from './job.js';
 export { applyTaskOutcome, applyTaskOutcomes, type AppliedOutcomes } from '@weixi/core';

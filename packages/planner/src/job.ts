@@ -28,7 +28,7 @@ export function plannerRegions(host: Pick<PluginHost, 'tactics' | 'enablement'>)
 export async function planRegion(db: Db, host: PlannerHost, regionCode: string, now: Date, jobRunId: number | null = null, progress?: (done: number, message: string) => Promise<void>): Promise<PlanSummary[]> {
   const [outcome] = await planRegions(db, host, [{ regionCode, jobRunId }], now);
   if (outcome!.error) throw outcome!.error;
-  for (const [i, summary] of outcome!.summaries.entries()) await progress?.((i + 1) / outcome!.summaries.length, describePlan(summary));
+  if (progress) await reportPlans(outcome!.summaries, progress);
   return outcome!.summaries;
 }
 
@@ -67,6 +67,11 @@ export async function planRegions(db: Db, host: PlannerHost, requests: ReadonlyA
     else outcome.summaries.push(result);
   }
   return outcomes;
+}
+
+/** Reports a run's plans as its progress, a line each (`describePlan`). */
+export async function reportPlans(summaries: readonly PlanSummary[], progress: (done: number, message: string) => Promise<void>): Promise<void> {
+  for (const [i, summary] of summaries.entries()) await progress((i + 1) / summaries.length, describePlan(summary));
 }
 
 /** One line for a job run's progress message. */

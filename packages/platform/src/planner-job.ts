@@ -1,7 +1,7 @@
 /** The planner job (next best action): a core job of the plugin host, daily where a tactic plugin is enabled. */
 import type { Clock, PluginHost } from '@weixi/core';
 import type { Database } from '@weixi/db';
-import { describePlan, planRegion, planRegions, PLANNER_JOB, plannerRegions } from '@weixi/planner';
+import { planRegion, planRegions, PLANNER_JOB, plannerRegions, reportPlans } from '@weixi/planner';
 
 /** The owner of the planner job's runs in the job runner: `core:planner`. */
 export const PLANNER_OWNER = 'planner';
@@ -19,7 +19,7 @@ export function registerPlannerJob(host: PluginHost, database: Database, clock: 
       const outcomes = await planRegions(database.db, host, runs.map((r) => ({ regionCode: r.regionCode, jobRunId: r.runId })), clock.now());
       const errors: unknown[] = [];
       for (const [i, outcome] of outcomes.entries()) {
-        for (const [k, summary] of outcome.summaries.entries()) await runs[i]!.progress((k + 1) / outcome.summaries.length, describePlan(summary));
+        await reportPlans(outcome.summaries, (done, message) => runs[i]!.progress(done, message));
         errors.push(outcome.error);
       }
       return errors;
