@@ -22,6 +22,8 @@ import type { PluginTactics } from './tactics.js';
 export * from './warnings.js';
 export * from './churn-models.js';
 export * from './tactics.js';
+export * from './channels.js';
+import type { ContactPurpose, ContactStatus, MessageTemplate, PluginChannels } from './channels.js';
 export { defineWarningRules } from './warning-rule-plugin.js';
 export { defineTactics } from './tactic-plugin.js';
 export * from './tactic-settings.js';
@@ -457,8 +459,6 @@ export interface RegionDay {
   end: Date;
 }
 
-export type ContactStatus = 'queued' | 'sent' | 'delivered' | 'failed' | 'suppressed';
-
 /** A recorded contact (the outbox of every message any plugin asked the core to send). */
 export interface ContactView {
   contactId: number;
@@ -469,8 +469,16 @@ export interface ContactView {
   /** The plugin that asked for the contact. */
   pluginId: string;
   message: string;
+  purpose: ContactPurpose;
   status: ContactStatus;
   detail: string | null;
+  /** The provider's code and message id, as the channel reported them. */
+  providerCode: string | null;
+  providerRef: string | null;
+  /** A deferred contact goes through the gate again from this instant. */
+  deferredUntil: Date | null;
+  /** The contact this one falls back from (the previous preferred channel was undeliverable). */
+  fallbackOf: number | null;
   createdAt: Date;
 }
 
@@ -533,33 +541,33 @@ export interface PluginServices {
   };
   contacts: {
     /**
-     * `contact:send`: records the contact in the outbox and hands it to the channel plugin that registered
-     * `channel`. A customer who withdrew consent for the channel is not contacted (status `suppressed`).
+     * `contact:send`: records the contact in the outbox and hands it to the channel plugin that implements
+     * `channel`, after the contact-policy gate: consent for the channel and purpose, do-not-disturb lists, the
+     * frequency cap across every tactic and channel, quiet hours and holidays, the port-out rule. A stopped
+     * contact is `suppressed` (its reason in `detail`), one in quiet hours `deferred` until they end.
+     * `channel` may list channels in preference order: when one is undeliverable (`failed`, `rejected`, now or
+     * on a later receipt), the next is tried, through the gate again.
      * Once per plugin, customer and idempotency key: `created` is false when the key was already used, and
      * `status` is then the first contact's. A channel that throws leaves the contact `queued`; the platform
      * retries it with backoff, as it does a contact whose sender crashed before the channel answered.
      */
-    send(input: { channel: string; customerId: number; message: string; idempotencyKey: string }): Promise<{ contactId: number; status: string; created: boolean }>;
+    send(input: {
+      channel: string | readonly string[];
+      customerId: number;
+      /** The text, or a template in several languages with its variables. */
+      message: string | MessageTemplate;
+      /** Default `marketing`. */
+      purpose?: ContactPurpose;
+      /** The retention task the contact serves. */
+      taskId?: number;
+      idempotencyKey: string;
+    }): Promise<{ contactId: number; status: ContactStatus; created: boolean }>;
     /**
      * `contacts:read`: recorded contacts, newest first, filtered. A channel uses it for frequency limits, a
      * tactic for its cooldown, both to show what went out.
      */
     list(filter: ContactFilter): Promise<ContactView[]>;
   };
-}
-
-/** What a channel plugin implements for each channel it contributes. */
-export interface ChannelSender {
-  /**
-   * Delivers one contact; the returned status is stored on the contact, a throw is retried later. Must be
-   * idempotent per contactId: a retry after a crash carries the same id and must not send the message twice.
-   */
-  send(contact: { contactId: number; customerId: number; regionCode: string; message: string }): Promise<{ status: 'sent' | 'delivered' | 'failed'; detail?: string }>;
-}
-
-export interface PluginChannels {
-  /** Implements a channel declared in `contributes.channels`. */
-  register(channelId: string, sender: ChannelSender): Disposable;
 }
 
 /** What `activate` receives. */
