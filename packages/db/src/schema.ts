@@ -440,7 +440,8 @@ export const jobSchedules = pgTable(
   (t) => [primaryKey({ columns: [t.pluginId, t.jobId, t.regionId] })],
 );
 
-export const CONTACT_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'suppressed'] as const;
+export const CONTACT_STATUSES = ['queued', 'deferred', 'suppressed', 'sent', 'delivered', 'failed', 'rejected'] as const;
+export const CONTACT_PURPOSES = ['service', 'marketing'] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 /**
@@ -458,8 +459,25 @@ export const contacts = pgTable(
     /** The plugin that asked for the contact. */
     pluginId: text('plugin_id').notNull(),
     message: text('message').notNull(),
+    purpose: text('purpose', { enum: CONTACT_PURPOSES }).notNull().default('marketing'),
+    language: text('language'),
+    subject: text('subject'),
+    /** The retention task the contact serves. */
+    taskId: integer('task_id'),
     status: text('status', { enum: CONTACT_STATUSES }).notNull().default('queued'),
     detail: text('detail'),
+    providerCode: text('provider_code'),
+    /** The provider's id for the message, which its receipts quote. */
+    providerRef: text('provider_ref'),
+    /** A human channel's disposition (`no_answer`, `accepted`, ...). */
+    disposition: text('disposition'),
+    /** Channels still to try, in order, when this one is undeliverable. */
+    fallbackChannels: text('fallback_channels').array().notNull().default(sql`'{}'`),
+    /** The contact this one falls back from. */
+    fallbackOf: integer('fallback_of'),
+    deferredUntil: ts('deferred_until'),
+    /** When the contact-policy gate let it through: what the frequency cap counts. */
+    gatedAt: ts('gated_at'),
     /** Unique per plugin and customer. */
     idempotencyKey: text('idempotency_key').notNull(),
     /** Channel calls made so far. */
@@ -475,7 +493,71 @@ export const contacts = pgTable(
     uniqueIndex('contacts_idempotency_idx').on(t.pluginId, t.customerId, t.idempotencyKey),
     index('contacts_customer_idx').on(t.customerId, t.id),
     index('contacts_channel_idx').on(t.channel, t.status),
-    index('contacts_outbox_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'queued'`),
+    index('contacts_outbox_idx').on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'deferred')`),
+    index('contacts_provider_ref_idx').on(t.channel, t.providerRef).where(sql`${t.providerRef} is not null`),
+    index('contacts_gated_idx').on(t.customerId, t.gatedAt).where(sql`${t.gatedAt} is not null`),
+    check('contacts_purpose_check', sql`${t.purpose} in ('service', 'marketing')`),
+    check('contacts_status_check', sql`${t.status} in ('queued', 'deferred', 'suppressed', 'sent', 'delivered', 'failed', 'rejected')`),
+  ],
+);
+
+/** Consent per channel (`*` = every channel) and purpose, as the customer last expressed it (newest wins). */
+export const contactConsents = pgTable(
+  'contact_consents',
+  {
+    customerId: integer('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    channel: text('channel').notNull(),
+    purpose: text('purpose', { enum: CONTACT_PURPOSES }).notNull(),
+    granted: boolean('granted').notNull(),
+    source: text('source').notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ name: 'contact_consents_pk', columns: [t.customerId, t.channel, t.purpose] }), check('contact_consents_purpose_check', sql`${t.purpose} in ('service', 'marketing')`)],
+);
+
+/** Do-not-disturb numbers (免打扰): no marketing reaches them. */
+export const doNotDisturb = pgTable('do_not_disturb', {
+  msisdn: text('msisdn').primaryKey(),
+  reason: text('reason').notNull(),
+  source: text('source').notNull(),
+  addedAt: ts('added_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at'),
+});
+
+/** A region's contact policy: only what it sets; the rest is inherited (see packages/contact-policy). */
+export const contactPolicies = pgTable('contact_policies', {
+  regionId: integer('region_id')
+    .primaryKey()
+    .references(() => regions.id, { onDelete: 'cascade' }),
+  policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const CONTACT_DECISIONS = ['sent', 'deferred', 'suppressed'] as const;
+
+/** Every decision of the contact-policy gate, with its rule and reason. */
+export const contactDecisions = pgTable(
+  'contact_decisions',
+  {
+    id: serial('id').primaryKey(),
+    contactId: integer('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    customerId: integer('customer_id').notNull(),
+    channel: text('channel').notNull(),
+    purpose: text('purpose').notNull(),
+    decision: text('decision', { enum: CONTACT_DECISIONS }).notNull(),
+    rule: text('rule'),
+    reason: text('reason'),
+    until: ts('until'),
+    decidedAt: ts('decided_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('contact_decisions_customer_idx').on(t.customerId, t.id),
+    index('contact_decisions_contact_idx').on(t.contactId),
+    check('contact_decisions_decision_check', sql`${t.decision} in ('sent', 'deferred', 'suppressed')`),
   ],
 );
 

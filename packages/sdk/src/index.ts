@@ -339,7 +339,7 @@ export interface PluginGraphQL {
   addRootField(type: 'Query' | 'Mutation', field: string, spec: FieldSpec<null, unknown>): Disposable;
 }
 
-/** A customer as plugins see it; `name`, `msisdn` and `birthday` need `customers.pii:read`. */
+/** A customer as plugins see it; `name`, `msisdn`, `email` and `birthday` need `customers.pii:read`. */
 export interface CustomerView {
   id: number;
   regionCode: string;
@@ -352,6 +352,8 @@ export interface CustomerView {
   consent: Record<string, boolean>;
   name?: string;
   msisdn?: string;
+  /** The address in the customer's `email` attribute, null when the BSS export has none. */
+  email?: string | null;
   birthday?: string | null;
 }
 

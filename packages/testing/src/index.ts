@@ -20,7 +20,7 @@ export { globalId, localId } from './ids.js';
 export { pluginDir } from './plugin-dir.js';
 export { customersOf, openWarningCustomers, RULE_RUN_AT, warningRulePlatform } from './warning-rules.js';
 export { tacticTestbed, useTacticTestbed, type TacticTestbed, type TacticTestbedOptions } from './tactics.js';
-export { HARNESS_PLUGIN_ID } from './harness-plugin.js';
+export { HARNESS_PLUGIN_ID, type CapturedChannel } from './harness-plugin.js';
 export type { CapturedContact, CapturedTask, CapturedWarning, ContactsFilter, TasksFilter, WarningsFilter } from './records.js';
 export type { InstalledPlugin } from '@weixi/core';
 export type { Database } from '@weixi/db';

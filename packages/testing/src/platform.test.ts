@@ -57,7 +57,7 @@ describe('createTestPlatform with a plugin folder, a fake channel and hand-made 
       [sz, 'sms', 'sent', '您好'],
     ]);
     expect(sent[0]).toMatchObject({ pluginId: 'fixture-nudger', regionCode: 'JS-NJ-GL', detail: 'captured by @weixi/testing', idempotencyKey: `fixture-nudger:2026-11-16:${nj[0]}` });
-    expect(await p.contacts({ status: 'suppressed' })).toEqual([expect.objectContaining({ customerId: optedOut, detail: 'no consent for sms' })]);
+    expect(await p.contacts({ status: 'suppressed' })).toEqual([expect.objectContaining({ customerId: optedOut, detail: "no consent for sms (withdrawn in the customer's record)" })]);
     expect((await p.contacts({ region: 'JS-SZ' })).map((c) => c.customerId)).toEqual([sz]);
 
     // the clock did not move: nothing is due any more

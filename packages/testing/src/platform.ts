@@ -7,11 +7,12 @@ import { resolve } from 'node:path';
 import { eq, inArray, sql as sqlTag } from 'drizzle-orm';
 import type { InstalledPlugin, PluginHost } from '@weixi/core';
 import { jobRuns, regions, type Database } from '@weixi/db';
+import type { ContactPurpose, MessageTemplate } from '@weixi/sdk';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import { seedDemoData } from '@weixi/demo';
 import { loadPlugins, startPlatform, type Logger, type Platform } from '@weixi/platform';
 import { FakeClock } from './clock.js';
-import { HARNESS_PLUGIN_ID, harnessPlugin } from './harness-plugin.js';
+import { HARNESS_PLUGIN_ID, harnessPlugin, type CapturedChannel } from './harness-plugin.js';
 import { globalId, localId } from './ids.js';
 import { listContacts, listTasks, listWarnings, type CapturedContact, type CapturedTask, type CapturedWarning, type ContactsFilter, type TasksFilter, type WarningsFilter } from './records.js';
 import { DEFAULT_TEST_REGIONS, insertRegions, type TestRegion } from './regions.js';
@@ -41,8 +42,11 @@ export interface TestPlatformOptions {
   enable?: Array<{ plugin: string; region?: string }>;
   /** Settings applied at boot, before `enable`: one level each (a region, or globally without one). */
   settings?: Array<{ plugin: string; region?: string; settings: Record<string, unknown> }>;
-  /** Fake automated channels (e.g. `['sms']`) whose messages are recorded as `sent`; see `contacts()`. */
-  channels?: string[];
+  /**
+   * Fake channels (e.g. `['sms']`) whose messages are recorded as `sent`, or with another answer
+   * (`{ id: 'app', answer: 'rejected' }`, to see a fallback); see `contacts()`.
+   */
+  channels?: Array<string | CapturedChannel>;
   /** Failures in a row after which a plugin is switched off in a region (the platform's default is 5). */
   failureThreshold?: number;
 }
@@ -148,7 +152,17 @@ export interface TestPlatform {
    * checked, the channel's plugin delivers it, the key makes it once. Returns the contact's id and status,
    * and whether this call created it (false when the key was already used for this customer).
    */
-  send(input: { channel: string; customerId: number; message: string; idempotencyKey?: string }): Promise<{ contactId: number; status: string; created: boolean }>;
+  send(input: {
+    /** A channel, or several in preference order (the next is tried when one is undeliverable). */
+    channel: string | string[];
+    customerId: number;
+    message: string | MessageTemplate;
+    /** Default `marketing`. */
+    purpose?: ContactPurpose;
+    idempotencyKey?: string;
+  }): Promise<{ contactId: number; status: string; created: boolean }>;
+  /** Delivers every due contact now (retries, ended deferrals, fallbacks), as the platform's outbox loop does; returns how many. */
+  drainOutbox(): Promise<number>;
   /** Upserts customers through the API; returns their numeric ids in input order. */
   addCustomers(customers: TestCustomer[]): Promise<number[]>;
   /** Records monthly usage through the API. */
@@ -283,12 +297,18 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
       tasks: (filter) => listTasks(database.db, filter),
       warnings: (filter) => listWarnings(database.db, filter),
       async send(input) {
-        const key = input.idempotencyKey ?? `testing:${input.channel}:${input.customerId}:${clock.now().toISOString()}:${Math.random().toString(36).slice(2)}`;
+        const key = input.idempotencyKey ?? `testing:${String(input.channel)}:${input.customerId}:${clock.now().toISOString()}:${Math.random().toString(36).slice(2)}`;
         const r = await ok<{ testingHarness_send: { contactId: number; status: string; created: boolean } }>(
-          `mutation ($channel: String!, $customerId: Int!, $message: String!, $key: String!) { testingHarness_send(channel: $channel, customerId: $customerId, message: $message, idempotencyKey: $key) }`,
-          { channel: input.channel, customerId: input.customerId, message: input.message, key },
+          `mutation ($channel: JSON!, $customerId: Int!, $message: JSON!, $purpose: String, $key: String!) {
+            testingHarness_send(channel: $channel, customerId: $customerId, message: $message, purpose: $purpose, idempotencyKey: $key) }`,
+          { channel: input.channel, customerId: input.customerId, message: input.message, purpose: input.purpose ?? null, key },
         );
         return r.testingHarness_send;
+      },
+      async drainOutbox() {
+        let total = 0;
+        for (let n = await host.drainOutbox(); n > 0; n = await host.drainOutbox()) total += n;
+        return total;
       },
       async addCustomers(customers) {
         const ids: number[] = [];

@@ -65,7 +65,7 @@ describe('tactic-proactive-care birthday greetings', () => {
     expect(lei).toMatchObject({ channel: 'sms', status: 'sent', message: '南京分公司祝李雷生日快乐！', idempotencyKey: `${ID}:birthday:2026:${liLei}` });
     const [suzhou] = await p.contacts({ region: 'JS-SZ', pluginId: ID });
     expect(suzhou!.message).toMatch(/^生日快乐，.+！感谢您\d+年来的陪伴，祝您新的一岁万事顺意。$/);
-    expect(await p.contacts({ customerId: optedOut })).toEqual([expect.objectContaining({ status: 'suppressed', detail: 'no consent for sms' })]);
+    expect(await p.contacts({ customerId: optedOut })).toEqual([expect.objectContaining({ status: 'suppressed', detail: "no consent for sms (withdrawn in the customer's record)" })]);
     const sentNj = (await p.contacts({ region: 'JS-NJ', pluginId: ID, status: 'sent' })).length;
     const suppressedNj = (await p.contacts({ region: 'JS-NJ', pluginId: ID, status: 'suppressed' })).length;
     expect(runs[0]!.progressMessage).toBe(`${sentNj + suppressedNj} birthday greetings on 2026-11-16 via sms: ${sentNj} sent${suppressedNj ? `, ${suppressedNj} suppressed` : ''}`);

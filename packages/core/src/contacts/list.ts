@@ -47,8 +47,13 @@ export async function listContactRecords(db: Db, filter: ContactRecordFilter = {
     channel: c.channel,
     pluginId: c.pluginId,
     message: c.message,
+    purpose: c.purpose,
     status: c.status,
     detail: c.detail,
+    providerCode: c.providerCode,
+    providerRef: c.providerRef,
+    deferredUntil: c.deferredUntil,
+    fallbackOf: c.fallbackOf,
     idempotencyKey: c.idempotencyKey,
     createdAt: c.createdAt,
   }));

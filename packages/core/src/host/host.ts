@@ -1,7 +1,8 @@
 import { pathToFileURL } from 'node:url';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { pluginConfigs, pluginHealth, queryRows, regions, type Database } from '@weixi/db';
+import { customers, pluginConfigs, pluginHealth, queryRows, regions, type Database } from '@weixi/db';
 import type {
+  OptOutRequest,
   ChannelSender,
   Disposable,
   JobContribution,
@@ -14,7 +15,7 @@ import type {
 } from '@weixi/sdk';
 import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
-import { InputError, NotFoundError, WeixiError } from '../errors.js';
+import { InputError, NotFoundError, WeixiError, type InputIssue } from '../errors.js';
 import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
 import { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';
@@ -23,6 +24,8 @@ import { pluginNamespace } from '../plugins/graphql-types.js';
 import { configChain, enabledAt, enabledRegions, mergeSettings, settingsDefaults } from './scope.js';
 import { pluginServices } from './services.js';
 import { drainOutbox } from '../contacts/outbox.js';
+import { reportDelivery } from '../contacts/report.js';
+import { customerOfMsisdn, recordConsent } from '@weixi/contact-policy';
 import { validateSettings } from './settings-schema.js';
 import { pluginStorageFor } from './storage.js';
 import { TacticRegistry } from './tactics.js';
@@ -385,6 +388,23 @@ export class PluginHost {
     return this.channels.get(channelId)?.sender;
   }
 
+  /** A customer's opt-out reported by a channel plugin (a 退订 reply): consent withdrawn from now on. */
+  private async recordOptOut(pluginId: string, channels: ReadonlyArray<{ id: string }>, request: OptOutRequest): Promise<{ customerId: number } | null> {
+    const issues: InputIssue[] = [];
+    if (request.channel !== '*' && !channels.some((c) => c.id === request.channel)) issues.push({ path: 'request.channel', message: `is not a channel plugin '${pluginId}' implements, nor '*'` });
+    if ((request.customerId === undefined) === (request.msisdn === undefined)) issues.push({ path: 'request', message: 'names the customer by customerId or by msisdn' });
+    if (request.purpose !== undefined && !['service', 'marketing', 'all'].includes(request.purpose)) issues.push({ path: 'request.purpose', message: 'must be service, marketing or all' });
+    if (typeof request.source !== 'string' || request.source.length === 0) issues.push({ path: 'request.source', message: 'says where the opt-out came from' });
+    if (issues.length > 0) throw new InputError(issues);
+    const customerId = request.customerId ?? (await customerOfMsisdn(this.db, request.msisdn!));
+    if (customerId === null) return null;
+    const [exists] = await this.db.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId));
+    if (!exists) return null;
+    await recordConsent(this.db, [{ customerId, channel: request.channel, purpose: request.purpose ?? 'marketing', granted: false, source: `${request.source} (via ${pluginId})` }], this.options.clock.now());
+    this.options.logger?.info('contact opt-out recorded', { pluginId, customerId, channel: request.channel, purpose: request.purpose ?? 'marketing' });
+    return { customerId };
+  }
+
   /** Delivers queued contacts that are due through this process's channels (see `drainOutbox`). */
   drainOutbox(limit?: number): Promise<number> {
     const channels = { channel: (id: string) => this.channels.get(id), enabledIn: (id: string, regionId: number) => this.isEnabledIn(id, regionId) };
@@ -659,6 +679,9 @@ export class PluginHost {
           this.channels.set(channelId, entry);
           return own({ dispose: () => void (this.channels.get(channelId) === entry && this.channels.delete(channelId)) });
         },
+        // Receipts and opt-outs act on the plugin's own channels only, whichever channel a plugin names.
+        report: (report) => reportDelivery(this.db, this.options.clock, (manifest.contributes?.channels ?? []).map((c) => c.id), report),
+        optOut: (request) => this.recordOptOut(id, manifest.contributes?.channels ?? [], request),
       },
       services: this.services(id),
     };

@@ -14,6 +14,7 @@ import { validateSegmentDefinition } from '../segments/validate.js';
 import { createTask } from '../tasks/tasks.js';
 import { listContactRecords } from '../contacts/list.js';
 import { deliverContact, leaseFrom, type ContactChannels } from '../contacts/outbox.js';
+import { renderMessage, sendProblems } from '../contacts/message.js';
 import { capabilityGuard } from './capabilities.js';
 import { PluginNotEnabledError, type Enablement } from './enablement.js';
 
@@ -86,7 +87,7 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           paymentType: c.paymentType,
           contractEndsOn: c.contractEndsOn,
           consent: c.consent,
-          ...(pii ? { name: c.name, msisdn: c.msisdn, birthday: c.birthday } : {}),
+          ...(pii ? { name: c.name, msisdn: c.msisdn, email: emailOf(c.attributes), birthday: c.birthday } : {}),
         }));
       },
       async withBirthdayWithin(regionCode, days, options = {}) {
@@ -185,28 +186,36 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
     contacts: {
       async send(input) {
         guard.require('contact:send', 'contacts.send');
+        const channelList = typeof input.channel === 'string' ? [input.channel] : [...input.channel];
+        const problems = sendProblems(input, channelList);
+        if (problems.length > 0) throw new InputError(problems);
         const [customer] = await db
-          .select({ consent: customers.consent, regionId: customers.regionId, regionCode: regions.code })
+          .select({ name: customers.name, attributes: customers.attributes, regionId: customers.regionId, regionCode: regions.code })
           .from(customers)
           .innerJoin(regions, eq(regions.id, customers.regionId))
           .where(and(eq(customers.id, input.customerId), inScope(customers.id, customers.regionId)));
         if (!customer) return refuseCustomer(input.customerId, 'customerId');
-        // No consent: recorded as suppressed and never handed to a channel.
-        const suppressed = customer.consent[input.channel] === false;
+        const rendered = renderMessage(input.message, customer);
         const now = clock.now();
-        // The contact is written once per plugin, customer and key, queued under this process's lease.
+        const [channel, ...fallbackChannels] = channelList as [string, ...string[]];
+        // The contact is written once per plugin, customer and key, queued under this process's lease; the
+        // gate and the channel come next, in deliverContact.
         const [row] = await db
           .insert(contacts)
           .values({
             customerId: input.customerId,
-            channel: input.channel,
+            channel,
             pluginId,
-            message: input.message,
-            status: suppressed ? 'suppressed' : 'queued',
-            detail: suppressed ? `no consent for ${input.channel}` : null,
+            message: rendered.message,
+            subject: rendered.subject,
+            language: rendered.language,
+            purpose: input.purpose ?? 'marketing',
+            taskId: input.taskId ?? null,
+            fallbackChannels,
+            status: 'queued',
             idempotencyKey: input.idempotencyKey,
-            attempts: suppressed ? 0 : 1,
-            leaseUntil: suppressed ? null : leaseFrom(now),
+            attempts: 1,
+            leaseUntil: leaseFrom(now),
             createdAt: now,
             updatedAt: now,
           })
@@ -219,7 +228,6 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
             .where(and(eq(contacts.pluginId, pluginId), eq(contacts.customerId, input.customerId), eq(contacts.idempotencyKey, input.idempotencyKey)));
           return { contactId: existing!.id, status: existing!.status, created: false };
         }
-        if (suppressed) return { contactId: row.id, status: row.status, created: true };
         const status = await deliverContact(db, clock, deps, { ...row, regionId: customer.regionId, regionCode: customer.regionCode });
         return { contactId: row.id, status, created: true };
       },
@@ -285,4 +293,10 @@ export function regionDay(regionCode: string, timeZone: string, at: Date): Regio
   const date = calendarDate(at, timeZone);
   const next = new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return { regionCode, timeZone, date, start: startOfDate(date, timeZone), end: startOfDate(next, timeZone) };
+}
+
+/** The customer's email address, kept in the `email` attribute by imports; anything but an address is none. */
+function emailOf(attributes: Record<string, unknown>): string | null {
+  const email = attributes['email'];
+  return typeof email === 'string' && /^[^\s@]+@[^\s@]+$/.test(email) ? email : null;
 }
