@@ -3,7 +3,7 @@
  * and whichever channel it goes through, first delivery, retry or the end of a deferral alike. In order:
  *
  * 1. consent: the BSS flag for the channel (customers.consent), then the customer's newest consent record for
- *    the channel (or `*`) and purpose; under an `opt-in` policy marketing needs a record that grants it;
+ *    the channel (or `*`; at the same instant the channel's own wins) and purpose; under an `opt-in` policy marketing needs a record that grants it;
  * 2. do-not-disturb (免打扰): a listed number gets no marketing;
  * 3. port-out (携号转网, MIIT 2019): after an application and until it is completed or cancelled, no
  *    marketing, which could only obstruct it;
@@ -77,7 +77,7 @@ export async function gateContacts(db: Db, contactIds: readonly number[], now: D
           left join lateral (
             select x.granted, x.source, x.updated_at from contact_consents x
             where x.customer_id = c.customer_id and x.channel in (c.channel, '*') and x.purpose = c.purpose
-            order by x.updated_at desc limit 1) cc on true
+            order by x.updated_at desc, x.channel = '*' limit 1) cc on true
           left join do_not_disturb dnd on dnd.msisdn = cu.msisdn and (dnd.expires_at is null or dnd.expires_at > ${at}::timestamptz)
           left join lateral (
             select count(*) filter (where o.gated_at >= d.day_start) as today,

@@ -70,6 +70,7 @@ export const PERMISSIONS = {
   pluginMutations: { does: 'run plugin mutations', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   backtest: { does: 'backtest warning rules and read churn models', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
   dispatch: { does: 'manage teams, agents, dispatch rules, dispatch runs and quality audits', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
+  contactPolicy: { does: 'see or set contact policies', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   jobs: { does: 'see or control jobs', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   administer: { does: 'administer the platform', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
 } as const satisfies Record<string, Permission>;
@@ -123,6 +124,9 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   myTasks: 'workTasks',
   recordContactAttempt: 'workTasks',
   plannerRuns: 'jobs',
+  contactPolicy: 'contactPolicy',
+  setContactPolicy: 'contactPolicy',
+  setContactConsent: 'ingest',
   runPlanner: 'jobs',
 };
 

@@ -20,6 +20,7 @@ import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
 import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
+import { registerContactPolicy } from './types/contact-policy.js';
 import { registerDispatch } from './types/dispatch.js';
 import { registerPlanner } from './types/planner.js';
 import { registerTiers } from './types/tiers.js';
@@ -54,6 +55,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerCustomerQueries(builder, refs, enums, segmentFilter);
   registerTask(builder, refs, enums);
   registerDispatch(builder, refs, enums);
+  registerContactPolicy(builder, refs);
   registerPlanner(builder, refs);
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);

@@ -66,11 +66,13 @@ export function registerPlugins(builder: WeixiBuilder): void {
       }),
       settings: t.field({
         type: 'JSONObject',
-        description: 'Settings as resolved for a region (its own over its ancestors\' over the global ones over defaults); no region: the global level. Operators read the global level and their own regions.',
+        description:
+          'Settings as resolved for a region (its own over its ancestors\' over the global ones over defaults); no region: the global level. Operators read the global level and their own regions. ' +
+          `A secret (a property the schema marks \`writeOnly\`: passwords, signing keys) reads as "${SECRET_MASK}" when set: it can be replaced, never read back.`,
         args: { regionCode: t.arg.string() },
         resolve: async (p, args, ctx) => {
           if (args.regionCode != null) await regionToChange(ctx, 'plugins', args.regionCode, 'regionCode');
-          return hostOf(ctx).settingsFor(p.id, args.regionCode ?? null);
+          return maskSecrets(p.manifest?.settings, await hostOf(ctx).settingsFor(p.id, args.regionCode ?? null));
         },
       }),
       health: t.field({
@@ -143,4 +145,16 @@ export function registerPlugins(builder: WeixiBuilder): void {
       },
     }),
   }));
+}
+
+const SECRET_MASK = '********';
+
+/** Settings with every `writeOnly` property that has a value replaced by the mask: the API never returns a secret. */
+function maskSecrets(schema: unknown, settings: Record<string, unknown>): Record<string, unknown> {
+  const properties = (schema as { properties?: Record<string, { writeOnly?: boolean }> } | undefined)?.properties ?? {};
+  const masked = { ...settings };
+  for (const [name, property] of Object.entries(properties)) {
+    if (property.writeOnly === true && masked[name] != null && masked[name] !== '') masked[name] = SECRET_MASK;
+  }
+  return masked;
 }
