@@ -15,7 +15,7 @@ const TACTICS = [
   offerTactic('winback-offer', { plan: 'P199', channels: ['email', 'sms'], message: '挽留优惠' }),
 ];
 const DECISIONS = `query ($id: ID!) { customer(id: $id) { contactDecisions(first: 20) { edges { node { contactId channel decision rule reason until } } }
-  contacts(first: 20) { totalCount edges { node { id channel status requestedBy detail deferredUntil } } } } }`;
+  contacts(first: 20) { totalCount edges { node { id channel status requestedBy detail deferredUntil fallbackOf } } } } }`;
 const decisionsOf = async (customerId: number) => {
   const r = await p.ok(DECISIONS, { id: globalId('Customer', customerId) });
   return { decisions: r.customer.contactDecisions.edges.map((e: any) => e.node), contacts: r.customer.contacts.edges.map((e: any) => e.node) };
@@ -27,7 +27,7 @@ const send = (customerId: number, channel: string | string[], purpose: 'service'
 beforeAll(async () => {
   p = await createTestPlatform({
     plugins: TACTICS,
-    channels: ['sms', 'email', 'call'],
+    channels: ['sms', 'email', 'call', { id: 'push', answer: 'rejected' }],
     now: '2026-11-16T08:59:00+08:00',
     enable: TACTICS.map((t) => ({ plugin: t.manifest.id, region: 'JS' })),
   });
@@ -59,6 +59,15 @@ describe('the contact-policy gate', () => {
     expect((await send(target!, 'call')).status).toBe('sent');
   });
 
+  it('lets one of several marketing contacts sent at the same moment through, whichever request is first', async () => {
+    const [customer] = await p.addCustomers([{ regionCode: 'JS-NJ' }]);
+    p.clock.set('2026-11-17T11:00:00+08:00');
+    // Concurrent requests: the gate locks the customer, so the second counts what the first let through.
+    const results = await Promise.all(['sms', 'email', 'call', 'sms', 'email'].map((channel) => send(customer!, channel)));
+    expect(results.map((r) => r.status).sort()).toEqual(['sent', 'suppressed', 'suppressed', 'suppressed', 'suppressed']);
+    expect(await p.sql`select count(*)::int as n from contact_decisions where customer_id = ${customer} and decision = 'sent'`).toEqual([{ n: 1 }]);
+  });
+
   it('defers an SMS due at 22:00 to 08:00 and sends it then, through the gate again', async () => {
     const [customer] = await p.addCustomers([{ regionCode: 'JS-NJ' }]);
     p.clock.set('2026-11-18T22:00:00+08:00');
@@ -81,6 +90,24 @@ describe('the contact-policy gate', () => {
     // Email has no quiet hours: it goes at once, even at night.
     p.clock.set('2026-11-19T23:30:00+08:00');
     expect((await send(customer!, 'email', 'service')).status).toBe('sent');
+  });
+
+  it('falls back to the next channel the sender preferred when one is undeliverable, through the gate again', async () => {
+    const [customer] = await p.addCustomers([{ regionCode: 'JS-NJ' }]);
+    p.clock.set('2026-11-19T12:00:00+08:00');
+    expect((await send(customer!, ['push', 'sms'])).status).toBe('rejected');
+    const [sms, push] = (await decisionsOf(customer!)).contacts;
+    expect(push).toMatchObject({ channel: 'push', status: 'REJECTED', fallbackOf: null });
+    expect(sms).toMatchObject({ channel: 'sms', status: 'SENT', fallbackOf: push.id });
+    // The fallback is the same contact for the cap: the customer got one message today.
+    expect((await send(customer!, 'email')).status).toBe('suppressed');
+    // At night the push waits for the morning (the default quiet hours), and falls back then.
+    p.clock.set('2026-11-20T22:30:00+08:00');
+    expect((await send(customer!, ['push', 'sms'])).status).toBe('deferred');
+    p.clock.set('2026-11-21T08:00:00+08:00');
+    expect(await p.drainOutbox()).toBe(1);
+    const [morning, night] = (await decisionsOf(customer!)).contacts;
+    expect([night.channel, night.status, morning.channel, morning.status, morning.fallbackOf]).toEqual(['push', 'REJECTED', 'sms', 'SENT', night.id]);
   });
 
   it('never contacts a customer who opted out of everything, on any channel, for any purpose', async () => {
