@@ -154,7 +154,7 @@ describe('the contact-policy gate', () => {
     const set = (region: string, policy: unknown) => p.gql(`mutation ($r: String!, $p: JSONObject!) { setContactPolicy(regionCode: $r, policy: $p) }`, { r: region, p: policy });
     const bad = await set('JS', { frequencyCap: { perDay: -1, perYear: 3 }, quietHours: { sms: '21:00' }, holidays: ['2026-13-01'], color: 'red' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(bad.errors?.[0]?.extensions?.issues.map((i: any) => i.path)).toEqual(['policy.frequencyCap.perDay', 'policy.frequencyCap.perYear', 'policy.quietHours.sms', 'policy.holidays[0]', 'policy.color']);
+    expect((bad.errors?.[0]?.extensions?.issues as Array<{ path: string }> | undefined)?.map((i) => i.path)).toEqual(['policy.frequencyCap.perDay', 'policy.frequencyCap.perYear', 'policy.quietHours.sms', 'policy.holidays[0]', 'policy.color']);
     expect((await p.ok(`{ contactPolicy(regionCode: "JS-NJ") }`)).contactPolicy.frequencyCap).toEqual({ perDay: 1, perWeek: 3, perMonth: 6 });
 
     expect((await set('JS', { frequencyCap: { perDay: 2 }, holidays: ['2026-11-23'] })).data?.setContactPolicy.frequencyCap).toEqual({ perDay: 2, perWeek: 3, perMonth: 6 });

@@ -55,10 +55,14 @@ const DAY_MS = 86_400_000;
 export async function gateContacts(db: Db, contactIds: readonly number[], now: Date): Promise<Map<number, GateDecision>> {
   if (contactIds.length === 0) return new Map();
   return db.transaction(async (tx) => {
-    const ids = sql.join(contactIds.map((id) => sql`${id}`), sql`, `);
-    await tx.execute(sql`select 1 from customers where id in (select customer_id from contacts where id in (${ids})) order by id for update`);
-    const regions = await queryRows<{ path: string }>(tx, sql`select distinct r.path from contacts c join customers cu on cu.id = c.customer_id join regions r on r.id = cu.region_id where c.id in (${ids})`);
-    const policies = await policiesOf(tx, regions.map((r) => r.path));
+    // One array parameter, not a list of 500: the statements plan in microseconds instead of milliseconds.
+    const ids = sql`${`{${contactIds.map((id) => Math.trunc(id)).join(',')}}`}::int[]`;
+    const locked = await queryRows<{ path: string }>(
+      tx,
+      sql`select r.path from customers cu join regions r on r.id = cu.region_id
+          where cu.id in (select customer_id from contacts where id = any(${ids})) order by cu.id for update of cu`,
+    );
+    const policies = await policiesOf(tx, [...new Set(locked.map((r) => r.path))]);
     const portOutEvents = [...new Set([...policies.values()].flatMap((p) => [p.portOut.applicationEvent, ...p.portOut.closingEvents]))];
     const maxPortOutDays = Math.max(1, ...[...policies.values()].map((p) => p.portOut.days));
     const at = now.toISOString();
@@ -97,17 +101,21 @@ export async function gateContacts(db: Db, contactIds: readonly number[], now: D
             where e.customer_id = c.customer_id and e.type in (${sql.join(portOutEvents.map((t) => sql`${t}`), sql`, `)})
               and e.occurred_at > ${at}::timestamptz - make_interval(days => ${maxPortOutDays}) and e.occurred_at <= ${at}::timestamptz
             order by e.occurred_at desc limit 1) po on true
-          where c.id in (${ids})
+          where c.id = any(${ids})
           order by c.id`,
     );
     const decisions = new Map<number, GateDecision>();
     // Contacts of one customer in this batch count against each other's cap in id order.
     const passed = new Map<number, number>();
+    // Quiet hours depend on the region, channel and purpose only: computed once each per batch.
+    const later = new Map<string, ReturnType<typeof deferral>>();
     for (const row of rows) {
       const id = Number(row.id);
       const policy = policies.get(row.region_path)!;
       const earlier = passed.get(Number(row.customer_id)) ?? 0;
-      const decision = decide(row, policy, now, earlier);
+      const key = `${row.region_code}\u0000${row.channel}\u0000${row.purpose}`;
+      if (!later.has(key)) later.set(key, quietDeferral(row, policy, now));
+      const decision = decide(row, policy, now, earlier, later.get(key)!);
       if (decision.decision === 'sent' && row.purpose === 'marketing') passed.set(Number(row.customer_id), earlier + 1);
       decisions.set(id, decision);
     }
@@ -116,9 +124,13 @@ export async function gateContacts(db: Db, contactIds: readonly number[], now: D
   });
 }
 
-function decide(row: Row, policy: ContactPolicy, now: Date, earlierInBatch: number): GateDecision {
+function quietDeferral(row: Row, policy: ContactPolicy, now: Date): ReturnType<typeof deferral> {
+  const hours = policy.quietHours[row.channel] !== undefined ? policy.quietHours[row.channel] : policy.quietHours['default'];
+  return deferral(now, row.time_zone, hours ? parseQuietHours(hours) : null, new Set(policy.holidays), row.purpose === 'marketing', `${row.channel} in ${row.region_code}`);
+}
+
+function decide(row: Row, policy: ContactPolicy, now: Date, earlierInBatch: number, later: ReturnType<typeof deferral>): GateDecision {
   const marketing = row.purpose === 'marketing';
-  const what = `${row.channel}`;
   if (row.bss_consent === 'false') return { decision: 'suppressed', rule: 'consent', reason: `no consent for ${row.channel} (withdrawn in the customer's record)` };
   if (row.consent_granted === false) return { decision: 'suppressed', rule: 'consent', reason: `opted out of ${row.purpose} on ${row.channel} (${row.consent_source}, ${row.consent_at?.slice(0, 19)})` };
   if (marketing && policy.marketingConsent === 'opt-in' && row.consent_granted !== true) {
@@ -138,8 +150,6 @@ function decide(row: Row, policy: ContactPolicy, now: Date, earlierInBatch: numb
     const hit = over.find(([count, limit]) => count >= limit);
     if (hit) return { decision: 'suppressed', rule: 'frequency_cap', reason: `frequency cap: ${hit[0]} marketing contact(s) ${hit[2]} across all channels; the region allows ${hit[1]}` };
   }
-  const hours = policy.quietHours[row.channel] !== undefined ? policy.quietHours[row.channel] : policy.quietHours['default'];
-  const later = deferral(now, row.time_zone, hours ? parseQuietHours(hours) : null, new Set(policy.holidays), marketing, `${what} in ${row.region_code}`);
   return later ? { decision: 'deferred', ...later } : { decision: 'sent' };
 }
 
