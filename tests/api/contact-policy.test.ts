@@ -110,6 +110,23 @@ describe('the contact-policy gate', () => {
     expect([night.channel, night.status, morning.channel, morning.status, morning.fallbackOf]).toEqual(['push', 'REJECTED', 'sms', 'SENT', night.id]);
   });
 
+  it('renders a template in the customer\'s language, and refuses one with a variable it has no value for', async () => {
+    const [english, chinese] = await p.addCustomers([{ regionCode: 'JS-NJ', name: 'Li Lei', attributes: { language: 'en' } }, { regionCode: 'JS-NJ', name: '韩梅梅' }]);
+    p.clock.set('2026-11-19T15:00:00+08:00');
+    const message = { text: { zh: '{name}您好，合约将于{endsOn}到期', en: 'Dear {name}, your contract ends on {endsOn}' }, subject: { zh: '续约', en: 'Renewal' }, variables: { endsOn: '2026-12-31' } };
+    for (const customerId of [english!, chinese!]) await p.send({ channel: 'email', customerId, purpose: 'service', message, idempotencyKey: 'template' });
+    const rows = await p.sql<{ customer_id: number; language: string; subject: string; message: string }>`
+      select customer_id, language, subject, message from contacts where idempotency_key = 'template' order by customer_id`;
+    expect(rows.map((r) => [r.customer_id, r.language, r.subject, r.message])).toEqual([
+      [english, 'en', 'Renewal', 'Dear Li Lei, your contract ends on 2026-12-31'],
+      [chinese, 'zh', '续约', '韩梅梅您好，合约将于2026-12-31到期'],
+    ]);
+    // The plugin's mistake: the caller sees a PLUGIN_ERROR, the plugin's log says which variable.
+    await expect(p.send({ channel: 'email', customerId: chinese!, message: { text: { zh: '{name}，{gift}' } }, idempotencyKey: 'no-gift' })).rejects.toThrow(/PLUGIN_ERROR/);
+    expect(p.logs.filter((l) => l.msg === 'plugin failure').at(-1)?.fields).toMatchObject({ plugin: 'testing-harness', error: 'message: template variable {gift} has no value (known: name)' });
+    expect(await p.sql`select 1 from contacts where idempotency_key = 'no-gift'`).toEqual([]);
+  });
+
   it('never contacts a customer who opted out of everything, on any channel, for any purpose', async () => {
     const [customer] = await p.addCustomers([{ regionCode: 'JS-NJ-GL' }]);
     p.clock.set('2026-11-20T10:00:00+08:00');
