@@ -1,4 +1,14 @@
 import { definePlugin } from '@weixi/sdk';
+import { receiptField } from './receipt.js';
+import { webhookSender } from './sender.js';
+import type { WebhookSettings } from './settings.js';
 
-// The channel's sender is being written on its own branch; until it lands the plugin registers nothing.
-export default definePlugin({ activate() {} });
+/** App push and partner systems: the `app` channel as signed webhooks, and `webhook_receipt` for what became of them. */
+export default definePlugin<WebhookSettings>({
+  activate(ctx) {
+    ctx.subscriptions.push(
+      ctx.channels.register('app', webhookSender(ctx)),
+      ctx.graphql.addRootField('Mutation', 'receipt', receiptField(ctx.channels)),
+    );
+  },
+});

@@ -1,0 +1,59 @@
+/**
+ * `hall_pendingOffers(customerId | msisdn, regionCode)`: what the hall system shows when a customer walks
+ * in: their hall offers not yet answered (`sent`), newest first. Read through the caller's services, so a
+ * hall of one region never sees another region's customers.
+ */
+import { PluginInputError, type FieldRequest, type FieldSpec } from '@weixi/sdk';
+import { HALL } from './settings.js';
+
+/** `Hall_Offer` as declared in package.json. */
+export interface Offer {
+  contactId: number;
+  customerId: number;
+  regionCode: string;
+  message: string;
+  purpose: string;
+  requestedBy: string;
+  offeredAt: Date;
+}
+
+/** The customer a hall names: by id, or by number within a region (a number is unique, but the region bounds the lookup). */
+async function customerOf(args: Record<string, unknown>, request: FieldRequest): Promise<number | null> {
+  if ((args.customerId == null) === (args.msisdn == null)) throw new PluginInputError('name the customer by customerId or by msisdn', { path: 'customerId' });
+  if (args.customerId != null) return Number(args.customerId);
+  if (args.regionCode == null) throw new PluginInputError('a number is looked up within a region: give regionCode too', { path: 'regionCode' });
+  const [id] = await request.services.segments.matching(String(args.regionCode), { field: { field: 'msisdn', op: 'eq', value: String(args.msisdn) } }, { limit: 1 });
+  return id ?? null;
+}
+
+export function pendingOffersField(): FieldSpec<null, Offer[]> {
+  return {
+    type: '[Offer!]',
+    description: "A customer's hall offers not yet answered, newest first",
+    args: {
+      customerId: { type: 'Int', description: "The customer's id" },
+      msisdn: { type: 'String', description: "Or the customer's number (needs regionCode)" },
+      regionCode: { type: 'String', description: "The hall's region: only customers in its subtree" },
+    },
+    async resolve(_root, args, request) {
+      const customerId = await customerOf(args, request);
+      if (customerId === null) return [];
+      const offers = await request.services.contacts.list({
+        customerId,
+        channel: HALL,
+        statuses: ['sent'],
+        limit: 100,
+        ...(args.regionCode != null ? { regionCode: String(args.regionCode) } : {}),
+      });
+      return offers.map((c) => ({
+        contactId: c.contactId,
+        customerId: c.customerId,
+        regionCode: c.regionCode,
+        message: c.message,
+        purpose: c.purpose,
+        requestedBy: c.pluginId,
+        offeredAt: c.createdAt,
+      }));
+    },
+  };
+}
