@@ -481,12 +481,16 @@ export interface ContactView {
   deferredUntil: Date | null;
   /** The contact this one falls back from (the previous preferred channel was undeliverable). */
   fallbackOf: number | null;
+  /** The retention task the contact serves, if the sender named one. */
+  taskId: number | null;
   createdAt: Date;
 }
 
 export interface ContactFilter {
   /** Contacts of customers in this region's subtree. */
   regionCode?: string;
+  /** One contact (a receipt or an outcome names it): a list of at most one. */
+  contactId?: number;
   customerId?: number;
   channel?: string;
   statuses?: ContactStatus[];
@@ -506,6 +510,11 @@ export interface PluginServices {
      * days of the region's calendar day at `asOf` (default now): 0 is today only. Feb 29 counts as Feb 28.
      */
     withBirthdayWithin(regionCode: string, days: number, options?: { asOf?: Date }): Promise<number[]>;
+    /**
+     * `customers:read`: the ids of customers by number (a hall, a reply, a partner names a customer by it),
+     * among the caller's customers; a number not found is missing from the map.
+     */
+    idsByMsisdn(msisdns: readonly string[]): Promise<Map<string, number>>;
   };
   segments: {
     /**

@@ -117,6 +117,15 @@ describe('services.usage, regions, customers and contacts', () => {
     expect((await all.services.contacts.list({ since: p.clock.now() })).map((c) => c.message)).toEqual(['c', 'b']);
     expect((await all.services.contacts.list({ customerId: ids.busy!, statuses: ['failed'] }))).toEqual([]);
     await expect(all.services.contacts.list({ limit: 501 })).rejects.toThrow('filter.limit: must be a whole number from 1 to 500, got 501');
+    const [b] = await all.services.contacts.list({ customerId: ids.silent! });
+    expect(await all.services.contacts.list({ contactId: b!.contactId })).toEqual([b]);
+    expect(b!.taskId).toBeNull();
+  });
+
+  it('finds customers by number', async () => {
+    const [row] = await p.sql<{ msisdn: string }>`select msisdn from customers where id = ${ids.ny}`;
+    expect(await all.services.customers.idsByMsisdn([row!.msisdn, '19900000000', row!.msisdn])).toEqual(new Map([[row!.msisdn, ids.ny]]));
+    await expect(none.services.customers.idsByMsisdn([row!.msisdn])).rejects.toThrow("needs capability 'customers:read'");
   });
 
   it('refuses each service a plugin did not ask for, naming the capability', async () => {

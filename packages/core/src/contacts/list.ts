@@ -11,6 +11,7 @@ export interface ContactRecord extends ContactView {
 export interface ContactRecordFilter {
   /** Customers in this region's subtree (an unknown code matches nothing). */
   regionCode?: string;
+  contactId?: number;
   customerId?: number;
   channel?: string;
   pluginId?: string;
@@ -26,6 +27,7 @@ export interface ContactRecordFilter {
 export async function listContactRecords(db: Db, filter: ContactRecordFilter = {}): Promise<ContactRecord[]> {
   const where: SQL[] = [];
   if (filter.regionCode !== undefined) where.push(sql`starts_with(${regions.path}, (select path from regions where code = ${filter.regionCode}))`);
+  if (filter.contactId !== undefined) where.push(eq(contacts.id, filter.contactId));
   if (filter.customerId !== undefined) where.push(eq(contacts.customerId, filter.customerId));
   if (filter.channel !== undefined) where.push(eq(contacts.channel, filter.channel));
   if (filter.pluginId !== undefined) where.push(eq(contacts.pluginId, filter.pluginId));
@@ -54,6 +56,7 @@ export async function listContactRecords(db: Db, filter: ContactRecordFilter = {
     providerRef: c.providerRef,
     deferredUntil: c.deferredUntil,
     fallbackOf: c.fallbackOf,
+    taskId: c.taskId,
     idempotencyKey: c.idempotencyKey,
     createdAt: c.createdAt,
   }));

@@ -90,6 +90,16 @@ export function pluginServices(deps: ServiceDeps): PluginServices {
           ...(pii ? { name: c.name, msisdn: c.msisdn, email: emailOf(c.attributes), birthday: c.birthday } : {}),
         }));
       },
+      async idsByMsisdn(msisdns) {
+        guard.require('customers:read', 'customers.idsByMsisdn');
+        if (msisdns.length > 1000) throw new InputError([{ path: 'msisdns', message: `at most 1000 numbers a call, got ${msisdns.length}` }]);
+        if (msisdns.length === 0) return new Map();
+        const rows = await db
+          .select({ id: customers.id, msisdn: customers.msisdn })
+          .from(customers)
+          .where(and(inArray(customers.msisdn, [...new Set(msisdns)]), inScope(customers.id, customers.regionId)));
+        return new Map(rows.map((r) => [r.msisdn, r.id]));
+      },
       async withBirthdayWithin(regionCode, days, options = {}) {
         guard.require('customers:read', 'customers.withBirthdayWithin');
         if (!Number.isInteger(days) || days < 0 || days > 366) throw new InputError([{ path: 'days', message: `must be a whole number of days from 0 to 366, got ${days}` }]);
