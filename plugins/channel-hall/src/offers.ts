@@ -1,5 +1,5 @@
 /**
- * `hall_pendingOffers(customerId | msisdn, regionCode)`: what the hall system shows when a customer walks
+ * `hall_pendingOffers(customerId | msisdn, regionCode?)`: what the hall system shows when a customer walks
  * in: their hall offers not yet answered (`sent`), newest first. Read through the caller's services, so a
  * hall of one region never sees another region's customers.
  */
@@ -15,15 +15,16 @@ export interface Offer {
   purpose: string;
   requestedBy: string;
   offeredAt: Date;
+  /** The retention task the offer serves, if the tactic named one. */
+  taskId: number | null;
 }
 
-/** The customer a hall names: by id, or by number within a region (a number is unique, but the region bounds the lookup). */
+/** The customer a hall names: by id, or by number among the caller's customers (null: none it can see). */
 async function customerOf(args: Record<string, unknown>, request: FieldRequest): Promise<number | null> {
   if ((args.customerId == null) === (args.msisdn == null)) throw new PluginInputError('name the customer by customerId or by msisdn', { path: 'customerId' });
   if (args.customerId != null) return Number(args.customerId);
-  if (args.regionCode == null) throw new PluginInputError('a number is looked up within a region: give regionCode too', { path: 'regionCode' });
-  const [id] = await request.services.segments.matching(String(args.regionCode), { field: { field: 'msisdn', op: 'eq', value: String(args.msisdn) } }, { limit: 1 });
-  return id ?? null;
+  const msisdn = String(args.msisdn);
+  return (await request.services.customers.idsByMsisdn([msisdn])).get(msisdn) ?? null;
 }
 
 export function pendingOffersField(): FieldSpec<null, Offer[]> {
@@ -32,8 +33,8 @@ export function pendingOffersField(): FieldSpec<null, Offer[]> {
     description: "A customer's hall offers not yet answered, newest first",
     args: {
       customerId: { type: 'Int', description: "The customer's id" },
-      msisdn: { type: 'String', description: "Or the customer's number (needs regionCode)" },
-      regionCode: { type: 'String', description: "The hall's region: only customers in its subtree" },
+      msisdn: { type: 'String', description: "Or the customer's number" },
+      regionCode: { type: 'String', description: "The hall's region, optional: only customers in its subtree" },
     },
     async resolve(_root, args, request) {
       const customerId = await customerOf(args, request);
@@ -53,6 +54,7 @@ export function pendingOffersField(): FieldSpec<null, Offer[]> {
         purpose: c.purpose,
         requestedBy: c.pluginId,
         offeredAt: c.createdAt,
+        taskId: c.taskId,
       }));
     },
   };

@@ -1,7 +1,7 @@
 /**
- * `hall_recordVisitOutcome(customerId, contactId, outcome)`: the customer's answer to an offer presented in
- * person, at the hall or on an account manager's visit. The contact is found through the caller's services
- * (a customer it cannot see has no contacts), then reported as the plugin.
+ * `hall_recordVisitOutcome(contactId, outcome)`: the customer's answer to an offer presented in person, at
+ * the hall or on an account manager's visit. The contact is found through the caller's services (a contact
+ * of a customer it cannot see is not found), then reported as the plugin.
  */
 import { PluginInputError, type DeliveryStatus, type FieldSpec, type PluginChannels } from '@weixi/sdk';
 import { CHANNELS } from './settings.js';
@@ -23,17 +23,14 @@ export function recordVisitOutcomeField(channels: PluginChannels): FieldSpec<nul
     type: 'VisitResult',
     description: 'Records what the customer said to an offer presented at the hall or on a visit',
     args: {
-      customerId: { type: 'Int', required: true },
       contactId: { type: 'Int', required: true, description: 'From hall_pendingOffers, or the visit task' },
       outcome: { type: 'VisitOutcome', required: true },
       note: { type: 'String', description: 'What the customer said, kept as the contact detail' },
     },
     async resolve(_root, args, request) {
-      const customerId = Number(args.customerId);
       const contactId = Number(args.contactId);
-      const lists = await Promise.all(CHANNELS.map((channel) => request.services.contacts.list({ customerId, channel, limit: 500 })));
-      const contact = lists.flat().find((c) => c.contactId === contactId);
-      if (!contact) throw new PluginInputError(`no hall or account-manager contact ${contactId} of customer ${customerId} that you can see`, { path: 'contactId' });
+      const [contact] = await request.services.contacts.list({ contactId });
+      if (!contact || !(CHANNELS as readonly string[]).includes(contact.channel)) throw new PluginInputError(`no hall or account-manager contact ${contactId} that you can see`, { path: 'contactId' });
       const { status, disposition } = OUTCOMES[String(args.outcome)]!;
       const note = args.note == null ? '' : String(args.note).trim().slice(0, 500);
       const reported = await channels.report({ channel: contact.channel, contactId, status, disposition, ...(note ? { detail: `${disposition}: ${note}` } : {}) });

@@ -94,19 +94,23 @@ describe('channel-webhook', () => {
 
   it('records a receipt from a caller who sees the customer, and refuses one from another region', async () => {
     const sent = await send(nanjing);
-    const receipt = `mutation ($customerId: Int!, $contactId: Int!, $status: Webhook_ReceiptStatus!) {
-      webhook_receipt(customerId: $customerId, contactId: $contactId, status: $status, code: "opened") { contactId status } }`;
+    const receipt = `mutation ($contactId: Int!, $status: Webhook_ReceiptStatus!) {
+      webhook_receipt(contactId: $contactId, status: $status, code: "opened") { contactId status } }`;
     const suzhouOps = p.as(await p.key({ role: 'operator', regionCodes: ['JS-SZ'] }));
-    const refused = await suzhouOps.gql(receipt, { customerId: nanjing, contactId: sent.contactId, status: 'FAILED' });
+    const refused = await suzhouOps.gql(receipt, { contactId: sent.contactId, status: 'FAILED' });
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await contact(sent.contactId)).status).toBe('sent');
 
     const nanjingOps = p.as(await p.key({ role: 'operator', regionCodes: ['JS-NJ'] }));
-    const done = await nanjingOps.ok(receipt, { customerId: nanjing, contactId: sent.contactId, status: 'DELIVERED' });
+    const done = await nanjingOps.ok(receipt, { contactId: sent.contactId, status: 'DELIVERED' });
     expect(done.webhook_receipt).toEqual({ contactId: sent.contactId, status: 'delivered' });
     expect(await contact(sent.contactId)).toMatchObject({ status: 'delivered', providerCode: 'opened' });
     // a late failure does not undo the delivery
-    const late = await nanjingOps.ok(receipt, { customerId: nanjing, contactId: sent.contactId, status: 'FAILED' });
+    const late = await nanjingOps.ok(receipt, { contactId: sent.contactId, status: 'FAILED' });
     expect(late.webhook_receipt.status).toBe('delivered');
+    // a receipt is for app contacts only
+    const sms = await send(nanjing, 'sms');
+    expect((await nanjingOps.gql(receipt, { contactId: sms.contactId, status: 'FAILED' })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await contact(sms.contactId)).status).toBe('sent');
   });
 });
