@@ -68,3 +68,31 @@ function lineReporter(stream: NodeJS.WriteStream, intervalMs = 2000): ProgressRe
     stop() {},
   };
 }
+
+/** Progress of one counted task (numbers written, rows checked): `done` of a known `total`. */
+export interface CountProgress {
+  update(done: number): void;
+  stop(): void;
+}
+
+/** A bar on a terminal, else a line at most every few seconds (and one at the end), like the seeding progress. */
+export function createCountProgress(title: string, total: number, unit: string, stream: NodeJS.WriteStream = process.stderr, intervalMs = 2000): CountProgress {
+  if (stream.isTTY) {
+    stream.write(`${title}\n`);
+    const bar = new cliProgress.SingleBar({ stream, format: `  {bar} {percentage}% | {value}/{total} ${unit} | ETA {eta_formatted}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar.start(total, 0);
+    return { update: (done) => bar.update(done), stop: () => bar.stop() };
+  }
+  let lastLine = 0;
+  let lastDone = -1;
+  return {
+    update(done) {
+      const now = Date.now();
+      if (done === lastDone || (done < total && now - lastLine < intervalMs)) return;
+      lastLine = now;
+      lastDone = done;
+      stream.write(`${title}: ${format(done)}/${format(total)} ${unit} (${Math.floor((100 * done) / Math.max(1, total))}%)\n`);
+    },
+    stop() {},
+  };
+}

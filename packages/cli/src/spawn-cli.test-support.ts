@@ -1,6 +1,6 @@
 /** Test support: runs the real `weixi` process as a user would, and reads the database it wrote. */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -57,6 +57,8 @@ export interface CliDatabase {
   postgres?: TestDatabase;
   /** Reads what the CLI wrote (between runs, for PGlite: one process at a time). */
   inspect<T>(read: (database: Database) => Promise<T>): Promise<T>;
+  /** Writes `lines` (one per line, with a final newline) to a file named `name` in `dir`, and returns its path. */
+  file(name: string, lines: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,11 @@ export async function cliDatabase(name: string, unset: string[] = []): Promise<C
     dir,
     postgres,
     inspect: (read) => inspectDatabase({ postgres, dataDir: env.WEIXI_DATA_DIR }, read),
+    async file(name, lines) {
+      const path = join(dir, name);
+      await writeFile(path, `${lines.join('\n')}\n`);
+      return path;
+    },
     async close() {
       await postgres?.close();
       await rm(dir, { recursive: true, force: true });

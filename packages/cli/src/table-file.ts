@@ -1,7 +1,8 @@
 /**
- * A small CSV file of named columns (a header line, then one item per line; blank lines and lines starting
- * with # skipped), as the CLI's all-or-nothing imports read them: regions, teams, agents. Read line by line
- * so every item keeps its line number for messages; every bad line is reported, not just the first.
+ * A CSV file of named columns (a header line, then one item per line; blank lines and lines starting with #
+ * skipped), as the CLI's all-or-nothing imports read them: regions, teams, agents, consent, the
+ * do-not-disturb list. Read line by line so every item keeps its line number for messages; every bad line
+ * is reported, not just the first. Small files are held (`readCsvTable`); big ones are visited row by row.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -25,8 +26,25 @@ export interface TableFile {
 }
 
 export async function readCsvTable(file: string, spec: TableSpec): Promise<TableFile> {
+  const out: TableFile = { rows: [], places: [] };
+  await eachCsvRow(file, spec, (row, place) => {
+    if (out.rows.length === spec.max) throw new CliError(`${file}: more than ${spec.max} ${spec.what}; one import is one all-or-nothing batch of at most ${spec.max} (split the file)`);
+    out.rows.push(row);
+    out.places.push(place);
+  });
+  return out;
+}
+
+/**
+ * Reads the file row by row without keeping it, for files too big to hold (a do-not-disturb list of a
+ * million numbers): `visit` gets each row's values, its place (`line 7`) and the problem list to add the
+ * row's own problems to (`line 7, msisdn: ...`); an async visitor is awaited before the next line. The
+ * file's problems and the visitor's are thrown together at the end, in line order; resolves to the number
+ * of rows when there are none.
+ */
+export async function eachCsvRow(file: string, spec: Pick<TableSpec, 'columns' | 'required' | 'what'>, visit: (row: Record<string, string>, place: string, problems: string[]) => void | Promise<void>): Promise<number> {
   try {
-    return await readLines(file, spec);
+    return await readLines(file, spec, visit);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliError(`${file}: no such file`);
@@ -35,11 +53,11 @@ export async function readCsvTable(file: string, spec: TableSpec): Promise<Table
   }
 }
 
-async function readLines(file: string, spec: TableSpec): Promise<TableFile> {
-  const out: TableFile = { rows: [], places: [] };
+async function readLines(file: string, spec: Pick<TableSpec, 'columns' | 'required' | 'what'>, visit: (row: Record<string, string>, place: string, problems: string[]) => void | Promise<void>): Promise<number> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let header: string[] | undefined;
   let lineNo = 0;
+  let rows = 0;
   const problems: string[] = [];
   for await (const raw of lines) {
     lineNo++;
@@ -64,13 +82,12 @@ async function readLines(file: string, spec: TableSpec): Promise<TableFile> {
       problems.push(`line ${lineNo}: ${cells.length} values for ${header.length} columns (${header.join(',')})`);
       continue;
     }
-    if (out.rows.length === spec.max) throw new CliError(`${file}: more than ${spec.max} ${spec.what}; one import is one all-or-nothing batch of at most ${spec.max} (split the file)`);
-    out.rows.push(Object.fromEntries(header.map((column, i) => [column, cells[i]!.trim()])));
-    out.places.push(`line ${lineNo}`);
+    rows++;
+    await visit(Object.fromEntries(header.map((column, i) => [column, cells[i]!.trim()])), `line ${lineNo}`, problems);
   }
   if (!header) throw new CliError(`${file}: no header line (${spec.columns.join(',')}) and no ${spec.what}`);
   if (problems.length > 0) throw new CliError(`${file}: ${listed(problems)}`);
-  return out;
+  return rows;
 }
 
 /** Issues from the core (`input[3].parentCode`) told by place in the file: `line 5 (JS-NJ), parentCode: ...`. */

@@ -1,5 +1,6 @@
 /** The command table: one entry per command file. */
 import type { Command } from '../command.js';
+import { contacts } from './contacts.js';
 import { helpCommand } from './help.js';
 import { importCommand } from './import.js';
 import { jwt } from './jwt.js';
@@ -14,7 +15,7 @@ import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, warnings, model, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, contacts, warnings, model, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -3,7 +3,6 @@
  * changes nothing, and a bad line anywhere writes nothing and is named by its line.
  */
 import { userInfo } from 'node:os';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +11,7 @@ import { cliDatabase, ROOT, runWeixi, type CliDatabase } from '../spawn-cli.test
 const SLOW = 60_000;
 let cli: CliDatabase;
 const weixi = (...args: string[]) => runWeixi(args, cli.env);
-const file = async (name: string, lines: string[]) => {
-  const path = join(cli.dir, name);
-  await writeFile(path, `${lines.join('\n')}\n`);
-  return path;
-};
+const file = (name: string, lines: string[]) => cli.file(name, lines);
 const roster = () =>
   cli.inspect(async (database) => ({
     teams: await database.rows<{ name: string; kind: string; lead: string | null; skills: string[] }>(sql`select name, kind, lead_agent_id as lead, skills from teams order by name`),
