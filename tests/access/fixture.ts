@@ -117,6 +117,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   await createChurnModels(api);
   const outAudit = await createRoster(api);
   await createPlannerRuns(api);
+  await createContactRecords(api);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
@@ -288,6 +289,18 @@ async function createRoster(api: TestApi): Promise<number> {
   await api.ok(`mutation { setDispatchRules(regionCode: "ZJ-HZ", rules: { maxAttempts: 4 }) }`);
   const drawn = await api.ok(`mutation { drawQualityAudits(regionCode: "ZJ-HZ", rate: 0.5) { id } }`);
   return drawn.drawQualityAudits[0].id as number;
+}
+
+/**
+ * Consent records for every person (sources carry the side's marker), a contact policy in ZJ-HZ and the
+ * out-of-scope customer on the do-not-disturb list. Contacts and their decisions come from the birthday job.
+ */
+async function createContactRecords(api: TestApi): Promise<void> {
+  await api.database.rows(sql`
+    insert into contact_consents (customer_id, channel, purpose, granted, source)
+    select c.id, 'sms', 'marketing', true, coalesce(c.attributes->>'note', 'NJ') || ' form' from customers c`);
+  await api.ok(`mutation { setContactPolicy(regionCode: "ZJ-HZ", policy: { frequencyCap: { perDay: 2 } }) }`);
+  await api.ok(`mutation { addDoNotDisturb(entries: [{ msisdn: "${PEOPLE.find((p) => p.key === 'z2')!.msisdn}", reason: "ZJOUT complaint", source: "sweep" }]) }`);
 }
 
 /** A planner run in each side's city, as the planner job records them (the out-of-scope one names a skipped ZJOUT tactic). */

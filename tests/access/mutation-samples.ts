@@ -50,6 +50,15 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rules: { auditWindowDays: 1 + (n % 300) } } },
     { label: 'in JS (above the caller)', args: { regionCode: 'JS', rules: { auditWindowDays: 1 + (n % 300) } } },
   ],
+  setContactPolicy: ({ n }) => [
+    { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', policy: { frequencyCap: { perDay: 3 + (n % 20) } } } },
+    { label: 'in JS (above the caller)', args: { regionCode: 'JS', policy: { frequencyCap: { perDay: 3 + (n % 20) } } } },
+  ],
+  setContactConsent: ({ fixture, n }) => [
+    { label: 'an out-of-scope customer\'s opt-out', args: { consents: [{ customerId: fixture.out.ids.Customer, channel: 'sms', purpose: 'MARKETING', granted: false, source: `sweep ${n}` }] } },
+  ],
+  addDoNotDisturb: ({ fixture, n }) => [{ label: 'the out-of-scope customer\'s number, a new reason', args: { entries: [{ msisdn: fixture.out.msisdn, reason: `sweep ${n}`, source: 'sweep' }] } }],
+  removeDoNotDisturb: ({ fixture }) => [{ label: 'the out-of-scope customer\'s number', args: { msisdns: [fixture.out.msisdn] }, destructive: true }],
   runDispatch: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   runPlanner: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   drawQualityAudits: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rate: 1 } }],

@@ -72,6 +72,8 @@ export async function visibilityOf(api: TestApi, role: SweepRole, markers: reado
     union all select 'JobRun', j.id::text, ${p.jobRun} from job_runs j
     union all select 'CustomerEvent', e.id::text, e.customer_id in ${visibleCustomers} from customer_events e
     union all select 'Warning', w.id::text, w.customer_id in ${visibleCustomers} from warnings w
+    union all select 'Contact', k.id::text, k.customer_id in ${visibleCustomers} from contacts k
+    union all select 'ContactDecision', d.id::text, d.customer_id in ${visibleCustomers} from contact_decisions d
     union all select 'Team', tm.id::text, ${roster(sql`tm.region_id`)} from teams tm
     union all select 'QualityAudit', qa.id::text, qa.task_id in ${visibleTasks} from task_audits qa
     union all select 'PlannerRun', pr.id::text, ${role.reads.jobRuns ? inBound(sql`pr.region_id`, role.reads.regions) : sql`false`} from planner_runs pr

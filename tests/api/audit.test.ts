@@ -81,6 +81,10 @@ describe('the audit log of mutations', () => {
       ['acknowledgeWarning', () => api.ok(`mutation ($id: ID!) { acknowledgeWarning(id: $id, note: "calling") { warning { status } } }`, { id: w }), [w], null],
       ['resolveWarning', () => api.ok(`mutation ($id: ID!) { resolveWarning(id: $id) { warning { status } } }`, { id: w }), [w], null],
       ['disablePlugin', () => api.ok(`mutation { disablePlugin(id: "notary", regionCode: "JS") { plugin { id } } }`), ['region:JS'], 'notary'],
+      ['setContactPolicy', () => api.ok(`mutation { setContactPolicy(regionCode: "JS", policy: { frequencyCap: { perDay: 2 } }) }`), ['region:JS'], null],
+      ['setContactConsent', () => api.ok(`mutation ($c: ID!) { setContactConsent(consents: [{ customerId: $c, channel: "sms", purpose: MARKETING, granted: false, source: "reply" }]) }`, { c: c1 }), [c1], null],
+      ['addDoNotDisturb', () => api.ok(`mutation { addDoNotDisturb(entries: [{ msisdn: "13800000002", reason: "12321 complaint", source: "MIIT list" }]) }`), ['msisdn:13800000002'], null],
+      ['removeDoNotDisturb', () => api.ok(`mutation { removeDoNotDisturb(msisdns: ["13800000002"]) }`), ['msisdn:13800000002'], null],
     ];
     for (const [, request] of steps) await request();
 

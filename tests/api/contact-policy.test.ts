@@ -203,6 +203,7 @@ describe('the contact-policy gate', () => {
       c: [{ customerId: globalId('Customer', nanjing!), channel: 'sms', purpose: 'MARKETING', granted: false, source: 'x' }],
     });
     expect(unseen.errors?.[0]?.message).toContain(`customer ${nanjing} does not exist`);
+    expect(unseen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(await p.sql`select 1 from contact_consents where customer_id = ${nanjing}`).toEqual([]);
   });
 });

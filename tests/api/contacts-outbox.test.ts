@@ -45,10 +45,11 @@ describe('contacts outbox', () => {
   });
 
   it('a contact left queued under a lease by a sender that died is taken over once the lease lapses, and sent once', async () => {
-    // The row as a send leaves it between writing the contact and the channel's answer (lease of 60 s).
+    // The row as a send leaves it between writing the contact and the channel's answer (lease of 60 s); a
+    // service message, so the frequency cap the first test's marketing contact used up does not stop it.
     const [left] = await api.database.rows<{ id: number }>(sql`
-      insert into contacts (customer_id, channel, plugin_id, message, idempotency_key, status, attempts, lease_until, next_attempt_at, created_at, updated_at)
-      values (${customerId}, 'pager', 'pager', 'hello', 'care-crashed', 'queued', 1,
+      insert into contacts (customer_id, channel, plugin_id, message, idempotency_key, status, purpose, attempts, lease_until, next_attempt_at, created_at, updated_at)
+      values (${customerId}, 'pager', 'pager', 'hello', 'care-crashed', 'queued', 'service', 1,
               ${new Date(api.clock.now().getTime() + 60_000).toISOString()}::timestamptz, ${api.clock.now().toISOString()}::timestamptz, now(), now())
       returning id`);
     const id = Number(left!.id);

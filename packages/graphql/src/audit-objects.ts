@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 
 /** String arguments and input fields that name an object by a natural key, and the key's prefix. */
-const NATURAL_KEYS: Record<string, string> = { msisdn: 'msisdn', regionCode: 'region', regionCodes: 'region' };
+const NATURAL_KEYS: Record<string, string> = { msisdn: 'msisdn', msisdns: 'msisdn', regionCode: 'region', regionCodes: 'region' };
 
 /** Objects named by the arguments of `field`, in argument order (repeats included; the log dedupes). */
 export function argumentObjects(field: Pick<GraphQLField<unknown, unknown>, 'args'>, args: Record<string, unknown>): string[] {

@@ -5,7 +5,7 @@
  * do-not-disturb list (`addDoNotDisturb`, `removeDoNotDisturb`).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { InputError, type Region } from '@weixi/core';
+import { InputError, WeixiError, type Region } from '@weixi/core';
 import { addDoNotDisturb, policiesOf, recordConsent, removeDoNotDisturb, setContactPolicy, type ConsentRecord } from '@weixi/contact-policy';
 import { CONTACT_DECISIONS, CONTACT_PURPOSES, CONTACT_STATUSES, contactConsents, contactDecisions, contacts, customers } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
@@ -172,7 +172,11 @@ export function registerContactPolicy(builder: WeixiBuilder, refs: Refs): void {
         const ids = [...new Set(records.map((r) => r.customerId))];
         const seen = await ctx.database.db.select({ id: customers.id }).from(customers).where(and(inArray(customers.id, ids), customerScope(ctx.principal)));
         const missing = ids.filter((id) => !seen.some((s) => s.id === id));
-        if (missing.length > 0) throw new InputError(missing.map((id) => ({ path: `consents[${records.findIndex((r) => r.customerId === id)}].customerId`, message: `customer ${id} does not exist` })));
+        // As the ingest mutations: a customer the caller cannot see is NOT_FOUND, never told apart from one that does not exist.
+        if (missing.length > 0) {
+          const issues = missing.map((id) => ({ path: `consents[${records.findIndex((r) => r.customerId === id)}].customerId`, message: `customer ${id} does not exist` }));
+          throw new WeixiError('NOT_FOUND', `${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; nothing was written`, issues);
+        }
         await recordConsent(ctx.database.db, records, ctx.clock.now());
         return records.reduce((n, r) => n + (r.purpose === 'all' ? 2 : 1), 0);
       },
