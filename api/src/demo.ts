@@ -100,8 +100,9 @@ const PLANNER = { owner: `${CORE_JOB_PREFIX}${PLANNER_OWNER}`, job: PLANNER_JOB.
 const DISPATCH = { owner: `${CORE_JOB_PREFIX}${DISPATCH_OWNER}`, job: DISPATCH_JOB.id };
 
 /**
- * The demo's operator loads the roster, enables each of `pluginIds` that has tactics in each demo province,
- * and queues one planner run and then one dispatch run per city. Queued after the warning runs (the runner
+ * The demo's operator loads the roster, enables each of `pluginIds` that has tactics or channels in each demo
+ * province (the planner only uses channels enabled in the city), and queues one planner run and then one
+ * dispatch run per city. Queued after the warning runs (the runner
  * takes due runs oldest first, one at a time), so the first plan sees the warnings and the first dispatch
  * its tasks.
  */
@@ -109,13 +110,16 @@ export async function installDemoTactics(platform: Platform, database: Database,
   await upsertTeams(database.db, SYSTEM_PRINCIPAL, DEMO_TEAMS);
   await upsertAgents(database.db, SYSTEM_PRINCIPAL, DEMO_AGENTS);
   const tactics: string[] = [];
+  const channels: string[] = [];
   for (const state of platform.plugins.list()) {
-    if (!pluginIds.includes(state.id) || (state.manifest?.contributes?.tactics ?? []).length === 0 || state.status === 'refused') continue;
+    const contributes = state.manifest?.contributes;
+    const kind = (contributes?.tactics ?? []).length > 0 ? tactics : (contributes?.channels ?? []).length > 0 ? channels : null;
+    if (!pluginIds.includes(state.id) || !kind || state.status === 'refused') continue;
     for (const province of DEMO_REGIONS) await platform.plugins.enable(state.id, province.code);
-    tactics.push(state.id);
+    kind.push(state.id);
   }
   const cities = await platform.plugins.jobRegions(PLANNER.owner);
   for (const city of cities) await platform.jobs.runNow(PLANNER.owner, PLANNER.job, city.regionId);
   for (const city of cities) await platform.jobs.runNow(DISPATCH.owner, DISPATCH.job, city.regionId);
-  logger.info('demo tactics enabled', { plugins: tactics, teams: DEMO_TEAMS.length, agents: DEMO_AGENTS.length, cities: cities.length });
+  logger.info('demo tactics enabled', { plugins: tactics, channels, teams: DEMO_TEAMS.length, agents: DEMO_AGENTS.length, cities: cities.length });
 }

@@ -152,4 +152,20 @@ describe('dispatch over HTTP', () => {
     expect(runs.map((r) => [r.code, r.status])).toEqual([['JS-NJ', 'succeeded'], ['JS-SZ', 'succeeded'], ['ZJ-HZ', 'succeeded']]);
     expect(runs[0]!.progress_message).toMatch(/^JS-NJ: \d+ to account managers/);
   });
+
+  it('routes a task by the skills it requires: with no agent of the team having them, to the team lead', async () => {
+    const { customer } = await js.ok(`query ($id: ID!) { task(id: $id) { customer { id } } }`, { id: taskId }).then((r) => r.task);
+    const created = await js.ok(`mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id requiredSkills } } }`, {
+      input: { customerId: customer.id, reason: '粤语客户', dueAt: '2026-11-30T09:00:00+08:00', requiredSkills: ['cantonese'] },
+    });
+    expect(created.createTask.task.requiredSkills).toEqual(['cantonese']);
+    const blank = await js.gql(`mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`, {
+      input: { customerId: customer.id, reason: 'x', dueAt: '2026-11-30T09:00:00+08:00', requiredSkills: [' '] },
+    });
+    expect(blank.errors![0]!.message).toContain('input.requiredSkills[0]: must be 1 to 64 characters');
+    await dispatch();
+    const { task } = await js.ok(TIMELINE, { id: created.createTask.task.id });
+    expect(task).toMatchObject({ state: 'ASSIGNED', assignee: 'cc-lead', team: { name: 'NJ call center' } });
+    expect(task.timeline.at(-1).note).toBe('no agent of the team has the skills cantonese: to team lead cc-lead');
+  });
 });

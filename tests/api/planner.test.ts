@@ -13,10 +13,11 @@ let js: ReturnType<TestApi['as']>;
 let zj: ReturnType<TestApi['as']>;
 
 beforeAll(async () => {
-  const { plugins, refused } = await loadPlugins({ packages: ['./plugins/tactic-prepaid-boost'], baseDir: process.cwd() });
+  const { plugins, refused } = await loadPlugins({ packages: ['./plugins/tactic-prepaid-boost', './plugins/channel-sms'], baseDir: process.cwd() });
   expect(refused).toEqual([]);
   api = await startTestApi('2026-11-16T02:00:00Z', { plugins }); // 10:00 in Nanjing
   await api.ok(`mutation { enablePlugin(id: "tactic-prepaid-boost", regionCode: "JS") { plugin { status } } }`);
+  await api.ok(`mutation { enablePlugin(id: "channel-sms", regionCode: "JS") { plugin { status } } }`);
   js = api.as(await api.key({ role: 'operator', regionCodes: ['JS'], name: 'js operator' }));
   zj = api.as(await api.key({ role: 'operator', regionCodes: ['ZJ'], name: 'zj operator' }));
   const r = await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { customers { id } } }`, {
@@ -30,13 +31,13 @@ beforeAll(async () => {
 });
 afterAll(() => api?.close());
 
-const ACTIONS = `query ($id: ID!) { customer(id: $id) { nextBestActions { tactic title rank eligible reason chosen offerTitle costCents score } } }`;
+const ACTIONS = `query ($id: ID!) { customer(id: $id) { nextBestActions { tactic title rank eligible reason chosen offerTitle costCents score channel } } }`;
 
 describe('planner over HTTP', () => {
   it("lists a customer's next best actions, ranked, with why", async () => {
     const { customer } = await js.ok(ACTIONS, { id: customerId });
     expect(customer.nextBestActions).toEqual([
-      { tactic: 'tactic-prepaid-boost/prepaid-boost', title: '预存促销 (prepaid boost)', rank: 1, eligible: true, reason: null, chosen: true, offerTitle: '预存100元送50元', costCents: 5000, score: expect.any(Number) },
+      { tactic: 'tactic-prepaid-boost/prepaid-boost', title: '预存促销 (prepaid boost)', rank: 1, eligible: true, reason: null, chosen: true, offerTitle: '预存100元送50元', costCents: 5000, score: expect.any(Number), channel: 'sms' },
     ]);
     expect((await api.database.rows<{ n: number }>(sql`select count(*)::int as n from planner_runs`))[0]!.n).toBe(0);
   });

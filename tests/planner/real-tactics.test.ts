@@ -8,8 +8,8 @@ import { createTestPlatform, type TestPlatform } from '@weixi/testing';
 let p: TestPlatform;
 beforeAll(async () => {
   p = await createTestPlatform({
-    plugins: ['plugins/tactic-prepaid-boost', 'plugins/tactic-plan-migration'],
-    enable: [{ plugin: 'tactic-prepaid-boost', region: 'JS' }, { plugin: 'tactic-plan-migration', region: 'JS' }],
+    plugins: ['plugins/tactic-prepaid-boost', 'plugins/tactic-plan-migration', 'plugins/channel-sms', 'plugins/channel-call'],
+    enable: ['tactic-prepaid-boost', 'tactic-plan-migration', 'channel-sms', 'channel-call'].map((plugin) => ({ plugin, region: 'JS' })),
     now: '2026-11-16T08:00:10+08:00',
   });
 });

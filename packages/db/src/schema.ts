@@ -260,6 +260,8 @@ export const retentionTasks = pgTable(
     warningIds: integer('warning_ids').array(),
     // Not a foreign key: deleting planner runs clears it by a statement-level trigger (migration 0016).
     plannerRunId: integer('planner_run_id'),
+    /** Skills an agent needs to work it (migration 0018): dispatch gives it only to an agent having them all. */
+    requiredSkills: text('required_skills').array().notNull().default(sql`'{}'`),
   },
   (t) => [
     uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { startTask } from '@weixi/core';
 import { recordContactAttempt } from './attempts.js';
 import { runDispatch } from './run.js';
 import { setDispatchRules } from './rules.js';
-import { addCustomer, addRegions, addRoster, addTask, FixedClock, task } from './world.test-support.js';
+import { addCustomer, addTask, task, useWorld } from './world.test-support.js';
 
-let database: TestDatabase;
-let regions: Awaited<ReturnType<typeof addRegions>>;
-const clock = new FixedClock(new Date('2026-11-16T02:00:00Z')); // 10:00 in Nanjing
-const db = () => database.db;
-const nj = () => regions.get('JS-NJ')!;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  regions = await addRegions(database.db);
-  await addRoster(database.db);
-});
-afterAll(() => database.close());
+const { clock, db, region } = useWorld();
+const nj = () => region('JS-NJ');
 
 describe('dispatch run', () => {
   const ids = {} as Record<'diamond' | 'goldGone' | 'ordinary' | 'other', number>;
@@ -76,7 +65,7 @@ describe('dispatch run', () => {
   });
 
   it('retries an unreachable customer in another contact window, up to the max attempts, then hands to the account manager, then closes', async () => {
-    await setDispatchRules(db(), regions.get('JS')!, { maxAttempts: 2 });
+    await setDispatchRules(db(), region('JS'), { maxAttempts: 2 });
     clock.set('2026-11-17T02:00:00Z'); // the next day: the call center has capacity again
     const customer = await addCustomer(db(), 'JS-NJ', 'mid_high', 'am-1');
     const id = await addTask(db(), clock, customer);
@@ -100,7 +89,7 @@ describe('dispatch run', () => {
     await recordContactAttempt(db(), clock, id, { disposition: 'suspended' }, 'am-1');
     expect(await runDispatch(db(), clock, nj())).toMatchObject({ closedUnreachable: 1 });
     expect(await task(db(), id)).toMatchObject({ state: 'done', outcome: 'unreachable' });
-    await setDispatchRules(db(), regions.get('JS')!, { maxAttempts: null });
+    await setDispatchRules(db(), region('JS'), { maxAttempts: null });
     clock.set('2026-11-16T02:00:00Z');
   });
 
@@ -127,9 +116,9 @@ describe('dispatch run', () => {
   });
 
   it('leaves a region whose rules switch dispatch off alone', async () => {
-    await setDispatchRules(db(), regions.get('JS-SZ')!, { enabled: false });
+    await setDispatchRules(db(), region('JS-SZ'), { enabled: false });
     const id = await addTask(db(), clock, await addCustomer(db(), 'JS-SZ', 'ordinary'));
-    await runDispatch(db(), clock, regions.get('JS')!);
+    await runDispatch(db(), clock, region('JS'));
     expect((await task(db(), id)).state).toBe('open');
     expect((await task(db(), id)).channel).toBeNull();
   });

@@ -9,18 +9,20 @@
  *    it is done as UNREACHABLE;
  * 3. escalate: tasks past their SLA deadline go to their team's lead, once;
  * 4. assign: open tasks not yet dispatched, by the customer's tier route (account manager; call center,
- *    balanced over the team's agents by what is left of their capacity today; automated channel);
+ *    to agents having the task's required skills, balanced by what is left of their capacity today;
+ *    automated channel available in the region), see `assign.ts`;
  * 5. SLA deadlines for tasks assigned by hand.
  *
  * Runs of the same region are serialised by a row lock on the region.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { applyTaskOutcomes, type Clock } from '@weixi/core';
+import { applyTaskOutcomes, type ChannelAvailability, type Clock } from '@weixi/core';
 import { queryRows, TIERS, type Db } from '@weixi/db';
+import { DISPATCH_ACTOR } from './actor.js';
+import { assign } from './assign.js';
 import { parseWindow, rulesOfSubtree, type RegionRules } from './rules.js';
 
-/** The actor the dispatch job's transitions carry. */
-export const DISPATCH_ACTOR = 'dispatch';
+export { DISPATCH_ACTOR };
 const UNREACHABLE = sql`('no_answer', 'powered_off', 'suspended')`;
 
 export interface DispatchSummary {
@@ -36,9 +38,13 @@ export interface DispatchSummary {
   /** Assigned to an agent, by route. */
   toAccountManagers: number;
   toCallCenter: number;
+  /** Call-center tasks given to the team lead: no agent of the team has every skill they require. */
+  toTeamLeads: number;
   /** Routed to the automated channel (no agent). */
   automated: number;
-  /** Open tasks left undispatched: no team for their route, or no capacity left today. */
+  /** Automated tasks left open: no automated channel available in the customer's region. */
+  noChannel: number;
+  /** Open tasks left undispatched: no team for their route, no capacity left today, or no channel. */
   undispatched: number;
   slaSet: number;
 }
@@ -179,76 +185,6 @@ function escalate(db: Db, rules: SQL, now: string) {
     select count(*)::int as n from logged`);
 }
 
-async function assign(db: Db, rules: SQL, now: string): Promise<Record<'account_manager' | 'call_center' | 'automated' | 'none', number>> {
-  const rows = await queryRows<{ route: string; n: number }>(db, sql`with ${rules},
-    open_task as (
-      select t.id, t.due_at, c.region_id, c.account_manager, tr.route, tr.sla_hours,
-        least(t.due_at, ${now}::timestamptz + make_interval(secs => tr.sla_hours * 3600)) as sla_due_at
-      from retention_tasks t join customers c on c.id = t.customer_id
-      join tier_rules tr on tr.region_id = c.region_id and tr.tier = c.tier
-      where t.state = 'open' and t.dispatched_at is null
-    ),
-    to_manager as (
-      select o.id, coalesce(own.agent_id, amt.lead_agent_id) as agent, coalesce(own.team_id, amt.id) as team
-      from open_task o
-      left join agents own on own.agent_id = o.account_manager and own.active
-      left join team_for tf on tf.region_id = o.region_id and tf.kind = 'account_managers'
-      left join teams amt on amt.id = tf.team_id
-      where o.route = 'account_manager'
-    ),
-    queued as (
-      select o.id, tf.team_id, row_number() over (partition by tf.team_id order by o.sla_due_at, o.id) as rn
-      from open_task o join team_for tf on tf.region_id = o.region_id and tf.kind = 'call_center'
-      where o.route = 'call_center'
-    ),
-    -- what each agent of those teams took today (its region's local day), and one row per free slot,
-    -- ranked so that the least loaded agent relative to its capacity takes the next task
-    load as (
-      select ag.agent_id, ag.team_id, ag.capacity_per_day,
-        (select count(*)::int from retention_tasks x where x.assignee = ag.agent_id
-          and x.dispatched_at >= date_trunc('day', ${now}::timestamptz at time zone r.time_zone) at time zone r.time_zone) as taken
-      from agents ag join regions r on r.id = ag.region_id
-      where ag.active and ag.capacity_per_day > 0 and ag.team_id in (select team_id from queued)
-    ),
-    slot as (
-      select l.agent_id, l.team_id,
-        row_number() over (partition by l.team_id order by (l.taken + k)::float8 / l.capacity_per_day, k, l.agent_id) as rn
-      from load l cross join lateral generate_series(1, l.capacity_per_day - l.taken) as k
-    ),
-    to_call_center as (select q.id, s.agent_id as agent, q.team_id as team from queued q join slot s on s.team_id = q.team_id and s.rn = q.rn),
-    to_automated as (
-      select o.id, null::text as agent, tf.team_id as team from open_task o
-      left join team_for tf on tf.region_id = o.region_id and tf.kind = 'automated'
-      where o.route = 'automated'
-    ),
-    chosen as (
-      select id, agent, team, 'account_manager' as route from to_manager where agent is not null
-      union all select id, agent, team, 'call_center' from to_call_center
-      union all select id, agent, team, 'automated' from to_automated
-    ),
-    locked as (select t.id from retention_tasks t where t.id in (select id from chosen) and t.state = 'open' and t.dispatched_at is null for update),
-    moved as (
-      update retention_tasks t set
-        assignee = ch.agent, team_id = ch.team, state = case when ch.agent is null then 'open' else 'assigned' end,
-        channel = case when ch.agent is null then coalesce(t.channel, rr.automated_channel) else t.channel end,
-        dispatched_at = ${now}::timestamptz, sla_due_at = o.sla_due_at, updated_at = ${now}::timestamptz
-      from chosen ch join open_task o on o.id = ch.id join region_rules rr on rr.region_id = o.region_id
-      where t.id = ch.id and t.id in (select id from locked)
-      returning t.id, t.state, ch.route, t.assignee, t.channel
-    ),
-    logged as (
-      insert into task_transitions (task_id, from_state, to_state, at, actor, note, kind)
-      select id, 'open', state, ${now}::timestamptz, ${DISPATCH_ACTOR},
-        case route when 'account_manager' then 'to account manager ' || assignee when 'call_center' then 'to call-center agent ' || assignee else 'to the automated channel ' || channel end,
-        'dispatch'
-      from moved returning 1
-    )
-    select route, count(*)::int as n from moved group by route
-    union all select 'none', (select count(*)::int from open_task) - (select count(*)::int from moved)`);
-  const by = Object.fromEntries(rows.map((r) => [r.route, Number(r.n)]));
-  return { account_manager: by.account_manager ?? 0, call_center: by.call_center ?? 0, automated: by.automated ?? 0, none: by.none ?? 0 };
-}
-
 /** Tasks assigned by hand (never dispatched) get their tier's SLA deadline from when they were created. */
 function slaForManual(db: Db, rules: SQL, now: string) {
   return count(db, sql`with ${rules},
@@ -262,9 +198,23 @@ function slaForManual(db: Db, rules: SQL, now: string) {
     select count(*)::int as n from moved`);
 }
 
+export interface DispatchOptions {
+  /** The channels available per region (the plugin host); absent: every channel is. */
+  channels?: ChannelAvailability;
+}
+
+/** The channels available in each region dispatched, as a relation (region_id, channel, kind). */
+function availableChannelsSql(regions: readonly RegionRules[], channels: ChannelAvailability): SQL {
+  const rows = regions.flatMap((r) => channels.channelsIn(r.regionId).map((c) => sql`(${r.regionId}::int, ${c.id}::text, ${c.kind}::text)`));
+  return rows.length === 0 ? sql`select null::int, null::text, null::text where false` : sql`values ${list(rows)}`;
+}
+
 /** Dispatches the subtree of one region (a city, as the job does; or any region). */
-export async function runDispatch(db: Db, clock: Clock, region: { id: number; code: string; path: string }): Promise<DispatchSummary> {
-  const summary: DispatchSummary = { regionCode: region.code, expired: 0, retried: 0, handedOff: 0, closedUnreachable: 0, escalated: 0, toAccountManagers: 0, toCallCenter: 0, automated: 0, undispatched: 0, slaSet: 0 };
+export async function runDispatch(db: Db, clock: Clock, region: { id: number; code: string; path: string }, options: DispatchOptions = {}): Promise<DispatchSummary> {
+  const summary: DispatchSummary = {
+    regionCode: region.code, expired: 0, retried: 0, handedOff: 0, closedUnreachable: 0, escalated: 0,
+    toAccountManagers: 0, toCallCenter: 0, toTeamLeads: 0, automated: 0, noChannel: 0, undispatched: 0, slaSet: 0,
+  };
   return db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
     await queryRows(tx, sql`select id from regions where id = ${region.id} for no key update`);
@@ -282,10 +232,12 @@ export async function runDispatch(db: Db, clock: Clock, region: { id: number; co
       await applyTaskOutcomes(tx, closed, clock.now());
     }
     summary.escalated = await escalate(tx, rules, now);
-    const assigned = await assign(tx, rules, now);
+    const assigned = await assign(tx, rules, now, options.channels ? availableChannelsSql(enabled, options.channels) : null);
     summary.toAccountManagers = assigned.account_manager;
     summary.toCallCenter = assigned.call_center;
+    summary.toTeamLeads = assigned.team_lead;
     summary.automated = assigned.automated;
+    summary.noChannel = assigned.no_channel;
     summary.undispatched = assigned.none;
     summary.slaSet = await slaForManual(tx, rules, now);
     return summary;
@@ -294,6 +246,8 @@ export async function runDispatch(db: Db, clock: Clock, region: { id: number; co
 
 /** One line for a job run's progress message. */
 export function describeDispatch(s: DispatchSummary): string {
-  return `${s.regionCode}: ${s.toAccountManagers} to account managers, ${s.toCallCenter} to the call center, ${s.automated} automated, ${s.undispatched} waiting; ` +
+  const lead = s.toTeamLeads > 0 ? `, ${s.toTeamLeads} to team leads (no agent with the skills)` : '';
+  const channel = s.noChannel > 0 ? ` (${s.noChannel} without an automated channel)` : '';
+  return `${s.regionCode}: ${s.toAccountManagers} to account managers, ${s.toCallCenter} to the call center${lead}, ${s.automated} automated, ${s.undispatched} waiting${channel}; ` +
     `${s.retried} retried, ${s.handedOff} handed off, ${s.closedUnreachable} closed unreachable; ${s.escalated} escalated; ${s.expired} expired`;
 }

@@ -1,8 +1,10 @@
 /** Test support: a small world of regions, customers by tier, teams and agents, and tasks to dispatch. */
+import { afterAll, beforeAll } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTask, type Clock } from '@weixi/core';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
 import { queryRows, type Db, type Tier } from '@weixi/db';
+import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { upsertAgents, upsertTeams } from './teams.js';
 
 export class FixedClock implements Clock {
@@ -30,6 +32,19 @@ export async function addRegions(db: Db): Promise<Map<string, { id: number; code
   }
   const found = await queryRows<{ id: number; code: string; path: string }>(db, sql`select id, code, path from regions`);
   return new Map(found.map((r) => [r.code, { ...r, id: Number(r.id) }]));
+}
+
+/** A test file's world: a fresh database with the regions and `roster`, the clock at 10:00 in Nanjing. */
+export function useWorld(roster: (db: Db) => Promise<void> = addRoster) {
+  let database: TestDatabase;
+  let regions: Awaited<ReturnType<typeof addRegions>>;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    regions = await addRegions(database.db);
+    await roster(database.db);
+  });
+  afterAll(() => database.close());
+  return { clock: new FixedClock(new Date('2026-11-16T02:00:00Z')), db: () => database.db, region: (code: string) => regions.get(code)! };
 }
 
 let msisdn = 13900000000;

@@ -55,7 +55,7 @@ export interface CandidateScope {
   customerIds?: readonly number[];
   asOf: AsOf;
   timeZone: string;
-  /** Per tactic (same order): whether one of its channels is available in the region. */
+  /** Per tactic (same order): whether one of its channels is available in the region (the host's `channelsIn`). */
   channelAvailable: readonly boolean[];
 }
 

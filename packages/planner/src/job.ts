@@ -56,8 +56,7 @@ export async function planRegions(db: Db, host: PlannerHost, requests: ReadonlyA
   for (const row of rows) {
     const region: PlanRegion = { id: Number(row.id), code: row.code, path: row.path, timeZone: row.time_zone };
     const request = Number(row.request) - 1;
-    const { tactics, skipped } = await regionTactics(host, region);
-    inputs.push({ region, tactics, skipped, now, jobRunId: requests[request]!.jobRunId });
+    inputs.push({ ...(await regionInput(host, region, now)), jobRunId: requests[request]!.jobRunId });
     owners.push(request);
   }
   const outcomes: RegionPlanOutcome[] = requests.map(() => ({ summaries: [] }));
@@ -67,6 +66,16 @@ export async function planRegions(db: Db, host: PlannerHost, requests: ReadonlyA
     else outcome.summaries.push(result);
   }
   return outcomes;
+}
+
+/**
+ * What the planner plans in a region: its enabled tactics built with its settings, and the channels the
+ * host says are available there (a channel whose plugin is enabled in the region).
+ */
+async function regionInput(host: PlannerHost, region: PlanRegion, now: Date): Promise<PlanInput> {
+  const { tactics, skipped } = await regionTactics(host, region);
+  const available = new Set(host.channelsIn(region.id).map((c) => c.id));
+  return { region, tactics, skipped, now, channelAvailable: (channelId) => available.has(channelId) };
 }
 
 /** Reports a run's plans as its progress, a line each (`describePlan`). */
@@ -100,8 +109,7 @@ export async function nextBestActions(db: Db, host: PlannerHost, customerIds: re
     byCity.get(id)!.ids.push(Number(row.customer_id));
   }
   for (const { region, ids } of byCity.values()) {
-    const { tactics, skipped } = await regionTactics(host, region);
-    for (const [customerId, actions] of await previewPlan(db, { region, tactics, skipped, now }, ids)) out.set(customerId, actions);
+    for (const [customerId, actions] of await previewPlan(db, await regionInput(host, region, now), ids)) out.set(customerId, actions);
   }
   return out;
 }

@@ -36,7 +36,7 @@ export interface PlanInput {
   skipped?: readonly SkippedTactic[];
   now: Date;
   jobRunId?: number | null;
-  /** Whether a channel is available in the region; absent: every channel is (there is no channel registry per region). */
+  /** Whether a channel is available in the region (the host's answer, see `channelsIn`); absent: every channel is. */
   channelAvailable?: (channelId: string) => boolean;
 }
 
@@ -63,9 +63,14 @@ export interface NextBestAction {
   chosen: boolean;
   offerTitle: string;
   costCents: number;
+  /** The channel its task would go through: the tactic's first channel available in the region (null: none). */
+  channel: string | null;
 }
 
 const MAX_ROUNDS = 100;
+
+/** The channel a tactic's tasks go through in a plan (null: none of its channels is available). */
+type ChannelOf = (tacticKey: string) => string | null;
 
 /** Plans a region subtree: records a run with its decisions and creates the chosen tasks. */
 export async function runPlan(db: Db, input: PlanInput): Promise<PlanSummary> {
@@ -121,7 +126,8 @@ interface Prepared {
   input: PlanInput;
   day: { date: string; start: Date };
   regionIds: number[];
-  channelAvailable: boolean[];
+  /** Per tactic (same order), the channel its tasks go through: its first available one, null for none. */
+  channels: Array<string | null>;
   signature: string;
 }
 
@@ -134,15 +140,15 @@ async function prepare(db: Db, inputs: readonly PlanInput[]): Promise<Prepared[]
   return inputs.map((input, index) => {
     const { region, tactics } = input;
     const day = regionDay(region.code, region.timeZone, input.now);
-    const channelAvailable = tactics.map((t) => t.definition.channels.some((c) => input.channelAvailable?.(c) ?? true));
+    const channels = tactics.map((t) => t.definition.channels.find((c) => input.channelAvailable?.(c) ?? true) ?? null);
     const plan = tactics.map((t) => [t.key, t.pluginId, t.title, t.definition, t.refine !== undefined]);
     return {
       index,
       input,
       day: { date: day.date, start: day.start },
       regionIds: rows.filter((r) => Number(r.root) === region.id).map((r) => Number(r.id)),
-      channelAvailable,
-      signature: JSON.stringify([day.date, region.timeZone, input.now.getTime(), plan, channelAvailable]),
+      channels,
+      signature: JSON.stringify([day.date, region.timeZone, input.now.getTime(), plan, channels]),
     };
   });
 }
@@ -162,8 +168,11 @@ function groups(prepared: readonly Prepared[]): Prepared[][] {
 
 /** Plans a group of inputs sharing one plan (see `groups`); a preview has one member. */
 async function plan(db: Db, members: readonly Prepared[], preview: { customerIds: readonly number[]; out: Map<number, NextBestAction[]> } | undefined): Promise<PlanSummary[]> {
-  const { input: first, day, channelAvailable } = members[0]!;
+  const { input: first, day, channels } = members[0]!;
   const { tactics, now } = first;
+  // The channel of each tactic's tasks in this plan (members share it: it is part of the signature).
+  const channelByTactic = new Map(tactics.map((t, i) => [t.key, channels[i] ?? null]));
+  const channelOf: ChannelOf = (tacticKey) => channelByTactic.get(tacticKey) ?? null;
   const timeZone = first.region.timeZone;
   const asOf = { month: firstDay(day.date.slice(0, 7), -1).slice(0, 7), day: day.date, dayStart: day.start };
   const skipped = members.map((m) => [...(m.input.skipped ?? [])]);
@@ -186,7 +195,7 @@ async function plan(db: Db, members: readonly Prepared[], preview: { customerIds
   try {
     const regionIds = members.flatMap((m) => m.regionIds);
     if (tactics.length > 0) {
-      const candidates = candidatesSql(tactics, { regionIds, asOf, timeZone, channelAvailable, ...(preview ? { customerIds: preview.customerIds } : {}) });
+      const candidates = candidatesSql(tactics, { regionIds, asOf, timeZone, channelAvailable: channels.map((c) => c !== null), ...(preview ? { customerIds: preview.customerIds } : {}) });
       const refined = tactics.filter((t) => t.refine);
       // Without budgets or refinements, each customer's first candidate is its choice: ranked and chosen as
       // written, with no rounds. Otherwise ranked as written, ranked again after a refine changed
@@ -207,11 +216,11 @@ async function plan(db: Db, members: readonly Prepared[], preview: { customerIds
       }
     }
     if (preview) {
-      for (const [customerId, action] of await decisionsOf(db, runIds[0]!, tactics)) preview.out.get(customerId)?.push(action);
+      for (const [customerId, action] of await decisionsOf(db, runIds[0]!, tactics, channelOf)) preview.out.get(customerId)?.push(action);
       await db.delete(plannerRuns).where(inArray(plannerRuns.id, runIds));
       return summaries(new Map());
     }
-    const created = tactics.length === 0 ? new Map<number, number>() : await createTasks(db, runs, tactics, day.date, new Date(day.start.getTime() + DUE_DAYS * 86_400_000), now);
+    const created = tactics.length === 0 ? new Map<number, number>() : await createTasks(db, runs, tactics, channelOf, day.date, new Date(day.start.getTime() + DUE_DAYS * 86_400_000), now);
     const rows = await queryRows<{ run_id: number; considered: number; eligible: number; chosen: number }>(
       db,
       sql`select run_id, count(distinct customer_id)::int as considered, count(distinct customer_id) filter (where eligible)::int as eligible, count(*) filter (where chosen)::int as chosen
@@ -347,7 +356,7 @@ async function choose(db: Db, runs: SQL, runOf: SQL, tactics: readonly PlannedTa
  * Creates the runs' chosen tasks in one statement; a task already planned for the customer, tactic and day is
  * kept. Returns the tasks created per run.
  */
-async function createTasks(db: Db, runs: SQL, tactics: readonly PlannedTactic[], day: string, dueAt: Date, now: Date): Promise<Map<number, number>> {
+async function createTasks(db: Db, runs: SQL, tactics: readonly PlannedTactic[], channelOf: ChannelOf, day: string, dueAt: Date, now: Date): Promise<Map<number, number>> {
   const at = sql`${now.toISOString()}::timestamptz`;
   const fields: Record<string, SQL> = {
     name: sql`c.name`,
@@ -369,11 +378,11 @@ async function createTasks(db: Db, runs: SQL, tactics: readonly PlannedTactic[],
     db,
     sql`with created as (
         insert into retention_tasks (customer_id, reason, tactic, plugin_id, channel, state, due_at, script, idempotency_key, offer, outcomes, cost_cents,
-          warning_ids, planner_run_id, created_at, updated_at)
-        select d.customer_id, d.trigger, d.tactic, ${byTactic(tactics, (t) => sql`${t.pluginId}::text`)}, ${byTactic(tactics, (t) => sql`${t.definition.channels[0]!}::text`)},
+          warning_ids, planner_run_id, required_skills, created_at, updated_at)
+        select d.customer_id, d.trigger, d.tactic, ${byTactic(tactics, (t) => sql`${t.pluginId}::text`)}, ${byTactic(tactics, (t) => sql`${channelOf(t.key)}::text`)},
           'open', ${dueAt.toISOString()}::timestamptz, ${byTactic(tactics, script)}, 'planner:' || d.tactic || ':' || d.customer_id || ':' || ${day}::text,
           ${byTactic(tactics, offer)}, ${byTactic(tactics, (t) => sql`${JSON.stringify(t.definition.outcomes ?? {})}::jsonb`)}, d.cost_cents, d.warning_ids,
-          d.run_id, ${at}, ${at}
+          d.run_id, ${byTactic(tactics, (t) => sql`${sql.param(t.definition.skills ?? [])}::text[]`)}, ${at}, ${at}
         from planner_decisions d join customers c on c.id = d.customer_id
         where d.run_id in (${runs}) and d.chosen
         on conflict (customer_id, idempotency_key) do nothing
@@ -389,7 +398,7 @@ async function createTasks(db: Db, runs: SQL, tactics: readonly PlannedTactic[],
 }
 
 /** The decisions of a run, ranked per customer, with the tactic's title and the offer's. */
-async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTactic[]): Promise<Array<[number, NextBestAction]>> {
+async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTactic[], channelOf: ChannelOf): Promise<Array<[number, NextBestAction]>> {
   if (tactics.length === 0) return [];
   const rows = await queryRows<{ customer_id: number; tactic: string; title: string; rank: number; score: number; eligible: boolean; reason: string | null; chosen: boolean; offer_title: string; cost_cents: number }>(
     db,
@@ -399,6 +408,6 @@ async function decisionsOf(db: Db, runId: number, tactics: readonly PlannedTacti
   );
   return rows.map((r) => [
     Number(r.customer_id),
-    { tactic: r.tactic, title: r.title, rank: Number(r.rank), score: Number(r.score), eligible: r.eligible, reason: r.reason, chosen: r.chosen, offerTitle: r.offer_title, costCents: Number(r.cost_cents) },
+    { tactic: r.tactic, title: r.title, rank: Number(r.rank), score: Number(r.score), eligible: r.eligible, reason: r.reason, chosen: r.chosen, offerTitle: r.offer_title, costCents: Number(r.cost_cents), channel: channelOf(r.tactic) },
   ]);
 }

@@ -23,8 +23,8 @@ export interface SkippedTactic {
   error: string;
 }
 
-/** What the planner needs of the plugin host. */
-export type PlannerHost = Pick<PluginHost, 'tactics' | 'isEnabledIn' | 'settingsFor'>;
+/** What the planner needs of the plugin host: the tactics, where plugins are enabled, settings, and channels. */
+export type PlannerHost = Pick<PluginHost, 'tactics' | 'isEnabledIn' | 'settingsFor' | 'channelsIn'>;
 
 /** The enabled tactics of a region, built with its settings, and those skipped. */
 export async function regionTactics(host: PlannerHost, region: { id: number; code: string }): Promise<{ tactics: PlannedTactic[]; skipped: SkippedTactic[] }> {

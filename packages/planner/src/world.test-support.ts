@@ -67,9 +67,9 @@ export function tactic(key: string, over: Partial<TacticDefinition> & { rules?: 
 }
 
 export async function tasksOf(db: Db, customerId: number) {
-  return queryRows<{ id: number; tactic: string; reason: string; script: string; channel: string; state: string; idempotency_key: string; cost_cents: number; warning_ids: number[]; offer: unknown }>(
+  return queryRows<{ id: number; tactic: string; reason: string; script: string; channel: string; state: string; idempotency_key: string; cost_cents: number; warning_ids: number[]; offer: unknown; required_skills: string[] }>(
     db,
-    sql`select id, tactic, reason, script, channel, state, idempotency_key, cost_cents, warning_ids, offer from retention_tasks where customer_id = ${customerId} order by id`,
+    sql`select id, tactic, reason, script, channel, state, idempotency_key, cost_cents, warning_ids, offer, required_skills from retention_tasks where customer_id = ${customerId} order by id`,
   );
 }
 

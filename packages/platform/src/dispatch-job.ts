@@ -13,7 +13,8 @@ export function registerDispatchJob(host: PluginHost, database: Database, clock:
     async (run) => {
       const region = (await regionsByCode(database.db, [run.regionCode])).get(run.regionCode);
       if (!region) return; // removed after the run was queued
-      await run.progress(1, describeDispatch(await runDispatch(database.db, clock, region)));
+      // Automated tasks go only through channels the host says are available in the customer's region.
+      await run.progress(1, describeDispatch(await runDispatch(database.db, clock, region, { channels: host })));
     },
     dispatchRegions,
   );

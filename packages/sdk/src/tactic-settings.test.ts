@@ -28,6 +28,8 @@ describe('tacticFromSettings', () => {
     expect(d.eligibility[1]).toEqual({ when: { compare: [{ usage: 'revenueCents', measure: 'average', months: 3 }, 'gte', 1990] }, unless: '近3个月月均消费低于19.9元' });
     expect(d.outcomes).toEqual({ retained: [{ grant: true }, { closeWarnings: true }], callback_requested: [{ followUp: { days: 5, reason: '客户要求回电' } }] });
     expect(tacticGrants(d)).toBe(true);
+    expect(d.skills).toBeUndefined(); // no skill: any agent
+    expect(tacticFromSettings({ ...settings, skills: ['renewal'] }, play).skills).toEqual(['renewal']);
   });
 
   it('grants nothing when told, answers by its own trigger with no warning rule, and lets the play add outcomes', () => {

@@ -1,6 +1,6 @@
 /**
- * The settings every tactic plugin shares (whom it serves, channels, cooldown, budget, gift policy,
- * precedence, expected effect, the callback delay) and the definition built from them, so that sixteen
+ * The settings every tactic plugin shares (whom it serves, channels, agents' skills, cooldown, budget, gift
+ * policy, precedence, expected effect, the callback delay) and the definition built from them, so that sixteen
  * tactic plugins say only what is their own: the checks, the offer and the script. Amounts an operator
  * types are in yuan (元); definitions count cents.
  */
@@ -19,6 +19,11 @@ export interface TacticSettings {
   warningRules: string[];
   /** Channel ids, preferred first (`sms`, `call` for 外呼, `app`, `hall`, `account-manager`). */
   channels: string[];
+  /**
+   * Skills an agent needs to work the tactic's tasks (技能: `renewal`, `device`), as the operator's roster
+   * names them; dispatch gives a call-centre task only to agents having all. Absent or empty: any agent.
+   */
+  skills?: string[];
   /** Days after a task of this tactic before the same customer gets another. */
   cooldownDays: number;
   /** What the tactic may commit per region and month, in yuan. */
@@ -43,6 +48,7 @@ export const TACTIC_SETTINGS_SCHEMA = {
   tiers: { type: 'array', items: { enum: TIER_VALUES }, minItems: 1, uniqueItems: true },
   warningRules: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9-]*(/[a-z][a-z0-9-]*)?$' }, uniqueItems: true },
   channels: { type: 'array', items: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' }, minItems: 1, uniqueItems: true },
+  skills: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, uniqueItems: true },
   cooldownDays: { type: 'integer', minimum: 0, maximum: 3660 },
   budgetYuanPerMonth: { type: 'integer', minimum: 0 },
   giftLimitYuan: { type: 'object', propertyNames: { enum: TIER_VALUES }, additionalProperties: { type: 'integer', minimum: 0 } },
@@ -103,6 +109,7 @@ export function tacticFromSettings(settings: TacticSettings, play: TacticPlay): 
     expectedEffect: settings.expectedEffect,
     precedence: settings.precedence,
     channels: settings.channels,
+    ...(settings.skills && settings.skills.length > 0 ? { skills: settings.skills } : {}),
     cooldownDays: settings.cooldownDays,
     giftLimitCents,
     budgetCentsPerMonth: yuanToCents(settings.budgetYuanPerMonth),

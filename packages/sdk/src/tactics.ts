@@ -79,7 +79,7 @@ export const TACTIC_OUTCOMES: readonly TacticOutcome[] = ['retained', 'declined'
  *   eligibility: [{ when: { in: { fact: 'paymentType', values: ['prepaid'] } }, unless: 'prepaid customers only' }],
  *   offer: { title: '预存{prepayYuan}元送{bonusYuan}元', costCents: 5000, benefit: { kind: 'credit', valueCents: 5000, description: 'bonus credit over 5 months' } },
  *   variables: { prepayYuan: 100, bonusYuan: 50 },
- *   expectedEffect: 0.2, precedence: 20, channels: ['sms', 'outbound-call'], cooldownDays: 90,
+ *   expectedEffect: 0.2, precedence: 20, channels: ['sms', 'call'], cooldownDays: 90,
  *   giftLimitCents: { ordinary: 10000 }, budgetCentsPerMonth: 2_000_000,
  *   script: '{name}您好，预存{prepayYuan}元即送{bonusYuan}元话费，分5个月返还。',
  *   outcomes: { retained: [{ grant: true }, { closeWarnings: true }], callback_requested: [{ followUp: { days: 3, reason: '客户要求回电' } }] },
@@ -99,8 +99,17 @@ export interface TacticDefinition {
   expectedEffect: number;
   /** Higher first: a tactic of higher precedence wins over any of lower, whatever their scores. */
   precedence: number;
-  /** Channels in order of preference (ids of channel contributions, e.g. `sms`, `outbound-call`). */
+  /**
+   * Channels in order of preference (ids of channel contributions, e.g. `sms`, `call`). The planner uses the
+   * first one available in the region (its channel plugin enabled there); with none available the tactic is
+   * not chosen (`no channel available: ...`).
+   */
   channels: string[];
+  /**
+   * Skills an agent needs to work the tactic's tasks (e.g. `renewal`, `device`, as the operator's roster
+   * names them); dispatch gives such a task only to a call-centre agent having all of them. Absent: any agent.
+   */
+  skills?: string[];
   /** Days after any task of this tactic for a customer before another one (0: none). */
   cooldownDays: number;
   /**
@@ -180,7 +189,7 @@ function placeholderProblems(template: string, path: string, names: readonly str
 export function tacticProblems(def: unknown): string[] {
   const out: string[] = [];
   if (!isObject(def)) return ['a tactic definition is an object { answers, eligibility, offer, expectedEffect, precedence, channels, cooldownDays, script, ... }'];
-  const known = ['answers', 'eligibility', 'offer', 'variables', 'refinedVariables', 'expectedEffect', 'precedence', 'channels', 'cooldownDays', 'giftLimitCents', 'budgetCentsPerMonth', 'script', 'outcomes'];
+  const known = ['answers', 'eligibility', 'offer', 'variables', 'refinedVariables', 'expectedEffect', 'precedence', 'channels', 'skills', 'cooldownDays', 'giftLimitCents', 'budgetCentsPerMonth', 'script', 'outcomes'];
   const extra = Object.keys(def).filter((k) => !known.includes(k));
   if (extra.length > 0) out.push(`unknown key(s) ${extra.join(', ')}; a definition has ${known.join(', ')}`);
 
@@ -235,6 +244,7 @@ export function tacticProblems(def: unknown): string[] {
   if (typeof def.expectedEffect !== 'number' || !(def.expectedEffect >= 0 && def.expectedEffect <= 1)) out.push(`expectedEffect: a number 0 to 1, got ${JSON.stringify(def.expectedEffect)}`);
   if (!whole(def.precedence, 0, 1000)) out.push(`precedence: a whole number 0 to 1000, got ${JSON.stringify(def.precedence)}`);
   if (!Array.isArray(def.channels) || def.channels.length === 0 || !def.channels.every((c) => typeof c === 'string' && /^[a-z][a-z0-9-]*$/.test(c))) out.push('channels: a non-empty list of channel ids, preferred first');
+  if (def.skills !== undefined && (!Array.isArray(def.skills) || !def.skills.every((s) => text(s, 64)))) out.push('skills: a list of skill names (1 to 64 characters each)');
   if (!whole(def.cooldownDays, 0, 3660)) out.push(`cooldownDays: a whole number 0 to 3660, got ${JSON.stringify(def.cooldownDays)}`);
   if (def.giftLimitCents !== undefined) {
     if (!isObject(def.giftLimitCents)) out.push('giftLimitCents: { tier: cents }');

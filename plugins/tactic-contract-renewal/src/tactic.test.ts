@@ -14,6 +14,8 @@ it('answers contracts ending within 60 days, not chasing arrears, low spenders o
   expect(d.eligibility[3]!.when).toEqual({ compare: [{ usage: 'complaints', measure: 'total', months: 3 }, 'lte', 2] });
   expect(d.offer).toMatchObject({ title: '续约{commitmentMonths}个月送{renewalBonusYuan}元话费', costCents: 12000, benefit: { kind: 'credit', valueCents: 12000 } });
   expect(d).toMatchObject({ precedence: 60, cooldownDays: 60, giftLimitCents: { diamond: 100000, ordinary: 15000 } });
+  // renewal calls go to agents with the renewal skill (the operator renames it in the settings)
+  expect(d.skills).toEqual(['renewal']);
 });
 
 it('narrows Suzhou to 30 days with a larger bonus and a higher bar', async () => {

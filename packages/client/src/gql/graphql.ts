@@ -108,6 +108,8 @@ export type CreateTaskInput = {
   /** Resending with the same key returns the first task instead of a second one. */
   idempotencyKey?: string | null | undefined;
   reason: string;
+  /** Skills an agent needs to work the task (e.g. `cantonese`); dispatch gives it only to agents having all of them. */
+  requiredSkills?: Array<string> | null | undefined;
   script?: string | null | undefined;
   tactic?: string | null | undefined;
 };

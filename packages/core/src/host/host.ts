@@ -16,6 +16,7 @@ import type {
 import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
 import { InputError, NotFoundError, WeixiError, type InputIssue } from '../errors.js';
+import type { AvailableChannel } from './channels.js';
 import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
 import { Enablement, PluginNotEnabledError, type EnabledRegion } from './enablement.js';
@@ -386,6 +387,20 @@ export class PluginHost {
 
   channel(channelId: string): ChannelSender | undefined {
     return this.channels.get(channelId)?.sender;
+  }
+
+  /**
+   * The channels available in a region: those whose implementing plugin is enabled there (as this process
+   * last read it). The planner plans, and dispatch routes, only through these.
+   */
+  channelsIn(regionId: number): AvailableChannel[] {
+    const out: AvailableChannel[] = [];
+    for (const [id, { pluginId }] of this.channels) {
+      if (!this.isEnabledIn(pluginId, regionId)) continue;
+      const kind = this.manifestOf(pluginId).contributes?.channels?.find((c) => c.id === id)?.kind ?? 'automated';
+      out.push({ id, kind, pluginId });
+    }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** A customer's opt-out reported by a channel plugin (a 退订 reply): consent withdrawn from now on. */

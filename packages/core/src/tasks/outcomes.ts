@@ -41,10 +41,10 @@ export async function applyTaskOutcomes(db: Db, taskIds: readonly number[] | SQL
         ),
         followed as (
           insert into retention_tasks (customer_id, reason, tactic, plugin_id, channel, state, due_at, next_attempt_at, script, idempotency_key,
-            offer, outcomes, cost_cents, warning_ids, created_at, updated_at)
+            offer, outcomes, cost_cents, warning_ids, required_skills, created_at, updated_at)
           select distinct on (id) customer_id, action -> 'followUp' ->> 'reason', tactic, plugin_id, channel, 'open',
             ${at} + make_interval(days => (action -> 'followUp' ->> 'days')::int), ${at} + make_interval(days => (action -> 'followUp' ->> 'days')::int),
-            script, 'followup:' || id, offer, outcomes, 0, warning_ids, ${at}, ${at}
+            script, 'followup:' || id, offer, outcomes, 0, warning_ids, required_skills, ${at}, ${at}
           from done where action ? 'followUp'
           order by id
           on conflict (customer_id, idempotency_key) do nothing

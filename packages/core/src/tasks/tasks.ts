@@ -16,6 +16,8 @@ export interface CreateTaskInput {
   assignee?: string | null;
   dueAt: Date;
   script?: string | null;
+  /** Skills an agent needs to work the task (`cantonese`, `device`): dispatch gives it only to agents having all. */
+  requiredSkills?: readonly string[] | null;
   /**
    * Re-sending a create with the same key for the same customer returns the task created the first time.
    * Keys are scoped to the customer: another customer's (or region's) use of a key is not a replay.
@@ -41,6 +43,9 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
   if (Number.isNaN(input.dueAt.getTime())) issues.add('input.dueAt', 'is not a valid time');
   if (input.assignee != null && !input.assignee.trim()) issues.add('input.assignee', 'must not be empty when given');
   checkText(issues, 'input.idempotencyKey', input.idempotencyKey, TEXT_LIMITS.idempotencyKey);
+  (input.requiredSkills ?? []).forEach((skill, i) => {
+    if (!skill.trim() || skill.length > 64) issues.add(`input.requiredSkills[${i}]`, 'must be 1 to 64 characters');
+  });
   issues.throwIfAny();
 
   return db.transaction(async (tx) => {
@@ -59,6 +64,7 @@ export async function createTask(db: Db, clock: Clock, input: CreateTaskInput, a
         state,
         dueAt: input.dueAt,
         script: input.script ?? null,
+        requiredSkills: [...new Set(input.requiredSkills ?? [])],
         idempotencyKey: input.idempotencyKey ?? null,
         createdAt: now,
         updatedAt: now,

@@ -53,6 +53,7 @@ export function registerPlanner(builder: WeixiBuilder, refs: Refs): void {
       chosen: t.exposeBoolean('chosen', { description: 'Whether a planner run now would choose it (within its budget).' }),
       offerTitle: t.exposeString('offerTitle'),
       costCents: t.exposeInt('costCents'),
+      channel: t.exposeString('channel', { nullable: true, description: "The channel its task would go through: the tactic's first preferred channel available in the customer's city (null: none is, see reason)." }),
     }),
   });
   const Offer = builder.objectRef<TaskOffer>('TaskOffer').implement({

@@ -32,6 +32,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       reason: t.exposeString('reason', { description: 'Why: the alert or occasion behind the task.' }),
       tactic: t.exposeString('tactic', { nullable: true, description: 'Retention tactic id.' }),
       channel: t.exposeString('channel', { nullable: true, description: 'Contact channel id.' }),
+      requiredSkills: t.exposeStringList('requiredSkills', { description: 'Skills an agent needs to work it; dispatch gives it only to call-centre agents having all of them.' }),
       assignee: t.exposeString('assignee', { nullable: true, description: 'Agent, team or region the task is dispatched to.' }),
       state: t.expose('state', { type: enums.TaskState }),
       outcome: t.expose('outcome', { type: enums.TaskOutcome, nullable: true, description: 'Set when the task is done.' }),
@@ -127,6 +128,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       assignee: t.string({ description: 'Given: the task starts assigned.' }),
       dueAt: t.field({ type: 'DateTime', required: true }),
       script: t.string(),
+      requiredSkills: t.stringList({ description: 'Skills an agent needs to work the task (e.g. `cantonese`); dispatch gives it only to agents having all of them.' }),
       idempotencyKey: t.string({ description: 'Resending with the same key returns the first task instead of a second one.' }),
     }),
   });

@@ -1,0 +1,2 @@
+/** The actor the dispatch job's transitions carry. */
+export const DISPATCH_ACTOR = 'dispatch';
