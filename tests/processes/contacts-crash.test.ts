@@ -62,6 +62,8 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('contacts outbox across a kil
     process.env.PAGER_GATEWAY_FILE = join(dir, 'delivered');
     api = await startTestApi(new Date().toISOString(), { plugins: [PAGER_PLUGIN] });
     await api.ok(`mutation { enablePlugin(id: "pager") { plugin { status } } }`);
+    // The sender runs on the wall clock: no quiet hours for pages, whatever the hour in Nanjing when this runs.
+    await api.ok(`mutation { setContactPolicy(regionCode: "JS", policy: { quietHours: { pager: null } }) }`);
     const r = await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { customers { id } } }`, { c: [customerInput('13300000001')] });
     customerId = localId(r.upsertCustomers.customers[0].id);
   });
