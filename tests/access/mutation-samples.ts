@@ -50,6 +50,10 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
     { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rules: { auditWindowDays: 1 + (n % 300) } } },
     { label: 'in JS (above the caller)', args: { regionCode: 'JS', rules: { auditWindowDays: 1 + (n % 300) } } },
   ],
+  setKpiSettings: ({ n }) => [
+    { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', settings: { horizonMonths: 1 + (n % 12) } } },
+    { label: 'in JS (above the caller)', args: { regionCode: 'JS', settings: { horizonMonths: 1 + (n % 12) } } },
+  ],
   runDispatch: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   runPlanner: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   drawQualityAudits: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rate: 1 } }],

@@ -242,7 +242,7 @@ export async function computeKpis(db: Db, region: { id: number; path: string; co
       key,
       customers,
       churned,
-      retentionRate: churnRate === null ? null : 1 - churnRate,
+      retentionRate: customers === null || churned === null ? null : ratio(customers - churned, customers),
       churnRate,
       warned: warnedN,
       warnedChurned,
