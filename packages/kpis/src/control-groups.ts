@@ -20,7 +20,8 @@ const shareOf = (kind: 'tactics' | 'warningRules', key: SQL, path: SQL): SQL =>
 export function heldOutCheck(tacticKey: string, warningIds: SQL): SQL {
   const tactic = sql`${tacticKey}::text`;
   const rule = sql`(hw.plugin_id || '/' || hw.rule_id)`;
-  return sql`when weixi_held_out(${tactic}, c.id, ${shareOf('tactics', tactic, sql`cr.path`)})
-      or exists (select from warnings hw where hw.id = any(${warningIds}) and weixi_held_out(${rule}, c.id, ${shareOf('warningRules', rule, sql`cr.path`)}))
+  // Uncorrelated, so computed once per statement: without any control group configured nothing else runs.
+  return sql`when (select exists (select from kpi_settings where settings ? 'controlGroups')) and (weixi_held_out(${tactic}, c.id, ${shareOf('tactics', tactic, sql`cr.path`)})
+      or exists (select from warnings hw where hw.id = any(${warningIds}) and weixi_held_out(${rule}, c.id, ${shareOf('warningRules', rule, sql`cr.path`)})))
     then ${HELD_OUT_REASON}::text`;
 }
