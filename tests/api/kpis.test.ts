@@ -76,4 +76,21 @@ describe('KPIs over HTTP', () => {
     expect(bad.errors![0]!.message).toContain('settings.controlGroups.tactics.x/y: must be a share from 0 to 0.5');
     expect((await nj.gql(`mutation { setKpiSettings(regionCode: "JS", settings: { horizonMonths: 2 }) }`)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
   });
+
+  it('makes the daily report at 07:30 local in every province and city, kept for the API', async () => {
+    api.clock.set('2026-11-15T23:30:10Z'); // 07:30:10 on the 16th in Shanghai
+    await api.jobs.tick();
+    await api.jobs.work();
+    const runs = await api.database.rows<{ code: string; status: string }>(sql`
+      select r.code, j.status from job_runs j join regions r on r.id = j.region_id where j.plugin_id = 'core:kpis-report' order by r.code`);
+    expect(runs).toEqual(['JS', 'JS-NJ', 'JS-SZ', 'ZJ', 'ZJ-HZ'].map((code) => ({ code, status: 'succeeded' })));
+    const REPORTS = `query ($r: String!) { kpiReports(regionCode: $r) { regionCode day month html csv } }`;
+    const [report] = (await api.ok(REPORTS, { r: 'JS' })).kpiReports;
+    expect(report).toMatchObject({ regionCode: 'JS', day: '2026-11-16', month: '2026-11' });
+    expect(report.html).toContain('2026-10 (last complete month)');
+    // October: 3 customers in Jiangsu, 2 churned (the churn-facts job ran above).
+    expect(report.csv.split('\n').find((l: string) => l.startsWith('2026-10,total,'))).toMatch(/^2026-10,total,,3,2,/);
+    expect((await nj.ok(REPORTS, { r: 'JS-NJ' })).kpiReports).toHaveLength(1);
+    expect((await nj.gql(REPORTS, { r: 'JS' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  });
 });

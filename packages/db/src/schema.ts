@@ -931,3 +931,23 @@ export const churnFacts = pgTable(
     check('churn_facts_reason_check', sql`(${t.reason} is not null) = ${t.churned} and ${t.reason} in ('status', 'no_revenue', 'port_out')`),
   ],
 );
+
+/** The daily KPI report of a region (每日通报): figures, HTML with charts, CSV; one per region and local day. */
+export const kpiReports = pgTable(
+  'kpi_reports',
+  {
+    id: serial('id').primaryKey(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    /** The local day the report was made for (its figures run to the day before). */
+    day: day('day').notNull(),
+    /** The month of the month-to-date figures. */
+    month: day('month').notNull(),
+    figures: jsonb('figures').$type<unknown>().notNull(),
+    html: text('html').notNull(),
+    csv: text('csv').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('kpi_reports_region_day_idx').on(t.regionId, t.day)],
+);

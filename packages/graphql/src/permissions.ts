@@ -132,6 +132,7 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   runPlanner: 'jobs',
   kpis: 'kpis',
   kpiSettings: 'kpis',
+  kpiReports: 'kpis',
   setKpiSettings: 'kpiSettings',
 };
 

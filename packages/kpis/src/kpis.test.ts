@@ -12,6 +12,7 @@ import { queryRows } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
 import { computeChurnFacts } from './churn.js';
 import { computeKpis, type KpiRow } from './figures.js';
+import { makeDailyReport } from './daily-report.js';
 import { kpisOf } from './report.js';
 import { kpiSettingsOfSubtree, setKpiSettings } from './settings.js';
 
@@ -177,5 +178,39 @@ describe('KPIs of 2026-10', () => {
       ['-', 5, 5, 5],
       ['a1', 5, 4, 3],
     ]);
+  });
+});
+
+describe('the daily report', () => {
+  it('ranks teams and agents for the month to date, keeps HTML with charts and CSV, and replaces itself on a rerun', async () => {
+    const nj = region['JS-NJ']!;
+    for (const [name, from, to] of [['短信组', 0, 4], ['外呼一组', 5, 9]] as const) {
+      const [team] = await queryRows<{ id: number }>(db(), sql`insert into teams (region_id, name, kind) values (${nj.id}, ${name}, 'call_center') returning id`);
+      await db().execute(sql`update retention_tasks set team_id = ${team!.id} where customer_id = any(${sql.param(ids.treated!.slice(from, to + 1))}::int[])`);
+    }
+    const js = { ...region.JS!, timeZone: 'Asia/Shanghai' };
+    const now = new Date('2026-11-01T07:30:00+08:00'); // the month to date is October, the last complete month September
+    const figures = await makeDailyReport(db(), js, now);
+    expect(figures).toMatchObject({ regionCode: 'JS', day: '2026-11-01', month: '2026-10', lastMonth: '2026-09' });
+    expect(figures.monthToDate).toMatchObject({ tasks: 10, done: 8, retained: 6 });
+    // SMS: 5 retained of 5 done; calls: 1 of 3.
+    expect(figures.teams.map((t) => [t.key, t.retained, t.successRate])).toEqual([
+      ['短信组', 5, 1],
+      ['外呼一组', 1, 1 / 3],
+    ]);
+    expect(figures.agents.map((a) => [a.key, a.retained])).toEqual([['a1', 1]]);
+    await makeDailyReport(db(), js, new Date('2026-11-01T08:00:00+08:00'));
+    const reports = await queryRows<{ day: string; html: string; csv: string }>(db(), sql`select day::text, html, csv from kpi_reports where region_id = ${js.id}`);
+    expect(reports).toHaveLength(1);
+    const [report] = reports;
+    expect(report!.day).toBe('2026-11-01');
+    expect(report!.html).toContain('维系日报 (daily retention report) JS, 2026-11-01');
+    expect(report!.html).toContain('<svg');
+    expect(report!.html).toContain('aria-label="Retained tasks by team"');
+    expect(report!.html).not.toContain('<script');
+    const lines = report!.csv.trim().split('\n');
+    expect(lines[0]).toMatch(/^section,key,rank,customers,/);
+    expect(lines[1]).toMatch(/^2026-10 to date,total,,/);
+    expect(lines.filter((l) => l.startsWith('2026-10 teams,'))).toEqual([expect.stringMatching(/^2026-10 teams,短信组,1,/), expect.stringMatching(/^2026-10 teams,外呼一组,2,/)]);
   });
 });

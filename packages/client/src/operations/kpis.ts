@@ -63,3 +63,17 @@ export const setKpiSettingsMutation = graphql(`
     setKpiSettings(regionCode: $regionCode, settings: $settings)
   }
 `);
+
+/** A region's daily reports, newest first: the HTML page and the CSV as made at 07:30 local. */
+export const kpiReportsQuery = graphql(`
+  query KpiReports($regionCode: String!, $last: Int) {
+    kpiReports(regionCode: $regionCode, last: $last) {
+      regionCode
+      day
+      month
+      html
+      csv
+      createdAt
+    }
+  }
+`);

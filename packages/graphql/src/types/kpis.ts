@@ -4,7 +4,9 @@
  * team, agent), with uplift against the control group; `kpiSettings` / `setKpiSettings` read and set a
  * region's churn definition, control-group shares and horizon (inherited down the tree).
  */
+import { desc, eq } from 'drizzle-orm';
 import { InputError, type Region } from '@weixi/core';
+import { kpiReports } from '@weixi/db';
 import { KPI_DIMENSIONS, kpiSettingsOfSubtree, kpisOf, setKpiSettings, type Interval, type KpiReport, type KpiRow, type Uplift } from '@weixi/kpis';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
@@ -78,7 +80,33 @@ export function registerKpis(builder: WeixiBuilder): void {
     }),
   });
 
+  type ReportRow = typeof kpiReports.$inferSelect & { regionCode: string };
+  const DailyReport = builder.objectRef<ReportRow>('KpiDailyReport').implement({
+    description: 'A daily report (每日通报): the month to date with team and agent rankings, the last complete month with uplift.',
+    fields: (t) => ({
+      regionCode: t.exposeString('regionCode'),
+      day: t.exposeString('day', { description: 'The local day it was made for (figures to the day before).' }),
+      month: t.string({ description: 'The month of the month-to-date figures (YYYY-MM).', resolve: (r) => r.month.slice(0, 7) }),
+      figures: t.field({ type: 'JSONObject', resolve: (r) => r.figures as never }),
+      html: t.exposeString('html', { description: 'A self-contained HTML page with its charts (inline SVG).' }),
+      csv: t.exposeString('csv'),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+
   builder.queryFields((t) => ({
+    kpiReports: t.field({
+      type: [DailyReport],
+      description: "A region's daily reports, newest first (made at 07:30 local by the kpis-report job).",
+      args: { regionCode: t.arg.string({ required: true }), last: t.arg.int({ description: 'How many (1 to 31, default 7).' }) },
+      resolve: async (_r, args, ctx) => {
+        const region = await regionFor(ctx, 'kpis', args.regionCode);
+        const last = args.last ?? 7;
+        if (!(last >= 1 && last <= 31)) throw new InputError([{ path: 'last', message: `${last} is not from 1 to 31` }]);
+        const rows = await ctx.database.db.select().from(kpiReports).where(eq(kpiReports.regionId, region.id)).orderBy(desc(kpiReports.day)).limit(last);
+        return rows.map((r) => ({ ...r, regionCode: region.code }));
+      },
+    }),
     kpis: t.field({
       type: Report,
       description: 'KPIs of a region and the regions below it for a month (YYYY-MM), in total or by a dimension. Churn figures need the churn-facts job to have run.',
