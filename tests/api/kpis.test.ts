@@ -39,7 +39,7 @@ describe('KPIs over HTTP', () => {
       ['JS-SZ', 'succeeded'],
       ['ZJ-HZ', 'succeeded'],
     ]);
-    expect(runs[0]!.progress_message).toBe('24 customer months 2025-11..2026-10, 1 churned');
+    expect(runs[0]!.progress_message).toBe('24 customer months 2025-11..2026-10 written, 1 of them churned');
   });
 
   it('gives a province in total and rolled up by city', async () => {

@@ -27,11 +27,25 @@ CREATE TABLE "churn_facts" (
 	CONSTRAINT "churn_facts_reason_check" CHECK (("churn_facts"."reason" is not null) = "churn_facts"."churned" and "churn_facts"."reason" in ('status', 'no_revenue', 'port_out'))
 );
 --> statement-breakpoint
-ALTER TABLE "churn_facts" ADD CONSTRAINT "churn_facts_customer_id_customers_id_fk" FOREIGN KEY ("customer_id") REFERENCES "public"."customers"("id") ON DELETE cascade ON UPDATE no action;
+-- No foreign keys: a run writes a row per customer and month (12 million for a province of a million), and
+-- a foreign key costs a row-level trigger per row written (as 0016 found for the planner). Deleting customers
+-- or regions deletes their facts by statement-level cascades instead.
+CREATE FUNCTION weixi_churn_facts_cascade() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'customers' THEN
+    DELETE FROM churn_facts f USING gone g WHERE f.customer_id = g.id;
+  ELSE
+    DELETE FROM churn_facts f USING gone g WHERE f.region_id = g.id;
+  END IF;
+  RETURN NULL;
+END $$;
 --> statement-breakpoint
-ALTER TABLE "churn_facts" ADD CONSTRAINT "churn_facts_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE cascade ON UPDATE no action;
+CREATE TRIGGER customers_cascade_churn_facts AFTER DELETE ON customers
+REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION weixi_churn_facts_cascade();
 --> statement-breakpoint
-CREATE INDEX "churn_facts_month_region_idx" ON "churn_facts" USING btree ("month","region_id");
+CREATE TRIGGER regions_cascade_churn_facts AFTER DELETE ON regions
+REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION weixi_churn_facts_cascade();
 --> statement-breakpoint
 -- The control-group draw: true when the customer is held out of `key` (a tactic or a warning rule) at
 -- `share` (0 to 1). md5 of key and customer id, its first 32 bits as a fraction: stable across runs,

@@ -911,13 +911,10 @@ export type ChurnReason = (typeof CHURN_REASONS)[number];
 export const churnFacts = pgTable(
   'churn_facts',
   {
-    customerId: integer('customer_id')
-      .notNull()
-      .references(() => customers.id, { onDelete: 'cascade' }),
+    // No foreign keys: statement-level triggers cascade deletes of customers and regions (migration 0018).
+    customerId: integer('customer_id').notNull(),
     month: day('month').notNull(),
-    regionId: integer('region_id')
-      .notNull()
-      .references(() => regions.id, { onDelete: 'cascade' }),
+    regionId: integer('region_id').notNull(),
     tier: text('tier', { enum: TIERS }).notNull(),
     churned: boolean('churned').notNull(),
     reason: text('reason', { enum: CHURN_REASONS }),

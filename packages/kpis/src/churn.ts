@@ -2,7 +2,7 @@
  * Churn facts (离网事实): one row per customer and month it began as a customer, `churned` in the month its
  * region's churn definition first holds, no row after. Computed set-based: ONE `INSERT ... SELECT ... ON
  * CONFLICT` per run over a region subtree and a range of months, which also deletes the range's rows the
- * definition no longer yields (a churn found earlier), so a rerun changes nothing.
+ * definition no longer yields (a churn found earlier) and leaves unchanged rows alone, so a rerun writes nothing.
  */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
@@ -35,9 +35,9 @@ export interface ChurnFactsRun {
 }
 
 export interface ChurnFactsSummary {
-  /** Rows written or rewritten (customer months). */
+  /** Rows written or changed (customer months); 0 on a rerun over unchanged data. */
   rows: number;
-  /** Churned customers in the range. */
+  /** Churned customers among them. */
   churned: number;
 }
 
@@ -93,6 +93,9 @@ export async function computeChurnFacts(db: Db, run: ChurnFactsRun): Promise<Chu
       select customer_id, month, region_id, tier, churned, reason, revenue_cents, now() from facts
       on conflict (customer_id, month) do update set region_id = excluded.region_id, tier = excluded.tier, churned = excluded.churned,
         reason = excluded.reason, revenue_cents = excluded.revenue_cents, computed_at = excluded.computed_at
+      -- An unchanged row is not rewritten: a daily rerun over 12 months touches only what changed.
+      where (churn_facts.region_id, churn_facts.tier, churn_facts.churned, churn_facts.reason, churn_facts.revenue_cents)
+        is distinct from (excluded.region_id, excluded.tier, excluded.churned, excluded.reason, excluded.revenue_cents)
       returning churned)
     select (select count(*) from written)::int as rows, (select count(*) filter (where churned) from written)::int as churned, (select count(*) from gone)::int as removed`);
   return { rows: Number(summary!.rows), churned: Number(summary!.churned) };

@@ -26,4 +26,4 @@ export async function runChurnFacts(db: Db, region: { id: number; path: string; 
   return { ...(await computeChurnFacts(db, { region, from, to })), from, to };
 }
 
-export const describeChurnFacts = (s: { rows: number; churned: number; from: string; to: string }) => `${s.rows} customer months ${s.from}..${s.to}, ${s.churned} churned`;
+export const describeChurnFacts = (s: { rows: number; churned: number; from: string; to: string }) => `${s.rows} customer months ${s.from}..${s.to} written, ${s.churned} of them churned`;

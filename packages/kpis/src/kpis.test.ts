@@ -108,7 +108,7 @@ describe('churn facts', () => {
     expect(facts.some((f) => f.customer_id === ids.quietNj![0])).toBe(false);
     const count = async () => (await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from churn_facts`))[0]!.n;
     const before = await count();
-    expect(await computeChurnFacts(db(), { region: region.JS!, from: '2026-10', to: '2027-01' })).toEqual(first);
+    expect(await computeChurnFacts(db(), { region: region.JS!, from: '2026-10', to: '2027-01' })).toEqual({ rows: 0, churned: 0 });
     expect(await count()).toBe(before);
   });
 });
@@ -213,4 +213,12 @@ describe('the daily report', () => {
     expect(lines[1]).toMatch(/^2026-10 to date,total,,/);
     expect(lines.filter((l) => l.startsWith('2026-10 teams,'))).toEqual([expect.stringMatching(/^2026-10 teams,短信组,1,/), expect.stringMatching(/^2026-10 teams,外呼一组,2,/)]);
   });
+});
+
+it('deletes the churn facts of deleted customers (a statement-level cascade, no foreign key)', async () => {
+  const id = ids.quietNj![0]!;
+  const facts = async () => (await queryRows<{ n: number }>(db(), sql`select count(*)::int as n from churn_facts where customer_id = ${id}`))[0]!.n;
+  expect(await facts()).toBe(4);
+  await db().execute(sql`delete from customers where id = ${id}`);
+  expect(await facts()).toBe(0);
 });

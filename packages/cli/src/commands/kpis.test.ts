@@ -35,7 +35,7 @@ describe('weixi kpis', () => {
     const run = await weixi('kpis', '--region', 'JS', '--month', '2026-10', '--refresh');
     expect(run.code, run.stderr).toBe(0);
     // 3 customers stay all 12 months; the one churning in October has its 12 too.
-    expect(run.stderr).toContain('Churn facts of JS for 2025-11..2026-10: 48 customer months, 1 churned');
+    expect(run.stderr).toContain('Churn facts of JS for 2025-11..2026-10: 48 customer months written, 1 of them churned');
     expect(run.stdout).toContain('KPIs of JS for 2026-10, horizon 3 months');
     // 4 customers, 1 churned: retention 75%; 2 tasks done and retained at 20 yuan; 2 treated (both stay), 2 held out (one churns).
     expect(run.stdout).toMatch(/total\s+4\s+1\s+75\.0%\s+25\.0%\s+-\s+0\.0%\s+2\s+100\.0%\s+100\.0%\s+-\s+20\.00\s+2\s+2\s+50\.0 pts \[/);

@@ -60,7 +60,7 @@ export const kpis: Command = {
       if (!region) throw new CliError(`no region ${JSON.stringify(code)} in ${describeDatabase()}; weixi regions list shows the codes`);
       if (values.refresh) {
         const done = await computeChurnFacts(database.db, { region, from: addMonths(month, -11), to: month });
-        process.stderr.write(`Churn facts of ${code} for ${addMonths(month, -11)}..${month}: ${format(done.rows)} customer months, ${format(done.churned)} churned\n`);
+        process.stderr.write(`Churn facts of ${code} for ${addMonths(month, -11)}..${month}: ${format(done.rows)} customer months written, ${format(done.churned)} of them churned\n`);
       }
       return kpisOf(database.db, region, month, by as KpiDimension | null);
     });
