@@ -892,7 +892,7 @@ export const benefitGrants = pgTable(
 );
 
 // ---------------------------------------------------------------------------------------------------
-// KPIs and control groups (packages/kpis, migration 0018): settings per region, churn facts.
+// KPIs and control groups (packages/kpis, migration 0019): settings per region, churn facts.
 // ---------------------------------------------------------------------------------------------------
 
 /** KPI settings set at one region (churn definition, control-group shares); the rest is inherited. */
@@ -911,7 +911,7 @@ export type ChurnReason = (typeof CHURN_REASONS)[number];
 export const churnFacts = pgTable(
   'churn_facts',
   {
-    // No foreign keys: statement-level triggers cascade deletes of customers and regions (migration 0018).
+    // No foreign keys: statement-level triggers cascade deletes of customers and regions (migration 0019).
     customerId: integer('customer_id').notNull(),
     month: day('month').notNull(),
     regionId: integer('region_id').notNull(),

@@ -1,6 +1,6 @@
 /**
  * Control groups (对照组): the customers held out of a tactic or a warning rule get no treatment from it, so
- * every comparison is against them. The draw is `weixi_held_out(key, customer, share)` (migration 0018): md5
+ * every comparison is against them. The draw is `weixi_held_out(key, customer, share)` (migration 0019): md5
  * of the key and the customer id, stable across runs and independent between keys, so each tier and region
  * (each stratum) holds out the share, and a customer never moves between groups while the share stays.
  * The share is the nearest setting up the customer's region path (`controlGroups` of the KPI settings).
