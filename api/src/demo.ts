@@ -1,11 +1,12 @@
 import { CORE_JOB_PREFIX, createSegment, createTask, refreshSegment, refreshTiers, warningJobId, type Clock } from '@weixi/core';
-import { customers, type Database } from '@weixi/db';
+import { customers, regions, type Database } from '@weixi/db';
 import { seedDemoData } from '@weixi/demo';
-import { and, asc, between, eq } from 'drizzle-orm';
+import { and, asc, between, eq, isNull } from 'drizzle-orm';
 import { DISPATCH_OWNER, PLANNER_JOB, PLANNER_OWNER, type Logger, type Platform } from '@weixi/platform';
 import { DEMO_REGIONS } from '@weixi/demo';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
 import { DISPATCH_JOB, upsertAgents, upsertTeams } from '@weixi/dispatch';
+import { addMonths, computeChurnFacts, lastCompleteMonth, seedControlGroupHistory, setKpiSettings } from '@weixi/kpis';
 import { DEMO_AGENTS, DEMO_TEAMS } from './demo-roster.js';
 
 /** Segments an operator would build first; they show each kind of condition. */
@@ -58,6 +59,17 @@ export async function seedDemo(database: Database, clock: Clock, size: number, l
     const refreshed = await refreshSegment(db, created.id, { now });
     logger.info('demo segment refreshed', { segment: segment.name, members: refreshed.memberCount });
   }
+  // Three past months of a tactic offered with a control group held out (the planner keeps holding out the
+  // same share), and the churn facts, so the KPIs and their uplift have something to show on first look.
+  const DEMO_TACTIC = 'tactic-prepaid-boost/prepaid-boost';
+  const history = await seedControlGroupHistory(db, { now, tactic: DEMO_TACTIC });
+  const provinces = await db.select().from(regions).where(isNull(regions.parentId));
+  for (const province of provinces) {
+    await setKpiSettings(db, province, { controlGroups: { tactics: { [DEMO_TACTIC]: 0.2 } } });
+    const last = lastCompleteMonth(now, province.timeZone);
+    await computeChurnFacts(db, { region: province, from: addMonths(last, -11), to: last });
+  }
+  logger.info('demo treatment and control history', history);
   // A few renewal calls, so the task queue is not empty on first look.
   const in30Days = new Date(now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
   const today = now.toISOString().slice(0, 10);

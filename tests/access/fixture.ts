@@ -118,6 +118,7 @@ export async function createFixture(api: TestApi, schema: GraphQLSchema): Promis
   const outAudit = await createRoster(api);
   await createPlannerRuns(api);
   await createContactRecords(api);
+  await createKpiReports(api);
   const regions = await api.ok(`{ regions(first: 100) { edges { node { id code } } } }`);
   const regionId = (code: string) => regions.regions.edges.find((e: any) => e.node.code === code).node.id as string;
   const side = (customer: string, task: string, segment: string, region: string, treeRoot: string, run: string, agent: string, marker: string): Targets => ({
@@ -309,5 +310,13 @@ async function createPlannerRuns(api: TestApi): Promise<void> {
     insert into planner_runs (region_id, day, started_at, finished_at, status, tactics, considered, eligible, chosen, created, skipped)
     select r.id, '2026-11-15', now(), now(), 'succeeded', 1, 2, 1, 1, 1,
       case when r.code = 'ZJ-HZ' then '[{"tactic": "zjout/tactic", "error": "ZJOUT build failed"}]'::jsonb else '[]'::jsonb end
+    from regions r where r.code in ('JS-NJ', 'ZJ-HZ')`);
+}
+
+/** A daily KPI report in each side's city, as the kpis-report job stores them (the out-of-scope one names ZJOUT). */
+async function createKpiReports(api: TestApi): Promise<void> {
+  await api.database.rows(sql`
+    insert into kpi_reports (region_id, day, month, figures, html, csv)
+    select r.id, '2026-11-15', '2026-11-01', '{}'::jsonb, '<p>' || r.code || case when r.code = 'ZJ-HZ' then ' ZJOUT' else '' end || '</p>', 'section,key'
     from regions r where r.code in ('JS-NJ', 'ZJ-HZ')`);
 }

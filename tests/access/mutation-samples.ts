@@ -59,6 +59,10 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
   ],
   addDoNotDisturb: ({ fixture, n }) => [{ label: 'the out-of-scope customer\'s number, a new reason', args: { entries: [{ msisdn: fixture.out.msisdn, reason: `sweep ${n}`, source: 'sweep' }] } }],
   removeDoNotDisturb: ({ fixture }) => [{ label: 'the out-of-scope customer\'s number', args: { msisdns: [fixture.out.msisdn] }, destructive: true }],
+  setKpiSettings: ({ n }) => [
+    { label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', settings: { horizonMonths: 1 + (n % 12) } } },
+    { label: 'in JS (above the caller)', args: { regionCode: 'JS', settings: { horizonMonths: 1 + (n % 12) } } },
+  ],
   runDispatch: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   runPlanner: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ' } }],
   drawQualityAudits: () => [{ label: 'in ZJ-HZ', args: { regionCode: 'ZJ-HZ', rate: 1 } }],

@@ -38,6 +38,7 @@ const OPAQUE_TO_ADMIN: Record<string, string> = {
   tacticProactiveCare_upcomingBirthdays: 'per-day counts without ids; its refusal of an out-of-scope region is still swept for every other role',
   dispatchRules: 'rules hold no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
   contactPolicy: 'a policy holds no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
+  kpiSettings: 'settings hold no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
   myTasks: "an agent's own queue, empty for an admin (no agent id); the agents' queues are swept against the oracle",
 };
 

@@ -80,6 +80,7 @@ describe('the audit log of mutations', () => {
       ['resumeJob', () => api.ok(`mutation { resumeJob(pluginId: "ticker", jobId: "count", regionCode: "JS-NJ") { paused } }`), ['region:JS-NJ'], 'ticker'],
       ['acknowledgeWarning', () => api.ok(`mutation ($id: ID!) { acknowledgeWarning(id: $id, note: "calling") { warning { status } } }`, { id: w }), [w], null],
       ['resolveWarning', () => api.ok(`mutation ($id: ID!) { resolveWarning(id: $id) { warning { status } } }`, { id: w }), [w], null],
+      ['setKpiSettings', () => api.ok(`mutation { setKpiSettings(regionCode: "JS", settings: { horizonMonths: 2 }) }`), ['region:JS'], null],
       ['disablePlugin', () => api.ok(`mutation { disablePlugin(id: "notary", regionCode: "JS") { plugin { id } } }`), ['region:JS'], 'notary'],
       ['setContactPolicy', () => api.ok(`mutation { setContactPolicy(regionCode: "JS", policy: { frequencyCap: { perDay: 2 } }) }`), ['region:JS'], null],
       ['setContactConsent', () => api.ok(`mutation ($c: ID!) { setContactConsent(consents: [{ customerId: $c, channel: "sms", purpose: MARKETING, granted: false, source: "reply" }]) }`, { c: c1 }), [c1], null],

@@ -3,7 +3,8 @@
  * `pnpm bench warnings` (a full run of every warning rule, warnings/run.ts), `pnpm bench import`
  * (`weixi import usage` against psql \copy, import/run.ts) or `pnpm bench planner` (the planner over 100,000 warned
  * customers against one hand-written INSERT ... SELECT, planner/run.ts) or `pnpm bench gate` (the contact-policy gate
- * over 50,000 queued contacts against one hand-written UPDATE a batch, gate/run.ts).
+ * over 50,000 queued contacts against one hand-written UPDATE a batch, gate/run.ts) or `pnpm bench kpis` (a province's KPIs by city
+ * over 12 months of history against one hand-written statement, kpis/run.ts).
  */
 const args = process.argv.slice(2);
 if (args.includes('load')) await import('./load/run.js');
@@ -11,4 +12,5 @@ else if (args.includes('warnings')) await import('./warnings/run.js');
 else if (args.includes('import')) await import('./import/run.js');
 else if (args.includes('planner')) await import('./planner/run.js');
 else if (args.includes('gate')) await import('./gate/run.js');
+else if (args.includes('kpis')) await import('./kpis/run.js');
 else await import('./run.js');

@@ -89,7 +89,7 @@ async function createTasks(database: Database): Promise<number> {
   return row!.tasks as number;
 }
 
-export async function setupBenchDatabase(opts: { customers: number; reuse: boolean; url?: string }): Promise<{ database: Database; figures: SetupFigures }> {
+export async function setupBenchDatabase(opts: { customers: number; reuse: boolean; url?: string; months?: number }): Promise<{ database: Database; figures: SetupFigures }> {
   const url = opts.url ?? process.env.WEIXI_BENCH_DATABASE_URL ?? DEFAULT_BENCH_URL;
   const shown = url.replace(/\/\/[^@/]*@/, '//');
   if (opts.reuse) {
@@ -106,7 +106,7 @@ export async function setupBenchDatabase(opts: { customers: number; reuse: boole
   await recreate(url);
   const database = await openDatabase({ url });
   await database.migrate();
-  const seed = await timed(() => seedDemoData(database, { customers: opts.customers, now: BENCH_NOW, months: 6, onProgress: progressPrinter() }));
+  const seed = await timed(() => seedDemoData(database, { customers: opts.customers, now: BENCH_NOW, months: opts.months ?? 6, onProgress: progressPrinter() }));
   const tiers = await timed(() => refreshTiers(database.db, { now: BENCH_NOW }));
   console.log(`  tiers ranked in ${round(tiers.ms / 1000)} s`);
   const tasks = await timed(() => createTasks(database));

@@ -67,6 +67,25 @@ describe('pnpm start', () => {
     expect(await health.json()).toEqual({ status: 'ok', database: testDatabaseKind() });
   });
 
+  it('shows KPIs with uplift against the control group over the demo history of treatment and control', async () => {
+    // The history covers the 5th to 3rd months before the last complete one (their horizons have ended).
+    const now = new Date();
+    const month = (back: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1 - back, 1)).toISOString().slice(0, 7);
+    let treated = 0;
+    let control = 0;
+    for (const m of [month(5), month(4), month(3)]) {
+      const r = await gql(`{ kpis(regionCode: "JS", month: "${m}", by: TACTIC) { rows { key uplift { treated control } } } }`);
+      expect(r.errors).toBeUndefined();
+      const row = r.data.kpis.rows.find((x: any) => x.key === 'tactic-prepaid-boost/prepaid-boost');
+      treated += row?.uplift.treated ?? 0;
+      control += row?.uplift.control ?? 0;
+    }
+    expect(treated).toBeGreaterThan(control);
+    expect(control).toBeGreaterThan(0);
+    const total = await gql(`{ kpis(regionCode: "JS", month: "${month(0)}") { rows { customers churned retentionRate } } }`);
+    expect(total.data.kpis.rows[0].customers).toBeGreaterThan(0);
+  });
+
   it('enables the warning rules in the demo provinces, runs each once, and backtests them', async () => {
     const plugins = (await gql(`{ plugins(first: 100) { edges { node { id status enabledRegions } } } }`)).data.plugins.edges.map((e: any) => e.node);
     const rules = plugins.filter((p: any) => p.id.startsWith('warning-'));
@@ -86,10 +105,12 @@ describe('pnpm start', () => {
   }, 90_000);
 
   it('plans next best actions with the tactic plugins in every demo city, and dispatches them to the roster', async () => {
-    const RUNS = `{ plannerRuns(regionCode: "JS-NJ") { status tactics created skipped { tactic } } }`;
+    const RUNS = `{ plannerRuns(regionCode: "JS-NJ") { day status tactics created skipped { tactic } } }`;
+    // Today's runs: the demo history holds runs of months ago.
+    const recent = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
     let runs: any[] = [];
     for (const started = Date.now(); !runs.some((r) => r.status === 'succeeded') && Date.now() - started < 90_000; await new Promise((r) => setTimeout(r, 500))) {
-      runs = (await gql(RUNS)).data.plannerRuns;
+      runs = (await gql(RUNS)).data.plannerRuns.filter((r: any) => r.day >= recent);
     }
     expect(runs[0]).toMatchObject({ status: 'succeeded', skipped: [] });
     expect(runs[0].tactics).toBeGreaterThanOrEqual(12);

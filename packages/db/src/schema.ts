@@ -892,3 +892,61 @@ export const benefitGrants = pgTable(
     check('benefit_grants_value_check', sql`${t.valueCents} >= 0`),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------------
+// KPIs and control groups (packages/kpis, migration 0019): settings per region, churn facts.
+// ---------------------------------------------------------------------------------------------------
+
+/** KPI settings set at one region (churn definition, control-group shares); the rest is inherited. */
+export const kpiSettings = pgTable('kpi_settings', {
+  regionId: integer('region_id')
+    .primaryKey()
+    .references(() => regions.id, { onDelete: 'cascade' }),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const CHURN_REASONS = ['status', 'no_revenue', 'port_out'] as const;
+export type ChurnReason = (typeof CHURN_REASONS)[number];
+
+/** A customer's month (离网事实): one row per month it began as a customer; `churned` in its churn month, none after. */
+export const churnFacts = pgTable(
+  'churn_facts',
+  {
+    // No foreign keys: statement-level triggers cascade deletes of customers and regions (migration 0019).
+    customerId: integer('customer_id').notNull(),
+    month: day('month').notNull(),
+    regionId: integer('region_id').notNull(),
+    tier: text('tier', { enum: TIERS }).notNull(),
+    churned: boolean('churned').notNull(),
+    reason: text('reason', { enum: CHURN_REASONS }),
+    revenueCents: integer('revenue_cents').notNull().default(0),
+    computedAt: ts('computed_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'churn_facts_pk', columns: [t.customerId, t.month] }),
+    index('churn_facts_month_region_idx').on(t.month, t.regionId),
+    check('churn_facts_month_check', sql`extract(day from ${t.month}) = 1`),
+    check('churn_facts_reason_check', sql`(${t.reason} is not null) = ${t.churned} and ${t.reason} in ('status', 'no_revenue', 'port_out')`),
+  ],
+);
+
+/** The daily KPI report of a region (每日通报): figures, HTML with charts, CSV; one per region and local day. */
+export const kpiReports = pgTable(
+  'kpi_reports',
+  {
+    id: serial('id').primaryKey(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id, { onDelete: 'cascade' }),
+    /** The local day the report was made for (its figures run to the day before). */
+    day: day('day').notNull(),
+    /** The month of the month-to-date figures. */
+    month: day('month').notNull(),
+    figures: jsonb('figures').$type<unknown>().notNull(),
+    html: text('html').notNull(),
+    csv: text('csv').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('kpi_reports_region_day_idx').on(t.regionId, t.day)],
+);

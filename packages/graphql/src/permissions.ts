@@ -71,6 +71,8 @@ export const PERMISSIONS = {
   backtest: { does: 'backtest warning rules and read churn models', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
   dispatch: { does: 'manage teams, agents, dispatch rules, dispatch runs and quality audits', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   contactPolicy: { does: 'see or set contact policies', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
+  kpis: { does: 'read KPIs and KPI settings', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'own regions', scope: 'read' },
+  kpiSettings: { does: 'set KPI settings (churn definition, control groups)', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   jobs: { does: 'see or control jobs', admin: 'everywhere', operator: 'own regions', agent: 'no', integrator: 'no' },
   administer: { does: 'administer the platform', admin: 'everywhere', operator: 'no', agent: 'no', integrator: 'no' },
 } as const satisfies Record<string, Permission>;
@@ -128,6 +130,10 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   setContactPolicy: 'contactPolicy',
   setContactConsent: 'ingest',
   runPlanner: 'jobs',
+  kpis: 'kpis',
+  kpiSettings: 'kpis',
+  kpiReports: 'kpis',
+  setKpiSettings: 'kpiSettings',
 };
 
 /** Refuses (FORBIDDEN) a principal whose role, or integrator scopes, do not allow the action; returns its reach. */

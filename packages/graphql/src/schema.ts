@@ -22,6 +22,7 @@ import { registerSegment } from './types/segment.js';
 import { registerTask } from './types/task.js';
 import { registerContactPolicy } from './types/contact-policy.js';
 import { registerDispatch } from './types/dispatch.js';
+import { registerKpis } from './types/kpis.js';
 import { registerPlanner } from './types/planner.js';
 import { registerTiers } from './types/tiers.js';
 import { registerWarning } from './types/warning.js';
@@ -56,6 +57,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerTask(builder, refs, enums);
   registerDispatch(builder, refs, enums);
   registerContactPolicy(builder, refs);
+  registerKpis(builder);
   registerPlanner(builder, refs);
   registerWarning(builder, refs);
   registerWarningBacktest(builder, refs);

@@ -7,6 +7,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { reasonPlaceholders, type TacticDefinition, type WarningExpr } from '@weixi/sdk';
+import { heldOutCheck } from '@weixi/kpis';
 import { RuleCompiler, type AsOf } from '@weixi/warnings';
 import type { PlannedTactic } from './tactics.js';
 
@@ -140,6 +141,8 @@ function branch(compiler: RuleCompiler, tactic: PlannedTactic, index: number, sc
   }
   checks.push(sql`when act.id is not null then 'has an active task #' || act.id`);
   if (!scope.channelAvailable[index]) checks.push(sql`when true then ${`no channel available: ${def.channels.join(', ')}`}::text`);
+  // Last, so the control group holds only customers the tactic would otherwise have been offered to.
+  checks.push(heldOutCheck(tactic.key, sql`tw.ids`));
 
   const names = Object.keys(vars);
   const variables = names.length === 0 ? sql`'{}'::jsonb` : sql`jsonb_build_object(${sql.join(names.map((n) => sql`${n}::text, ${variable(n)}`), sql`, `)})`;

@@ -10,6 +10,7 @@ export { DEFAULT_AUTH_FAILURES } from './authenticate-first.js';
 export { DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/options.js';
 export { RateLimiter, type RateLimitOptions } from './limits/rate-limit.js';
 export type { PersistedOperationsOptions, PersistedOperationStore } from './persisted-operations.js';
+export { KPIS_OWNER } from './kpi-jobs.js';
 export { DISPATCH_OWNER } from './dispatch-job.js';
 export { PLANNER_OWNER } from './planner-job.js';
 export { PLANNER_JOB } from '@weixi/planner';

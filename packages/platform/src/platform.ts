@@ -2,6 +2,7 @@ import { PluginHost, systemClock, type ChurnDefinition, type Clock, type Install
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
 import { registerDispatchJob } from './dispatch-job.js';
+import { registerKpiJobs } from './kpi-jobs.js';
 import { registerPlannerJob } from './planner-job.js';
 import { createLogger, type Logger } from './log.js';
 import { startOutboxLoop } from './outbox.js';
@@ -75,6 +76,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   });
   const dispatch = registerDispatchJob(host, options.database, clock);
   const planner = registerPlannerJob(host, options.database, clock);
+  const kpiJobs = registerKpiJobs(host, options.database, clock);
   // Listening before reading the state at start, so no change made meanwhile is missed.
   const changes = await followPluginChanges(options.database, host, logger);
   await host.start();
@@ -101,6 +103,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await changes.stop();
       await jobs.stop();
       dispatch.dispose();
+      kpiJobs.dispose();
       planner.dispose();
       await host.stop();
     },

@@ -5,6 +5,7 @@ import { helpCommand } from './help.js';
 import { importCommand } from './import.js';
 import { jwt } from './jwt.js';
 import { keys } from './keys.js';
+import { kpis } from './kpis.js';
 import { migrate } from './migrate.js';
 import { model } from './model.js';
 import { plugin } from './plugin-new.js';
@@ -15,7 +16,7 @@ import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
 
-export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, contacts, warnings, model, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, contacts, warnings, model, kpis, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

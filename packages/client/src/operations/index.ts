@@ -7,3 +7,4 @@ export * from './tasks.js';
 export * from './warnings.js';
 export * from './dispatch.js';
 export * from './planner.js';
+export * from './kpis.js';
