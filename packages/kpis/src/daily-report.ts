@@ -44,8 +44,20 @@ export const ranked = (rows: readonly KpiRow[]): KpiRow[] =>
 
 const localDay = (now: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 
-/** Computes and stores the report of `region` for the local day at `now`; returns its figures. */
-export async function makeDailyReport(db: Db, region: { id: number; code: string; path: string; timeZone: string }, now: Date): Promise<DailyFigures> {
+/** A stored report: its row id (kept by a rerun of the day), figures, title, HTML and CSV. */
+export interface DailyReport {
+  id: number;
+  figures: DailyFigures;
+  title: string;
+  html: string;
+  csv: string;
+}
+
+/** The report's title (its HTML title and an email's subject). */
+export const reportTitle = (f: Pick<DailyFigures, 'regionCode' | 'day'>) => `维系日报 ${f.regionCode} ${f.day}`;
+
+/** Computes and stores the report of `region` for the local day at `now` (a rerun replaces it, keeping its id). */
+export async function makeDailyReport(db: Db, region: { id: number; code: string; path: string; timeZone: string }, now: Date): Promise<DailyReport> {
   const day = localDay(now, region.timeZone);
   const yesterday = localDay(new Date(Date.parse(`${day}T12:00:00Z`) - 86_400_000), 'UTC');
   const month = yesterday.slice(0, 7);
@@ -70,13 +82,14 @@ export async function makeDailyReport(db: Db, region: { id: number; code: string
   };
   const html = reportHtml(figures);
   const csv = reportCsv(figures);
-  await db.execute(sql`insert into kpi_reports (region_id, day, month, figures, html, csv, created_at)
+  const [stored] = await queryRows<{ id: number }>(db, sql`insert into kpi_reports (region_id, day, month, figures, html, csv, created_at)
     values (${region.id}, ${day}::date, ${monthStart(month)}::date, ${JSON.stringify(figures)}::jsonb, ${html}, ${csv}, ${now.toISOString()}::timestamptz)
-    on conflict (region_id, day) do update set month = excluded.month, figures = excluded.figures, html = excluded.html, csv = excluded.csv, created_at = excluded.created_at`);
-  return figures;
+    on conflict (region_id, day) do update set month = excluded.month, figures = excluded.figures, html = excluded.html, csv = excluded.csv, created_at = excluded.created_at
+    returning id`);
+  return { id: Number(stored!.id), figures, title: reportTitle(figures), html, csv };
 }
 
-export const describeDailyReport = (f: DailyFigures) =>
+export const describeDailyReport = ({ figures: f }: DailyReport) =>
   `report of ${f.regionCode} for ${f.day}: ${f.monthToDate.tasks} tasks this month, ${f.teams.length} teams and ${f.agents.length} agents ranked`;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -109,7 +122,7 @@ export function reportHtml(f: DailyFigures): string {
   const l = f.lastMonthTotal;
   const uplift = (r: KpiRow) => (r.uplift?.retention ? `${(r.uplift.retention.difference * 100).toFixed(1)} pts [${(r.uplift.retention.low * 100).toFixed(1)}, ${(r.uplift.retention.high * 100).toFixed(1)}]` : '-');
   return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(`维系日报 ${f.regionCode} ${f.day}`)}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(reportTitle(f))}</title>
 <style>body{font-family:sans-serif;margin:24px}table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:nth-child(2),th:nth-child(2){text-align:left}</style></head>
 <body>
 <h1>${escape(`维系日报 (daily retention report) ${f.regionCode}, ${f.day}`)}</h1>

@@ -17,7 +17,7 @@ export {
 } from './figures.js';
 export { heldOutCheck } from './control-groups.js';
 export { seedControlGroupHistory, type DemoHistoryOptions } from './demo-history.js';
-export { barChart, DAILY_REPORT_JOB, dailyReportRegions, describeDailyReport, makeDailyReport, ranked, reportCsv, reportHtml, type DailyFigures } from './daily-report.js';
+export { barChart, DAILY_REPORT_JOB, dailyReportRegions, describeDailyReport, makeDailyReport, ranked, reportCsv, reportHtml, reportTitle, type DailyFigures, type DailyReport } from './daily-report.js';
 export { CHURN_FACTS_JOB, CHURN_FACTS_MONTHS, churnFactsRegions, describeChurnFacts, runChurnFacts } from './job.js';
 export { kpisOf } from './report.js';
 export {

@@ -190,7 +190,9 @@ describe('the daily report', () => {
     }
     const js = { ...region.JS!, timeZone: 'Asia/Shanghai' };
     const now = new Date('2026-11-01T07:30:00+08:00'); // the month to date is October, the last complete month September
-    const figures = await makeDailyReport(db(), js, now);
+    const made = await makeDailyReport(db(), js, now);
+    const { figures } = made;
+    expect(made.title).toBe('维系日报 JS 2026-11-01');
     expect(figures).toMatchObject({ regionCode: 'JS', day: '2026-11-01', month: '2026-10', lastMonth: '2026-09' });
     expect(figures.monthToDate).toMatchObject({ tasks: 10, done: 8, retained: 6 });
     // SMS: 5 retained of 5 done; calls: 1 of 3.
@@ -199,7 +201,7 @@ describe('the daily report', () => {
       ['外呼一组', 1, 1 / 3],
     ]);
     expect(figures.agents.map((a) => [a.key, a.retained])).toEqual([['a1', 1]]);
-    await makeDailyReport(db(), js, new Date('2026-11-01T08:00:00+08:00'));
+    expect((await makeDailyReport(db(), js, new Date('2026-11-01T08:00:00+08:00'))).id).toBe(made.id); // replaced, same id
     const reports = await queryRows<{ day: string; html: string; csv: string }>(db(), sql`select day::text, html, csv from kpi_reports where region_id = ${js.id}`);
     expect(reports).toHaveLength(1);
     const [report] = reports;

@@ -24,7 +24,13 @@ export function registerKpiJobs(host: PluginHost, database: Database, clock: Clo
     );
   const jobs = [
     register(KPIS_OWNER, CHURN_FACTS_JOB, async (region, now) => describeChurnFacts(await runChurnFacts(database.db, region, now)), churnFactsRegions),
-    register(`${KPIS_OWNER}-report`, DAILY_REPORT_JOB, async (region, now) => describeDailyReport(await makeDailyReport(database.db, region, now)), dailyReportRegions),
+    register(`${KPIS_OWNER}-report`, DAILY_REPORT_JOB, async (region, now) => {
+      const report = await makeDailyReport(database.db, region, now);
+      // To the plugins enabled in the region only (the event bus checks); a failing subscriber is counted
+      // against its plugin and does not fail the run, and a rerun emits the same reportId again.
+      await host.events.emit('kpi.report.ready', { regionCode: region.code, reportId: report.id, day: report.figures.day, title: report.title, html: report.html, csv: report.csv });
+      return describeDailyReport(report);
+    }, dailyReportRegions),
   ];
   return disposable(...jobs.map((j) => () => j.dispose()));
 }

@@ -264,6 +264,29 @@ export interface DomainEvents {
   'segment.refreshed': { segmentId: number; entered: number; left: number };
   /** The warnings one rule run newly raised in a region (one event per run, not per warning). */
   'warning.raised': WarningsRaised;
+  /** A region's daily KPI report (每日通报) was stored by the core `kpi-report` job; for delivery to staff. */
+  'kpi.report.ready': KpiReportReady;
+}
+
+/**
+ * The daily KPI report of a province or city, as the `kpi-report` job stored it (07:30 local; also in the
+ * API as `kpiReports`). Heard only by plugins enabled in `regionCode`, like every regional event. It carries
+ * staff and team figures, no customer data, so no capability is needed to hear it. A rerun of the day
+ * replaces the report and emits it again with the same `reportId`: a subscriber delivers once per id (the
+ * email channel keeps what it sent in its storage), which also lets a rerun retry a delivery that failed.
+ */
+export interface KpiReportReady {
+  regionCode: string;
+  /** The stored report's id, the same for every run of the region's day. */
+  reportId: number;
+  /** The local day it was made for (`YYYY-MM-DD`); its month-to-date figures run to the day before. */
+  day: string;
+  /** A subject line, e.g. `维系日报 JS-NJ 2026-11-16`. */
+  title: string;
+  /** A self-contained HTML page (inline SVG charts, no scripts). */
+  html: string;
+  /** The same figures as CSV, one row per section and key, with a header row. */
+  csv: string;
 }
 
 export interface PluginEvents {

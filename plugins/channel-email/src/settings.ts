@@ -11,6 +11,8 @@ export interface EmailSettings {
   subjectDefault: string;
   unsubscribeUrl: string;
   ratePerSecond?: number;
+  /** Staff who get the region's daily KPI report; empty: none. */
+  reportRecipients: string[];
   connectionTimeoutMs: number;
 }
 

@@ -14,7 +14,7 @@ import { settingsIssues } from './settings.js';
 import { suggestion } from './schema-issues.js';
 
 /** The domain events a plugin can activate on (`onEvent:<type>`); the check below keeps it in step with the SDK. */
-export const DOMAIN_EVENT_TYPES = ['customers.imported', 'usage.recorded', 'task.completed', 'segment.refreshed', 'warning.raised'] as const satisfies readonly (keyof DomainEvents)[];
+export const DOMAIN_EVENT_TYPES = ['customers.imported', 'usage.recorded', 'task.completed', 'segment.refreshed', 'warning.raised', 'kpi.report.ready'] as const satisfies readonly (keyof DomainEvents)[];
 type UnlistedEvent = Exclude<keyof DomainEvents, (typeof DOMAIN_EVENT_TYPES)[number]>;
 const _everyEventListed: [UnlistedEvent] extends [never] ? true : UnlistedEvent = true;
 

@@ -213,7 +213,7 @@ describe('manifest issues', () => {
       'weixi.activationEvents[3]: "onJob:dayly" names job \'dayly\', which the plugin does not declare; did you mean "daily"?; declared jobs: daily, rescan',
     ]);
     expect(broken((m) => m.activationEvents.push('onEvent:usage.recordd'))).toEqual([
-      'weixi.activationEvents[3]: "onEvent:usage.recordd" names an unknown event \'usage.recordd\'; did you mean "usage.recorded"?; known events: customers.imported, usage.recorded, task.completed, segment.refreshed, warning.raised',
+      'weixi.activationEvents[3]: "onEvent:usage.recordd" names an unknown event \'usage.recordd\'; did you mean "usage.recorded"?; known events: customers.imported, usage.recorded, task.completed, segment.refreshed, warning.raised, kpi.report.ready',
     ]);
   });
 
