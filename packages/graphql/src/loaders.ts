@@ -58,10 +58,17 @@ export interface ChildPageKey {
 export interface ChildLoaders<Row> {
   pages: DataLoader<ChildPageKey, Row[], string>;
   count: DataLoader<{ parentId: number; args?: ChildArgs }, number, string>;
+  /** What the loaders fetch, for a statement that fetches the same pages with their parents (prefetch.ts). */
+  spec: (args: ChildArgs) => ChildPageSpec;
+  table: PgTable;
 }
 
 export function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
   return {
+    spec,
+    get table() {
+      return spec({}).table;
+    },
     pages: groupedLoader<ChildPageKey, Row[]>(
       (k) => JSON.stringify([k.page, k.args ?? {}]),
       (ids, sample) => pagePerParent<Row>(db, name, spec(sample.args ?? {}), ids, sample.page),
