@@ -205,7 +205,7 @@ export function childPrefetch<Parent extends { id: number }, Row>(
     key: `${name}:${JSON.stringify(page)}:${JSON.stringify(extra ?? {})}:${shapeOf(db, spec.where)}`,
     column: () => childPageJson(spec, page, parentId),
     prime: (parent, value) =>
-      loaders.pages.prime({ parentId: parent.id, page, args: extra }, (value as Record<string, unknown>[]).map((json) => fromJson<Row>(loaders.table, json))),
+      loaders.pages.prime({ parentId: parent.id, page, args: extra }, (value as Record<string, unknown>[]).map((json) => fromJson<Row>(spec.table, json))),
   };
 }
 
