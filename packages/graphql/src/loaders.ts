@@ -58,17 +58,29 @@ export interface ChildPageKey {
 export interface ChildLoaders<Row> {
   pages: DataLoader<ChildPageKey, Row[], string>;
   count: DataLoader<{ parentId: number; args?: ChildArgs }, number, string>;
+  /** What the loaders fetch, for a statement that fetches the same pages with their parents (prefetch.ts). */
+  spec: (args: ChildArgs) => ChildPageSpec;
+}
+
+/**
+ * The group of a child page key: keys with equal page and arguments are fetched together. Written out
+ * rather than JSON of the key objects (this runs for every load and prime); the cursors, last, as JSON.
+ */
+export function childGroup(page: PageRequest, args: ChildArgs | undefined): string {
+  const cursors = page.after || page.before ? JSON.stringify([page.after ?? null, page.before ?? null]) : '';
+  return `${page.limit}:${page.inverted ? 1 : 0}:${args?.months ?? ''}:${args?.includePast ?? ''}:${cursors}`;
 }
 
 export function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => ChildPageSpec): ChildLoaders<Row> {
   return {
+    spec,
     pages: groupedLoader<ChildPageKey, Row[]>(
-      (k) => JSON.stringify([k.page, k.args ?? {}]),
+      (k) => childGroup(k.page, k.args),
       (ids, sample) => pagePerParent<Row>(db, name, spec(sample.args ?? {}), ids, sample.page),
       [],
     ),
     count: groupedLoader<{ parentId: number; args?: ChildArgs }, number>(
-      (k) => JSON.stringify(k.args ?? {}),
+      (k) => `${k.args?.months ?? ''}:${k.args?.includePast ?? ''}`,
       (ids, sample) => {
         const s = spec(sample.args ?? {});
         return countPerParent(db, s.table, s.parent, ids, s.where);
@@ -76,6 +88,21 @@ export function child<Row>(db: Db, name: string, spec: (args: ChildArgs) => Chil
       0,
     ),
   };
+}
+
+const USAGE_KEYS = [sql`${monthlyUsage.month}`];
+const TASK_KEYS = [sql`${retentionTasks.id}`];
+const usageBounds = new Map<string, SQL>();
+
+/** Usage from `month` on, one SQL object per month, so statements.ts writes its text once. */
+function usageFrom(month: string): SQL {
+  let bound = usageBounds.get(month);
+  if (!bound) {
+    if (usageBounds.size >= 100) usageBounds.clear();
+    bound = sql`${monthlyUsage.month} >= ${month}`;
+    usageBounds.set(month, bound);
+  }
+  return bound;
 }
 
 /**
@@ -155,15 +182,15 @@ export class Loaders {
       return child<UsageRow>(db, 'usage', (a) => ({
         table: monthlyUsage,
         parent: monthlyUsage.customerId,
-        keys: [sql`${monthlyUsage.month}`],
+        keys: USAGE_KEYS,
         direction: 'desc',
-        where: sql`${monthlyUsage.month} >= ${monthStart(now, -(a.months ?? 6))}`,
+        where: usageFrom(monthStart(now, -(a.months ?? 6))),
       }));
     });
   }
   get tasks() {
     return this.#once('tasks', (db, p) =>
-      child<TaskRow>(db, 'tasks', () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: [sql`${retentionTasks.id}`], direction: 'desc', where: taskScope(p) })),
+      child<TaskRow>(db, 'tasks', () => ({ table: retentionTasks, parent: retentionTasks.customerId, keys: TASK_KEYS, direction: 'desc', where: taskScope(p) })),
     );
   }
   get events() {

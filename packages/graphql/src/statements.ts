@@ -41,11 +41,21 @@ export function idsPlaceholder(column: SQL | { name: string }): SQL {
   return sql`${column} = any(${sql.placeholder('ids')}::int[])`;
 }
 
-/** The text and parameters of `part`, for a shape's key. */
+const written = new WeakMap<SQL, string>();
+
+/**
+ * The text and parameters of `part`, for a shape's key; remembered for the same SQL object (a principal's
+ * scope predicate is made once per principal, see visibility.ts). SQL objects are not changed once made.
+ */
 export function shapeOf(db: Db, part: SQL | undefined): string {
   if (!part) return '';
-  const { sql: text, params } = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(part);
-  return `${text}\u0000${JSON.stringify(params)}`;
+  let shape = written.get(part);
+  if (shape === undefined) {
+    const { sql: text, params } = (db as unknown as { dialect: { sqlToQuery(s: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(part);
+    shape = `${text}\u0000${JSON.stringify(params)}`;
+    written.set(part, shape);
+  }
+  return shape;
 }
 
 /**

@@ -8,15 +8,28 @@ import { escapeLike } from '@weixi/core';
 import { customerScopeSql, regionScopeSql, taskScopeSql, type Principal } from '@weixi/core/access';
 import { customers, jobRuns, regions, retentionTasks, segments } from '@weixi/db';
 
-/** Customers the principal sees: its region subtrees, or for an agent the customers of its tasks. */
-export function customerScope(principal: Principal): SQL {
-  return customerScopeSql(principal, { customerId: customers.id, regionId: customers.regionId });
+/**
+ * The predicate `build` makes for a principal, made once per principal object: a remembered principal
+ * (authentication keeps one for a moment) serves many requests, and the same SQL object lets statements.ts
+ * find its text without writing it again. Principals are not changed once made.
+ */
+function perPrincipal(build: (principal: Principal) => SQL): (principal: Principal) => SQL {
+  const made = new WeakMap<Principal, SQL>();
+  return (principal) => {
+    let predicate = made.get(principal);
+    if (!predicate) {
+      predicate = build(principal);
+      made.set(principal, predicate);
+    }
+    return predicate;
+  };
 }
 
+/** Customers the principal sees: its region subtrees, or for an agent the customers of its tasks. */
+export const customerScope = perPrincipal((principal) => customerScopeSql(principal, { customerId: customers.id, regionId: customers.regionId }));
+
 /** Tasks the principal sees: those of its customers, or for an agent its own tasks. */
-export function taskScope(principal: Principal): SQL {
-  return taskScopeSql(principal, { assignee: retentionTasks.assignee, customerId: retentionTasks.customerId });
-}
+export const taskScope = perPrincipal((principal) => taskScopeSql(principal, { assignee: retentionTasks.assignee, customerId: retentionTasks.customerId }));
 
 /** True when nothing bounds the principal's customers, so stored totals (a segment's count) are its totals. */
 export function seesAllCustomers(principal: Principal): boolean {
@@ -32,12 +45,12 @@ function treeBound(principal: Principal): readonly string[] | 'all' {
  * Regions (rows of `regions`) the principal sees: its subtrees and the ancestors of their roots, so that
  * `parent` chains and the owners of the segments that apply to it resolve; never a sibling subtree.
  */
-export function regionVisibility(principal: Principal): SQL {
+export const regionVisibility = perPrincipal((principal) => {
   const bound = treeBound(principal);
   if (bound === 'all') return sql`true`;
   if (bound.length === 0) return sql`false`;
   return or(...bound.map((path) => sql`(${regions.path} like ${`${escapeLike(path)}%`} or starts_with(${path}::text, ${regions.path}))`))!;
-}
+});
 
 /**
  * Segments (rows of `segments`) the principal sees: national ones and those owned by a region it sees

@@ -13,7 +13,7 @@
  */
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { rowScopeSql } from '@weixi/core/access';
+import { rowScopeSql, type Principal } from '@weixi/core/access';
 import { queryRows, type Database, type Db } from '@weixi/db';
 import { createLoaders, type WeixiContext } from '@weixi/graphql';
 
@@ -24,7 +24,7 @@ export function rowSecurity(): Plugin<WeixiContext> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue;
-      const scope = ctx.database.kind === 'postgres' ? rowScopeSql(ctx.principal) : undefined;
+      const scope = ctx.database.kind === 'postgres' ? scopeOf(ctx.principal) : undefined;
       if (!scope) return;
       setExecuteFn((execution: ExecutionArgs) =>
         inScopedTransaction(ctx.database, scope, (database) =>
@@ -34,6 +34,20 @@ export function rowSecurity(): Plugin<WeixiContext> {
     },
   };
 }
+
+const scopes = new WeakMap<Principal, Statement | null>();
+
+/** The principal's scope statement, made once per principal object (authentication remembers one for a moment). */
+function scopeOf(principal: Principal): Statement | undefined {
+  let scope = scopes.get(principal);
+  if (scope === undefined) {
+    scope = rowScopeSql(principal) ?? null;
+    scopes.set(principal, scope);
+  }
+  return scope ?? undefined;
+}
+
+const written = new WeakMap<object, { sql: string; params: unknown[] }>();
 
 /** Thrown out of the transaction to roll it back after a database error ended it. */
 class RolledBack extends Error {
@@ -91,7 +105,12 @@ interface PipelinedTransaction {
 function sendScope(tx: Db, scope: Statement): Promise<unknown> {
   const { dialect, session } = tx as unknown as PipelinedTransaction;
   if (!dialect || !session?.client || !session.logger) return tx.execute(scope).then(() => undefined);
-  const query = dialect.sqlToQuery(scope);
+  // The scope statement of a principal is one object (scopeOf): its text is written once.
+  let query = typeof scope === 'object' ? written.get(scope) : undefined;
+  if (!query) {
+    query = dialect.sqlToQuery(scope);
+    if (typeof scope === 'object') written.set(scope, query);
+  }
   session.logger.logQuery(query.sql, query.params);
   return Promise.resolve(session.client.unsafe(query.sql, query.params).execute()).then(() => undefined, (error: unknown) => error ?? new Error('the scope statement failed'));
 }

@@ -6,6 +6,7 @@
  * writes results/load-latest.json. Only correctness (equal answers, no failed requests) fails the run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -26,6 +27,12 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     pool: { type: 'string', default: '10' },
     reuse: { type: 'boolean', default: false },
+    /** Another checkout of Weixi (its directory), served too and measured in the same run: an A/B of a change. */
+    against: { type: 'string' },
+    /** Only the scenarios whose "request as key" contains this text (e.g. `page as admin`). */
+    only: { type: 'string' },
+    /** Write a CPU profile of the Weixi side (node --cpu-prof) into this directory. */
+    profile: { type: 'string' },
   },
 });
 const num = (name: keyof typeof values) => Number(values[name]);
@@ -44,8 +51,11 @@ interface Side {
   child: ChildProcess;
 }
 
-function startSide(side: 'weixi' | 'baseline', scopes: Record<string, BaselineScope>): Promise<Side> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', fileURLToPath(new URL('./serve.ts', import.meta.url))], {
+function startSide(side: 'weixi' | 'baseline', scopes: Record<string, BaselineScope>, checkout?: string): Promise<Side> {
+  const serve = checkout ? `${checkout}/tests/bench/load/serve.ts` : fileURLToPath(new URL('./serve.ts', import.meta.url));
+  const profile = side === 'weixi' && !checkout && values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, '--import', 'tsx', serve], {
+    cwd: checkout,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, WEIXI_LOAD_SIDE: side, WEIXI_LOAD_DATABASE_URL: url, WEIXI_LOAD_SCOPES: JSON.stringify(scopes), WEIXI_LOAD_POOL: String(options.pool) },
   });
@@ -80,9 +90,22 @@ interface LoadFigures {
   p99Ms: number;
   requests: number;
   failures: number;
+  /** CPU time (user + system) of the server process per request, ms: robust when the machine is shared. */
+  cpuMsPerRequest: number;
 }
 
-async function load(target: string, token: string, query: string, seconds: number, maxRequests = options.maxRequests): Promise<LoadFigures> {
+/** CPU time (user + system) of process `pid` so far, ms, from /proc (0 off Linux). */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return 0;
+  }
+}
+
+async function load(target: string, token: string, query: string, seconds: number, maxRequests = options.maxRequests, pid?: number): Promise<LoadFigures> {
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({
     url: target,
     method: 'POST',
@@ -98,6 +121,7 @@ async function load(target: string, token: string, query: string, seconds: numbe
     p99Ms: result.latency.p99,
     requests: result.requests.total,
     failures: result.errors + result.timeouts + result.non2xx,
+    cpuMsPerRequest: round((cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total), 2),
   };
 }
 
@@ -121,16 +145,20 @@ const scenarios = [
   { name: 'task list', role: 'admin', query: TASK_LIST },
   { name: 'task list', role: 'operator', query: TASK_LIST },
   { name: 'task list', role: 'agent', query: TASK_LIST },
-] as const;
+].filter((s) => !values.only || `${s.name} as ${s.role}`.includes(values.only)) as { name: string; role: keyof typeof keys; query: string }[];
 
 const weixi = await startSide('weixi', scopes);
 const baseline = await startSide('baseline', scopes);
+const against = values.against ? await startSide('weixi', scopes, values.against) : undefined;
 const checks: Check[] = [];
 const rows = [];
-let rss = { weixiMb: 0, baselineMb: 0 };
+let rss: { weixiMb: number; baselineMb: number; againstMb?: number } = { weixiMb: 0, baselineMb: 0 };
 try {
   // The first requests of a fresh process run cold (JIT, prepared statements, plans): warm every request first.
-  for (const scenario of scenarios) await load(weixi.url, keys[scenario.role], scenario.query, 2, 2000);
+  for (const scenario of scenarios) {
+    await load(weixi.url, keys[scenario.role], scenario.query, 2, 2000);
+    if (against) await load(against.url, keys[scenario.role], scenario.query, 2, 2000);
+  }
   for (const scenario of scenarios) {
     const token = keys[scenario.role];
     const [a, b] = [await ask(weixi.url, token, scenario.query), await ask(baseline.url, token, scenario.query)];
@@ -138,34 +166,45 @@ try {
     // Warm-up: plans, JIT, connections.
     await load(weixi.url, token, scenario.query, 2, 2000);
     await load(baseline.url, token, scenario.query, 2, 2000);
-    const runs = { weixi: [] as LoadFigures[], baseline: [] as LoadFigures[] };
+    if (against) await load(against.url, token, scenario.query, 2, 2000);
+    const runs = { weixi: [] as LoadFigures[], baseline: [] as LoadFigures[], against: [] as LoadFigures[] };
     for (let r = 0; r < options.rounds; r++) {
-      runs.weixi.push(await load(weixi.url, token, scenario.query, options.seconds));
-      runs.baseline.push(await load(baseline.url, token, scenario.query, options.seconds));
+      runs.weixi.push(await load(weixi.url, token, scenario.query, options.seconds, options.maxRequests, weixi.child.pid));
+      runs.baseline.push(await load(baseline.url, token, scenario.query, options.seconds, options.maxRequests, baseline.child.pid));
+      if (against) runs.against.push(await load(against.url, token, scenario.query, options.seconds, options.maxRequests, against.child.pid));
     }
-    const failures = [...runs.weixi, ...runs.baseline].reduce((n, f) => n + f.failures, 0);
+    const failures = [...runs.weixi, ...runs.baseline, ...runs.against].reduce((n, f) => n + f.failures, 0);
     checks.push(check(`${scenario.name} as ${scenario.role}: no failed request`, failures === 0, `${failures} failed`));
     const mid = (side: LoadFigures[], key: keyof LoadFigures) => round(median(side.map((f) => f[key])));
+    const figures = (side: LoadFigures[]) => ({
+      requestsPerSecond: mid(side, 'requestsPerSecond'),
+      p50Ms: mid(side, 'p50Ms'),
+      p99Ms: mid(side, 'p99Ms'),
+      cpuMsPerRequest: round(median(side.map((f) => f.cpuMsPerRequest)), 2),
+    });
     const row = {
       scenario: scenario.name,
       role: scenario.role,
-      weixi: { requestsPerSecond: mid(runs.weixi, 'requestsPerSecond'), p50Ms: mid(runs.weixi, 'p50Ms'), p99Ms: mid(runs.weixi, 'p99Ms') },
-      baseline: { requestsPerSecond: mid(runs.baseline, 'requestsPerSecond'), p50Ms: mid(runs.baseline, 'p50Ms'), p99Ms: mid(runs.baseline, 'p99Ms') },
+      weixi: figures(runs.weixi),
+      baseline: figures(runs.baseline),
+      against: against ? figures(runs.against) : undefined,
       throughputRatio: 0,
       runs,
     };
     row.throughputRatio = round(row.weixi.requestsPerSecond / row.baseline.requestsPerSecond, 2);
     rows.push(row);
-    console.log(`  ${scenario.name} as ${scenario.role}: Weixi ${row.weixi.requestsPerSecond} req/s p50 ${row.weixi.p50Ms} ms p99 ${row.weixi.p99Ms} ms; baseline ${row.baseline.requestsPerSecond} req/s p50 ${row.baseline.p50Ms} ms p99 ${row.baseline.p99Ms} ms; ${row.throughputRatio}x`);
+    const shown = (f: ReturnType<typeof figures>) => `${f.requestsPerSecond} req/s p50 ${f.p50Ms} ms p99 ${f.p99Ms} ms CPU ${f.cpuMsPerRequest} ms/req`;
+    console.log(`  ${scenario.name} as ${scenario.role}: Weixi ${shown(row.weixi)}; baseline ${shown(row.baseline)}; ${row.throughputRatio}x`);
+    if (row.against) console.log(`    against ${values.against}: ${shown(row.against)}; ${round(row.against.requestsPerSecond / row.baseline.requestsPerSecond, 2)}x`);
   }
 } finally {
-  rss = { weixiMb: await stopSide(weixi), baselineMb: await stopSide(baseline) };
+  rss = { weixiMb: await stopSide(weixi), baselineMb: await stopSide(baseline), againstMb: against ? await stopSide(against) : undefined };
 }
 
-console.log(`\n| request | key | Weixi req/s | baseline req/s | ratio | Weixi p50 / p99 ms | baseline p50 / p99 ms |`);
-console.log(`|---|---|---|---|---|---|---|`);
+console.log(`\n| request | key | Weixi req/s | baseline req/s | ratio | Weixi p50 / p99 ms | baseline p50 / p99 ms | CPU ms/request Weixi / baseline |`);
+console.log(`|---|---|---|---|---|---|---|---|`);
 for (const r of rows) {
-  console.log(`| ${r.scenario} | ${r.role} | ${r.weixi.requestsPerSecond} | ${r.baseline.requestsPerSecond} | ${r.throughputRatio} | ${r.weixi.p50Ms} / ${r.weixi.p99Ms} | ${r.baseline.p50Ms} / ${r.baseline.p99Ms} |`);
+  console.log(`| ${r.scenario} | ${r.role} | ${r.weixi.requestsPerSecond} | ${r.baseline.requestsPerSecond} | ${r.throughputRatio} | ${r.weixi.p50Ms} / ${r.weixi.p99Ms} | ${r.baseline.p50Ms} / ${r.baseline.p99Ms} | ${r.weixi.cpuMsPerRequest} / ${r.baseline.cpuMsPerRequest} |`);
 }
 console.log(`\npeak RSS: Weixi ${rss.weixiMb} MB, baseline ${rss.baselineMb} MB`);
 const passed = checks.every((c) => c.ok);

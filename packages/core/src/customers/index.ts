@@ -8,6 +8,7 @@ export {
   customerSortKey,
   escapeLike,
   listCustomers,
+  customersPageQuery,
   CUSTOMER_ORDER_COLUMNS,
   type CustomerFilter,
   type CustomerOrder,

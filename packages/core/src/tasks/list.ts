@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { customers, retentionTasks, type Db, type TaskState } from '@weixi/db';
 import { customerFilterSql } from '../customers/list.js';
 import { keysetBounds, keysetOrder, type PageRequest } from '../pages.js';
@@ -31,11 +31,16 @@ export async function taskFilterSql(db: Db, filter: TaskFilter | null | undefine
   return and(...parts);
 }
 
-/** Tasks by due time, soonest first (the work queue order), keyset-paged. */
-export async function listTasks(db: Db, where: SQL | undefined, page: PageRequest): Promise<RetentionTask[]> {
+/** Tasks by due time, soonest first (the work queue order), keyset-paged; `extra` adds named columns to each row. */
+export async function listTasks(db: Db, where: SQL | undefined, page: PageRequest, extra?: Record<string, SQL>): Promise<RetentionTask[]> {
+  return tasksPageQuery(db, where, page, extra);
+}
+
+/** The select of `listTasks`, not yet run (to be prepared once per shape by the caller). */
+export function tasksPageQuery(db: Db, where: SQL | undefined, page: PageRequest, extra?: Record<string, SQL>) {
   const keys = [sql`${retentionTasks.dueAt}`, sql`${retentionTasks.id}`];
   return db
-    .select()
+    .select(extra ? { ...getTableColumns(retentionTasks), ...extra } : getTableColumns(retentionTasks))
     .from(retentionTasks)
     .where(and(where, keysetBounds(keys, 'asc', page)))
     .orderBy(keysetOrder(keys, 'asc', page.inverted))

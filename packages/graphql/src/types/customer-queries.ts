@@ -2,7 +2,7 @@ import {
   countCustomers,
   customerFilterSql,
   customerSortKey,
-  listCustomers,
+  customersPageQuery,
   normaliseMsisdn,
   CUSTOMER_ORDER_COLUMNS,
   type CustomerOrderField,
@@ -14,6 +14,8 @@ import type { CustomerRow } from '../loaders.js';
 import { cursorKey, keysetConnection, type CursorPart } from '../connections.js';
 import { localId } from '../ids.js';
 import { customerScope } from '../visibility.js';
+import { customerPrefetches, pageRows } from '../prefetch.js';
+import { shapeOf } from '../statements.js';
 import { enumOf, type Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -46,7 +48,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
         filter: t.arg({ type: CustomerFilter }),
         orderBy: t.arg({ type: CustomerOrder }),
       },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         const { db } = ctx.database;
         const filter = args.filter;
         const filtered = filter
@@ -60,12 +62,19 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
               where: await extraFilter.toSql(filter as Record<string, unknown>, ctx),
             })
           : undefined;
-        const where = and(customerScope(ctx.principal), filtered);
+        const scope = customerScope(ctx.principal);
+        const where = and(scope, filtered);
         const order = { field: args.orderBy?.field ?? 'id', direction: args.orderBy?.direction ?? 'asc' } as const;
         return keysetConnection(
           args,
           cursorKey(customerCursorParts(order.field), (c: CustomerRow) => customerSortKey(c, order)),
-          (page) => listCustomers(db, where, order, page),
+          (page) =>
+            pageRows(
+              db,
+              customerPrefetches(ctx, info),
+              filtered || page.after || page.before ? undefined : `customers:${order.field}:${order.direction}:${page.limit}:${Boolean(page.inverted)}:${shapeOf(db, scope)}`,
+              (columns) => customersPageQuery(db, where, order, page, columns),
+            ),
           () => countCustomers(db, where),
         );
       },

@@ -11,6 +11,11 @@ export function tenureMonths(joinedOn: string, now: Date): number {
   return Math.max(0, months);
 }
 
+/** The months of usage a customer's `usage(months:)` serves: 1 to 36, 6 when not given. */
+export function usageMonths(months: number | null | undefined): number {
+  return Math.min(Math.max(months ?? 6, 1), 36);
+}
+
 export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums): void {
   const ChannelConsent = builder.objectRef<{ channel: string; granted: boolean }>('ChannelConsent').implement({
     description: 'Whether the customer agreed to be contacted on a channel.',
@@ -68,8 +73,7 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         description: 'Monthly facts, newest first, from `months` months back (the current month too once recorded).',
         args: { months: t.arg.int({ defaultValue: 6, description: 'How many months back, 1 to 36.' }) },
         resolve: (c, args, ctx) => {
-          const months = Math.min(Math.max(args.months ?? 6, 1), 36);
-          return childConnection(args, ctx.loaders.usage, c.id, cursorKey(['date'], (u: UsageRow) => [u.month]), { months });
+          return childConnection(args, ctx.loaders.usage, c.id, cursorKey(['date'], (u: UsageRow) => [u.month]), { months: usageMonths(args.months) });
         },
       }, refs.connections.MonthlyUsage),
       tasks: t.connection({

@@ -3,7 +3,7 @@ import {
   cancelTask,
   countTasks,
   createTask,
-  listTasks,
+  tasksPageQuery,
   recordTaskOutcome,
   startTask,
   taskFilterSql,
@@ -15,6 +15,8 @@ import { childConnection, cursorKey, keysetConnection } from '../connections.js'
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import { customerScope, taskScope } from '../visibility.js';
+import { taskPrefetches, pageRows } from '../prefetch.js';
+import { shapeOf } from '../statements.js';
 import type { AttemptRow, TaskRow, TransitionRow } from '../loaders.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
@@ -92,12 +94,24 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       type: refs.RetentionTask,
       description: 'Retention tasks the caller sees (an agent: its own), soonest due first.',
       args: { filter: t.arg({ type: TaskFilter }) },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         const { db } = ctx.database;
         const f = args.filter;
         const filtered = await taskFilterSql(db, f && { ...f, customerId: f.customerId ? localId(f.customerId, 'filter.customerId') : null });
-        const where = and(taskScope(ctx.principal), filtered);
-        return keysetConnection(args, cursorKey(['time', 'id'], (r: TaskRow) => taskSortKey(r)), (page) => listTasks(db, where, page), () => countTasks(db, where));
+        const scope = taskScope(ctx.principal);
+        const where = and(scope, filtered);
+        return keysetConnection(
+          args,
+          cursorKey(['time', 'id'], (r: TaskRow) => taskSortKey(r)),
+          (page) =>
+            pageRows(
+              db,
+              taskPrefetches(ctx, info),
+              filtered || page.after || page.before ? undefined : `tasks:${page.limit}:${Boolean(page.inverted)}:${shapeOf(db, scope)}`,
+              (columns) => tasksPageQuery(db, where, page, columns),
+            ),
+          () => countTasks(db, where),
+        );
       },
     }, refs.connections.RetentionTask),
     task: t.field({
