@@ -17,11 +17,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import { addMonths, monthStart } from './churn.js';
+import { HELD_OUT_REASON } from './control-groups.js';
 
 export const KPI_DIMENSIONS = ['region', 'tier', 'tactic', 'channel', 'team', 'agent'] as const;
 export type KpiDimension = (typeof KPI_DIMENSIONS)[number];
-/** The decision reason of a customer the planner held out of a tactic or a warning rule. */
-export const HELD_OUT_REASON = 'held out (control group)';
 const Z95 = 1.959963984540054;
 
 export interface Interval {
