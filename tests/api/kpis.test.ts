@@ -1,5 +1,5 @@
 /**
- * KPIs over HTTP: the churn-facts core job on its 02:00 schedule, `kpis` in total and rolled up by region,
+ * KPIs over HTTP: the churn-facts core job on its 02:00 schedule, `kpis` in total, rolled up by region and by warning rule,
  * `kpiSettings` / `setKpiSettings` inherited down the tree, and an operator confined to its subtree.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,18 @@ describe('KPIs over HTTP', () => {
     for (const r of ['JS', 'ZJ-HZ']) expect((await nj.gql(KPIS, { r, m: '2026-10' })).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const bad = await nj.gql(KPIS, { r: 'JS-NJ', m: '2026-13' });
     expect(bad.errors![0]!.message).toContain('2026-13');
+  });
+
+  it('splits by warning rule: the tasks answering its warnings and the uplift of the customers it first warned', async () => {
+    await api.database.rows(sql`insert into warnings (customer_id, plugin_id, rule_id, region_id, level, score, reason, as_of_month, first_seen_at, last_seen_at)
+      select id, 'w', 'arpu', region_id, 'high', 60, 'drop', '2026-09-01', '2026-10-03T02:00:00Z', '2026-10-03T02:00:00Z' from customers where msisdn = '13700000001'`);
+    await api.database.rows(sql`insert into planner_runs (region_id, day, started_at, status) select id, '2026-10-04', '2026-10-04T02:00:00Z', 'succeeded' from regions where code = 'JS-NJ'`);
+    await api.database.rows(sql`insert into retention_tasks (customer_id, reason, tactic, state, due_at, planner_run_id, warning_ids, created_at)
+      select w.customer_id, 'drop', 't/boost', 'open', '2026-10-10T00:00:00Z', (select max(id) from planner_runs), array[w.id], '2026-10-04T02:00:00Z' from warnings w`);
+    const report = (await nj.ok(KPIS, { r: 'JS-NJ', m: '2026-10', by: 'WARNING_RULE' })).kpis;
+    expect(report.by).toBe('WARNING_RULE');
+    // One customer first warned in October and treated (it stays); no share is set for the rule, so no control group.
+    expect(report.rows).toEqual([{ key: 'w/arpu', customers: null, churned: null, churnRate: null, retentionRate: null, tasks: 1, uplift: { treated: 1, control: 0 } }]);
   });
 
   it('sets KPI settings that the regions below inherit, refusing unknown keys by path', async () => {

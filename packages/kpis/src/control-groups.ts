@@ -6,12 +6,17 @@
  * The share is the nearest setting up the customer's region path (`controlGroups` of the KPI settings).
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { HELD_OUT_REASON } from './figures.js';
+
+/** The decision reason of a customer the planner held out of a tactic or a warning rule. */
+export const HELD_OUT_REASON = 'held out (control group)';
 
 /** The share set for `key` (SQL text) of `kind` nearest up the region path `path` (SQL), or null. */
 const shareOf = (kind: 'tactics' | 'warningRules', key: SQL, path: SQL): SQL =>
   sql`(select (s.settings -> 'controlGroups' -> ${kind}::text ->> ${key})::float8 from kpi_settings s join regions sr on sr.id = s.region_id
     where starts_with(${path}, sr.path) and (s.settings -> 'controlGroups' -> ${kind}::text ->> ${key}) is not null order by length(sr.path) desc limit 1)`;
+
+/** Whether `customer` (SQL) of a region at `path` (SQL) is held out of the warning rule `rule` (SQL `plugin/rule`). */
+export const heldOutOfRule = (rule: SQL, customer: SQL, path: SQL): SQL => sql`weixi_held_out(${rule}, ${customer}, ${shareOf('warningRules', rule, path)})`;
 
 /**
  * The planner's check (a `when ... then` of its candidate statement, aliases `c` the customer and `cr` its
@@ -22,6 +27,6 @@ export function heldOutCheck(tacticKey: string, warningIds: SQL): SQL {
   const rule = sql`(hw.plugin_id || '/' || hw.rule_id)`;
   // Uncorrelated, so computed once per statement: without any control group configured nothing else runs.
   return sql`when (select exists (select from kpi_settings where settings ? 'controlGroups')) and (weixi_held_out(${tactic}, c.id, ${shareOf('tactics', tactic, sql`cr.path`)})
-      or exists (select from warnings hw where hw.id = any(${warningIds}) and weixi_held_out(${rule}, c.id, ${shareOf('warningRules', rule, sql`cr.path`)})))
+      or exists (select from warnings hw where hw.id = any(${warningIds}) and ${heldOutOfRule(rule, sql`c.id`, sql`cr.path`)}))
     then ${HELD_OUT_REASON}::text`;
 }

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import { addMonths, lastCompleteMonth, monthStart } from './churn.js';
-import { HELD_OUT_REASON } from './figures.js';
+import { HELD_OUT_REASON } from './control-groups.js';
 
 export interface DemoHistoryOptions {
   now: Date;

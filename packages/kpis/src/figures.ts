@@ -12,16 +12,18 @@
  * - uplift: each (customer, tactic) treated in M (a task of the tactic created in M) or held out in M (a
  *   planner decision `held out (control group)`, not treated): retained = no churn in M..M+h−1, revenue =
  *   mean monthly revenue over M+1..M+h; difference treated − control with a 95% interval from the normal
- *   approximation (two proportions; Welch for revenue).
+ *   approximation (two proportions; Welch for revenue);
+ * - uplift by warning rule: each (customer, rule) first warned by the rule in M, treated when a planner task
+ *   answering that warning (its `warning_ids`) was created in M..M+h−1, control when held out of the rule
+ *   (`weixi_held_out`, as the planner draws it) and not treated; retained and revenue as above.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '@weixi/db';
 import { addMonths, monthStart } from './churn.js';
+import { HELD_OUT_REASON, heldOutOfRule } from './control-groups.js';
 
-export const KPI_DIMENSIONS = ['region', 'tier', 'tactic', 'channel', 'team', 'agent'] as const;
+export const KPI_DIMENSIONS = ['region', 'tier', 'tactic', 'warningRule', 'channel', 'team', 'agent'] as const;
 export type KpiDimension = (typeof KPI_DIMENSIONS)[number];
-/** The decision reason of a customer the planner held out of a tactic or a warning rule. */
-export const HELD_OUT_REASON = 'held out (control group)';
 const Z95 = 1.959963984540054;
 
 export interface Interval {
@@ -130,10 +132,18 @@ function taskKey(scope: Scope): SQL {
       return sql`coalesce((select tm.name from teams tm where tm.id = t.team_id), '-')`;
     case 'agent':
       return sql`coalesce(t.assignee, '-')`;
+    case 'warningRule':
+      return sql`tw.rule`;
     default:
       return customerKey(scope, sql`r`, sql`c.tier`)!;
   }
 }
+
+/** Joined to the tasks `t`: by warning rule, one row per rule of the warnings a task answers (none: no row). */
+const taskJoin = (scope: Scope): SQL =>
+  scope.by === 'warningRule'
+    ? sql`cross join lateral (select distinct tw.plugin_id || '/' || tw.rule_id as rule from warnings tw where tw.id = any(t.warning_ids)) tw`
+    : sql``;
 
 const inSubtree = (scope: Scope) => sql`starts_with(r.path, ${scope.root.path})`;
 const localMonth = (ts: SQL) => sql`date_trunc('month', ${ts} at time zone r.time_zone)::date`;
@@ -189,14 +199,31 @@ export async function computeKpis(db: Db, region: { id: number; path: string; co
       count(*) filter (where attempted)::int as attempted, count(*) filter (where reached)::int as reached,
       coalesce(sum(cost_cents) filter (where outcome = 'retained'), 0)::bigint as cost
     from (select ${taskKey(scope)} as key, t.state, t.outcome, t.cost_cents, ${attempted} as attempted, ${reached} as reached
-      from retention_tasks t join customers c on c.id = t.customer_id join regions r on r.id = c.region_id
+      from retention_tasks t join customers c on c.id = t.customer_id join regions r on r.id = c.region_id ${taskJoin(scope)}
       where ${inSubtree(scope)} and t.created_at >= (${m}::date - interval '1 day') and t.created_at < (${next}::date + interval '1 day')
         and ${localMonth(sql`t.created_at`)} = ${m}::date) x
     group by key`);
 
+  // The units compared: (customer, key, arm) with arm `treated` or `control`.
   const uKey = by === 'tactic' ? sql`u.tactic` : customerKey(scope, sql`r`, sql`c.tier`);
-  const uplift = uKey
-    ? queryRows<{ key: string; arm: 'treated' | 'control'; n: number; retained: number; revenue: number; revenue_sq: number }>(db, sql`
+  const units = by === 'warningRule'
+    ? sql`
+        with warned as (
+          select w.id, w.customer_id, w.plugin_id || '/' || w.rule_id as rule, r.path
+          from warnings w join customers c on c.id = w.customer_id join regions r on r.id = c.region_id
+          where ${inSubtree(scope)} and w.first_seen_at >= (${m}::date - interval '1 day') and w.first_seen_at < (${next}::date + interval '1 day')
+            and ${localMonth(sql`w.first_seen_at`)} = ${m}::date),
+        treated as (
+          select distinct x.customer_id, x.rule from warned x join retention_tasks t on t.customer_id = x.customer_id and x.id = any(t.warning_ids)
+            join customers c on c.id = t.customer_id join regions r on r.id = c.region_id
+          where t.planner_run_id is not null and t.created_at >= (${m}::date - interval '1 day') and t.created_at < (${end}::date + interval '1 day')
+            and ${localMonth(sql`t.created_at`)} between ${m}::date and ${last}::date)
+        select customer_id, rule as key, 'treated' as arm from treated
+        union all
+        select distinct x.customer_id, x.rule, 'control' from warned x
+        where ${heldOutOfRule(sql`x.rule`, sql`x.customer_id`, sql`x.path`)} and not exists (select from treated y where y.customer_id = x.customer_id and y.rule = x.rule)`
+    : uKey
+      ? sql`
         with treated as (
           select distinct t.customer_id, t.tactic from retention_tasks t join customers c on c.id = t.customer_id join regions r on r.id = c.region_id
           where ${inSubtree(scope)} and t.tactic is not null and t.planner_run_id is not null
@@ -206,15 +233,20 @@ export async function computeKpis(db: Db, region: { id: number; path: string; co
           select distinct d.customer_id, d.tactic from planner_decisions d join planner_runs pr on pr.id = d.run_id
             join customers c on c.id = d.customer_id join regions r on r.id = c.region_id
           where ${inSubtree(scope)} and d.reason = ${HELD_OUT_REASON} and pr.day >= ${m}::date and pr.day < ${next}::date
-            and not exists (select from treated x where x.customer_id = d.customer_id and x.tactic = d.tactic)),
-        units as (
-          select customer_id, tactic, 'treated' as arm from treated union all select customer_id, tactic, 'control' from control),
+            and not exists (select from treated x where x.customer_id = d.customer_id and x.tactic = d.tactic))
+        select u.customer_id, ${uKey} as key, u.arm
+        from (select customer_id, tactic, 'treated' as arm from treated union all select customer_id, tactic, 'control' from control) u
+          join customers c on c.id = u.customer_id join regions r on r.id = c.region_id`
+      : null;
+  const uplift = units
+    ? queryRows<{ key: string; arm: 'treated' | 'control'; n: number; retained: number; revenue: number; revenue_sq: number }>(db, sql`
+        with units as (${units}),
         measured as (
-          select u.*, ${uKey} as key,
+          select u.key, u.arm,
             not exists (select from churn_facts f where f.customer_id = u.customer_id and f.churned and f.month between ${m}::date and ${last}::date) as retained,
             coalesce((select sum(mu.revenue_cents) from monthly_usage mu where mu.customer_id = u.customer_id and mu.month >= ${next}::date and mu.month <= ${end}::date), 0)::float8
               / ${horizonMonths}::int as revenue
-          from units u join customers c on c.id = u.customer_id join regions r on r.id = c.region_id)
+          from units u)
         select key, arm, count(*)::int as n, count(*) filter (where retained)::int as retained, sum(revenue)::float8 as revenue, sum(revenue * revenue)::float8 as revenue_sq
         from measured group by key, arm`)
     : Promise.resolve([]);
@@ -259,7 +291,7 @@ export async function computeKpis(db: Db, region: { id: number; path: string; co
       reachRate: ratio(reachedN, attemptedN),
       costCents: cost,
       costPerRetainedCents: ratio(cost, retained),
-      uplift: uKey ? upliftOf(upliftRows.filter((r) => r.key === key)) : null,
+      uplift: units ? upliftOf(upliftRows.filter((r) => r.key === key)) : null,
     };
   });
   return { region, month, by, horizonMonths, rows };

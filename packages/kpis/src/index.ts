@@ -5,7 +5,6 @@
 export { addMonths, computeChurnFacts, lastCompleteMonth, monthStart, type ChurnFactsRun, type ChurnFactsSummary } from './churn.js';
 export {
   computeKpis,
-  HELD_OUT_REASON,
   KPI_DIMENSIONS,
   meanDifference,
   proportionDifference,
@@ -15,7 +14,7 @@ export {
   type KpiRow,
   type Uplift,
 } from './figures.js';
-export { heldOutCheck } from './control-groups.js';
+export { HELD_OUT_REASON, heldOutCheck, heldOutOfRule } from './control-groups.js';
 export { seedControlGroupHistory, type DemoHistoryOptions } from './demo-history.js';
 export { barChart, DAILY_REPORT_JOB, dailyReportRegions, describeDailyReport, makeDailyReport, ranked, reportCsv, reportHtml, reportTitle, type DailyFigures, type DailyReport } from './daily-report.js';
 export { CHURN_FACTS_JOB, CHURN_FACTS_MONTHS, churnFactsRegions, describeChurnFacts, runChurnFacts } from './job.js';

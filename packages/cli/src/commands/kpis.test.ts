@@ -55,7 +55,7 @@ describe('weixi kpis', () => {
   it('names what is wrong and exits non-zero', async () => {
     const by = await weixi('kpis', '--region', 'JS', '--month', '2026-10', '--by', 'city');
     expect(by.code).toBe(2);
-    expect(by.stderr).toContain('--by must be one of region, tier, tactic, channel, team, agent');
+    expect(by.stderr).toContain('--by must be one of region, tier, tactic, warningRule, channel, team, agent');
     const month = await weixi('kpis', '--region', 'JS', '--month', '2026-13');
     expect(month.code).toBe(2);
     const region = await weixi('kpis', '--region', 'XX', '--month', '2026-10');

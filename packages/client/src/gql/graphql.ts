@@ -225,7 +225,9 @@ export type KpiDimension =
   /** The team the tasks were dispatched to. */
   | 'TEAM'
   /** Value tier. */
-  | 'TIER';
+  | 'TIER'
+  /** The warning rule (`plugin/rule`) of the warnings the tasks answer; uplift per rule: customers first warned by it in the month, treated by a planner task answering that warning within the horizon, against those held out of the rule. */
+  | 'WARNING_RULE';
 
 /** Lifecycle stage (客户生命周期), from tenure, status and warning indicators. */
 export type LifecycleStage =

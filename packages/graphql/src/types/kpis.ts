@@ -1,7 +1,7 @@
 /**
  * KPIs in the API (考核管控), shaped for dashboards: `kpis(regionCode, month, by)` gives a region subtree's
- * figures for a month in total or one row per value of a dimension (child region, tier, tactic, channel,
- * team, agent), with uplift against the control group; `kpiSettings` / `setKpiSettings` read and set a
+ * figures for a month in total or one row per value of a dimension (child region, tier, tactic, warning rule,
+ * channel, team, agent), with uplift against the control group; `kpiSettings` / `setKpiSettings` read and set a
  * region's churn definition, control-group shares and horizon (inherited down the tree).
  */
 import { desc, eq } from 'drizzle-orm';
@@ -20,6 +20,8 @@ export function registerKpis(builder: WeixiBuilder): void {
     region: 'The child regions of the region asked for, each with its subtree (roll-up through the tree).',
     tier: 'Value tier.',
     tactic: 'The tactic of the tasks (uplift per tactic).',
+    warningRule:
+      'The warning rule (`plugin/rule`) of the warnings the tasks answer; uplift per rule: customers first warned by it in the month, treated by a planner task answering that warning within the horizon, against those held out of the rule.',
     channel: 'The channel of the tasks.',
     team: 'The team the tasks were dispatched to.',
     agent: 'The agent the tasks are assigned to.',
@@ -29,10 +31,10 @@ export function registerKpis(builder: WeixiBuilder): void {
     fields: (t) => ({ difference: t.exposeFloat('difference'), low: t.exposeFloat('low'), high: t.exposeFloat('high') }),
   });
   const UpliftRef = builder.objectRef<Uplift>('KpiUplift').implement({
-    description: 'Treated against the control group held out of the same tactics: retention over the horizon and mean monthly revenue after it.',
+    description: 'Treated against the control group held out of the same tactics (or warning rules): retention over the horizon and mean monthly revenue after it.',
     fields: (t) => ({
-      treated: t.exposeInt('treated', { description: 'Sample size: (customer, tactic) pairs treated in the month.' }),
-      control: t.exposeInt('control', { description: 'Sample size: pairs held out in the month and not treated.' }),
+      treated: t.exposeInt('treated', { description: 'Sample size: (customer, tactic) pairs treated in the month; by warning rule, (customer, rule) pairs warned in the month and treated within the horizon.' }),
+      control: t.exposeInt('control', { description: 'Sample size: pairs held out (of the tactic in the month, or of the rule) and not treated.' }),
       treatedRetained: t.exposeInt('treatedRetained'),
       controlRetained: t.exposeInt('controlRetained'),
       treatedRetentionRate: t.exposeFloat('treatedRetentionRate', { nullable: true }),
@@ -44,9 +46,9 @@ export function registerKpis(builder: WeixiBuilder): void {
     }),
   });
   const Row = builder.objectRef<KpiRow>('KpiRow').implement({
-    description: 'The figures of one value of the dimension (or the total). Customer figures are null by tactic, channel, team and agent.',
+    description: 'The figures of one value of the dimension (or the total). Customer figures are null by tactic, warning rule, channel, team and agent.',
     fields: (t) => ({
-      key: t.exposeString('key', { description: 'A region code, tier, tactic, channel, team name or agent id; `total` without a dimension; `-` for none.' }),
+      key: t.exposeString('key', { description: 'A region code, tier, tactic, warning rule, channel, team name or agent id; `total` without a dimension; `-` for none.' }),
       customers: t.exposeInt('customers', { nullable: true, description: 'Customers at the start of the month (churn facts).' }),
       churned: t.exposeInt('churned', { nullable: true }),
       retentionRate: t.exposeFloat('retentionRate', { nullable: true, description: '保有率: 1 − churn rate.' }),
