@@ -10,6 +10,7 @@ import { queryRows, type Db } from '@weixi/db';
 import { addMonths, monthStart } from './churn.js';
 import { computeKpis, type KpiReport, type KpiRow } from './figures.js';
 import { kpiSettingsOfSubtree } from './settings.js';
+import { kpiRegions } from './job.js';
 
 export const DAILY_REPORT_JOB = {
   id: 'kpi-report',
@@ -18,11 +19,8 @@ export const DAILY_REPORT_JOB = {
   maxAttempts: 3,
 };
 
-/** Provinces and cities (a province's report rolls its cities up). */
-export async function dailyReportRegions(db: Db): Promise<Array<{ regionId: number; code: string; timeZone: string }>> {
-  const rows = await queryRows<{ id: number; code: string; time_zone: string }>(db, sql`select id, code, time_zone from regions where level in ('province', 'city') order by path`);
-  return rows.map((r) => ({ regionId: Number(r.id), code: r.code, timeZone: r.time_zone }));
-}
+/** Provinces and cities where KPIs are set up (a province's report rolls its cities up). */
+export const dailyReportRegions = (db: Db) => kpiRegions(db, ['province', 'city']);
 
 export interface DailyFigures {
   regionCode: string;

@@ -1,6 +1,6 @@
 /**
- * The KPI jobs, core jobs of the plugin host: churn facts (离网事实, daily 02:00 in every city) and the daily
- * report (每日通报, 07:30 in every province and city), both owned by `core:kpis...`.
+ * The KPI jobs, core jobs of the plugin host: churn facts (离网事实, daily 02:00 in every city where KPIs are set up) and the daily
+ * report (每日通报, 07:30 in every province and city where they are), both owned by `core:kpis...`.
  */
 import { regionsByCode, type Clock, type JobRegion, type PluginHost, type Region } from '@weixi/core';
 import { disposable, type Disposable } from '@weixi/sdk';

@@ -34,6 +34,8 @@ beforeAll(async () => {
     ],
     enable: [{ plugin: ID, region: 'JS' }],
   });
+  // KPIs set up in both provinces (the report job runs only where they are).
+  await p.ok(`mutation { js: setKpiSettings(regionCode: "JS", settings: {}) zj: setKpiSettings(regionCode: "ZJ", settings: {}) }`);
   p.clock.set('2026-11-15T23:30:10Z'); // 07:30:10 on the 16th in Shanghai: the report's slot
 });
 afterAll(async () => {
