@@ -2,11 +2,11 @@ import { CORE_JOB_PREFIX, createSegment, createTask, refreshSegment, refreshTier
 import { customers, regions, type Database } from '@weixi/db';
 import { seedDemoData } from '@weixi/demo';
 import { and, asc, between, eq, isNull } from 'drizzle-orm';
-import { DISPATCH_OWNER, PLANNER_JOB, PLANNER_OWNER, type Logger, type Platform } from '@weixi/platform';
+import { DISPATCH_OWNER, KPIS_OWNER, PLANNER_JOB, PLANNER_OWNER, type Logger, type Platform } from '@weixi/platform';
 import { DEMO_REGIONS } from '@weixi/demo';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
 import { DISPATCH_JOB, upsertAgents, upsertTeams } from '@weixi/dispatch';
-import { addMonths, computeChurnFacts, lastCompleteMonth, seedControlGroupHistory, setKpiSettings } from '@weixi/kpis';
+import { addMonths, computeChurnFacts, DAILY_REPORT_JOB, lastCompleteMonth, seedControlGroupHistory, setKpiSettings } from '@weixi/kpis';
 import { DEMO_AGENTS, DEMO_TEAMS } from './demo-roster.js';
 
 /** Segments an operator would build first; they show each kind of condition. */
@@ -110,13 +110,14 @@ export async function installDemoWarningRules(platform: Platform, logger: Logger
 /** The platform's own jobs, as the job runner names them (`core:<name>`). */
 const PLANNER = { owner: `${CORE_JOB_PREFIX}${PLANNER_OWNER}`, job: PLANNER_JOB.id };
 const DISPATCH = { owner: `${CORE_JOB_PREFIX}${DISPATCH_OWNER}`, job: DISPATCH_JOB.id };
+const KPI_REPORT = { owner: `${CORE_JOB_PREFIX}${KPIS_OWNER}-report`, job: DAILY_REPORT_JOB.id };
 
 /**
  * The demo's operator loads the roster, enables each of `pluginIds` that has tactics or channels in each demo
  * province (the planner only uses channels enabled in the city), and queues one planner run and then one
- * dispatch run per city. Queued after the warning runs (the runner
- * takes due runs oldest first, one at a time), so the first plan sees the warnings and the first dispatch
- * its tasks.
+ * dispatch run per city, then a daily KPI report per province and city. Queued after the warning runs (the
+ * runner takes due runs oldest first, one at a time), so the first plan sees the warnings, the first
+ * dispatch its tasks, and the first report both.
  */
 export async function installDemoTactics(platform: Platform, database: Database, logger: Logger, pluginIds: readonly string[]): Promise<void> {
   await upsertTeams(database.db, SYSTEM_PRINCIPAL, DEMO_TEAMS);
@@ -133,5 +134,6 @@ export async function installDemoTactics(platform: Platform, database: Database,
   const cities = await platform.plugins.jobRegions(PLANNER.owner);
   for (const city of cities) await platform.jobs.runNow(PLANNER.owner, PLANNER.job, city.regionId);
   for (const city of cities) await platform.jobs.runNow(DISPATCH.owner, DISPATCH.job, city.regionId);
+  for (const region of await platform.plugins.jobRegions(KPI_REPORT.owner)) await platform.jobs.runNow(KPI_REPORT.owner, KPI_REPORT.job, region.regionId);
   logger.info('demo tactics enabled', { plugins: tactics, channels, teams: DEMO_TEAMS.length, agents: DEMO_AGENTS.length, cities: cities.length });
 }

@@ -86,6 +86,20 @@ describe('pnpm start', () => {
     expect(total.data.kpis.rows[0].customers).toBeGreaterThan(0);
   });
 
+  it('makes the daily KPI report of each demo province by its job, after the first plans', async () => {
+    let reports: Array<{ regionCode: string; html: string; csv: string }> = [];
+    for (const started = Date.now(); reports.length === 0 && Date.now() - started < 120_000; await new Promise((r) => setTimeout(r, 1000))) {
+      const r = await gql(`{ kpiReports(regionCode: "JS") { regionCode html csv } }`);
+      expect(r.errors).toBeUndefined();
+      reports = r.data.kpiReports;
+    }
+    expect(reports.map((r) => r.regionCode)).toEqual(['JS']);
+    expect(reports[0]!.html).toContain('<svg');
+    expect(reports[0]!.csv.split('\n').length).toBeGreaterThan(2);
+    const runs = await gql(`{ jobRuns(filter: { pluginId: "core:kpis-report", regionCode: "JS" }) { edges { node { status trigger } } } }`);
+    expect(runs.data.jobRuns.edges.map((e: any) => e.node)).toContainEqual({ status: 'SUCCEEDED', trigger: 'manual' });
+  });
+
   it('enables the warning rules in the demo provinces, runs each once, and backtests them', async () => {
     const plugins = (await gql(`{ plugins(first: 100) { edges { node { id status enabledRegions } } } }`)).data.plugins.edges.map((e: any) => e.node);
     const rules = plugins.filter((p: any) => p.id.startsWith('warning-'));
