@@ -36,12 +36,8 @@ describe('plugin jobs over HTTP', () => {
     expect((await api.ok(`query { ticker_runs(region: "JS-NJ") }`)).ticker_runs).toBe(2);
 
     await api.ok(`mutation { pauseJob(pluginId: "ticker", jobId: "count", regionCode: "JS-SZ") { paused } }`);
-    // A day later: the core's daily KPI jobs ran meanwhile too, so count the ticker's runs.
-    const tickerRuns = async () => (await api.ok(RUNS, { filter: { pluginId: 'ticker' } })).jobRuns.totalCount as number;
-    const before = await tickerRuns();
     api.clock.set('2026-11-16T01:00:30Z');
-    await work();
-    expect((await tickerRuns()) - before).toBe(1); // only Nanjing: Suzhou is paused
+    expect(await work()).toBe(1); // only Nanjing: Suzhou is paused
     await api.ok(`mutation { resumeJob(pluginId: "ticker", jobId: "count", regionCode: "JS-SZ") { paused } }`);
 
     await api.ok(`mutation { updatePluginSettings(id: "ticker", regionCode: "JS-SZ", settings: { fail: true }) { plugin { id } } }`);

@@ -8,8 +8,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { openDatabase, type Database } from './database.js';
+import { openDatabase, queryRows, type Database, type Db } from './database.js';
 
 export type TestDatabaseKind = 'pglite' | 'postgres';
 
@@ -89,4 +90,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin.end();
     },
   };
+}
+
+/** A region of a test's tree: its code, level and parent's code (null: a root). */
+export type TestRegion = readonly [code: string, level: 'province' | 'city' | 'district', parent: string | null];
+
+/**
+ * Inserts a region tree, parents first, in Asia/Shanghai, each named by its code with its path derived from
+ * its parent's; returns every region by code.
+ */
+export async function insertRegions(db: Db, tree: readonly TestRegion[]): Promise<Map<string, { id: number; code: string; path: string }>> {
+  const out = new Map<string, { id: number; code: string; path: string }>();
+  for (const [code, level, parent] of tree) {
+    const path = `${parent ? out.get(parent)!.path : '/'}${code}/`;
+    const [row] = await queryRows<{ id: number }>(db, sql`insert into regions (code, name, level, time_zone, path, parent_id)
+      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, ${parent ? out.get(parent)!.id : null}) returning id`);
+    out.set(code, { id: Number(row!.id), code, path });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { createTask, type Clock } from '@weixi/core';
 import { SYSTEM_PRINCIPAL } from '@weixi/core/access';
 import { queryRows, type Db, type Tier } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { createTestDatabase, insertRegions, type TestDatabase } from '@weixi/db/testing';
 import { upsertAgents, upsertTeams } from './teams.js';
 
 export class FixedClock implements Clock {
@@ -17,21 +17,15 @@ export class FixedClock implements Clock {
   }
 }
 
-export async function addRegions(db: Db): Promise<Map<string, { id: number; code: string; path: string }>> {
-  const rows: Array<[string, string, string, string | null]> = [
-    ['JS', 'province', '/JS/', null],
-    ['JS-NJ', 'city', '/JS/JS-NJ/', 'JS'],
-    ['JS-NJ-GL', 'district', '/JS/JS-NJ/JS-NJ-GL/', 'JS-NJ'],
-    ['JS-SZ', 'city', '/JS/JS-SZ/', 'JS'],
-    ['ZJ', 'province', '/ZJ/', null],
-    ['ZJ-HZ', 'city', '/ZJ/ZJ-HZ/', 'ZJ'],
-  ];
-  for (const [code, level, path, parent] of rows) {
-    await db.execute(sql`insert into regions (code, name, level, time_zone, path, parent_id)
-      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, (select id from regions where code = ${parent}))`);
-  }
-  const found = await queryRows<{ id: number; code: string; path: string }>(db, sql`select id, code, path from regions`);
-  return new Map(found.map((r) => [r.code, { ...r, id: Number(r.id) }]));
+export function addRegions(db: Db): Promise<Map<string, { id: number; code: string; path: string }>> {
+  return insertRegions(db, [
+    ['JS', 'province', null],
+    ['JS-NJ', 'city', 'JS'],
+    ['JS-NJ-GL', 'district', 'JS-NJ'],
+    ['JS-SZ', 'city', 'JS'],
+    ['ZJ', 'province', null],
+    ['ZJ-HZ', 'city', 'ZJ'],
+  ]);
 }
 
 /** A test file's world: a fresh database with the regions and `roster`, the clock at 10:00 in Nanjing. */

@@ -1,8 +1,6 @@
 /** The KPI jobs run where KPIs are set up: settings in the region, above it or below it; nowhere else. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import { queryRows } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { createTestDatabase, insertRegions, type TestDatabase } from '@weixi/db/testing';
 import { dailyReportRegions } from './daily-report.js';
 import { churnFactsRegions } from './job.js';
 import { setKpiSettings } from './settings.js';
@@ -13,20 +11,16 @@ const codes = async (regions: Promise<Array<{ code: string }>>) => (await region
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const tree = [
-    ['JS', 'province', '/JS/', null],
-    ['JS-NJ', 'city', '/JS/JS-NJ/', 'JS'],
-    ['JS-NJ-GL', 'district', '/JS/JS-NJ/JS-NJ-GL/', 'JS-NJ'],
-    ['JS-SZ', 'city', '/JS/JS-SZ/', 'JS'],
-    ['ZJ', 'province', '/ZJ/', null],
-    ['ZJ-HZ', 'city', '/ZJ/ZJ-HZ/', 'ZJ'],
-    ['ZJ-NB', 'city', '/ZJ/ZJ-NB/', 'ZJ'],
-  ] as const;
-  for (const [code, level, path, parent] of tree) {
-    const [row] = await queryRows<{ id: number }>(database.db, sql`insert into regions (code, name, level, time_zone, path, parent_id)
-      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, (select id from regions where code = ${parent})) returning id`);
-    region[code] = { id: Number(row!.id), path };
-  }
+  const tree = await insertRegions(database.db, [
+    ['JS', 'province', null],
+    ['JS-NJ', 'city', 'JS'],
+    ['JS-NJ-GL', 'district', 'JS-NJ'],
+    ['JS-SZ', 'city', 'JS'],
+    ['ZJ', 'province', null],
+    ['ZJ-HZ', 'city', 'ZJ'],
+    ['ZJ-NB', 'city', 'ZJ'],
+  ]);
+  Object.assign(region, Object.fromEntries(tree));
 });
 afterAll(() => database?.close());
 

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { createTestDatabase, insertRegions, type TestDatabase } from '@weixi/db/testing';
 import { computeChurnFacts } from './churn.js';
 import { computeKpis, type KpiRow } from './figures.js';
 import { makeDailyReport } from './daily-report.js';
@@ -37,11 +37,7 @@ const at = (day: string) => `${day}T10:00:00+08:00`;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const [code, level, path, parent] of [['JS', 'province', '/JS/', null], ['JS-NJ', 'city', '/JS/JS-NJ/', 'JS'], ['JS-SZ', 'city', '/JS/JS-SZ/', 'JS']] as const) {
-    const [row] = await queryRows<{ id: number }>(db(), sql`insert into regions (code, name, level, time_zone, path, parent_id)
-      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, (select id from regions where code = ${parent})) returning id`);
-    region[code] = { id: Number(row!.id), path, code };
-  }
+  Object.assign(region, Object.fromEntries(await insertRegions(db(), [['JS', 'province', null], ['JS-NJ', 'city', 'JS'], ['JS-SZ', 'city', 'JS']])));
   await setKpiSettings(db(), region.JS!, { churn: { monthsWithoutRevenue: 0 } });
   await setKpiSettings(db(), region['JS-SZ']!, { churn: { monthsWithoutRevenue: 2 } });
 

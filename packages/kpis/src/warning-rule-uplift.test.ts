@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { createTestDatabase, insertRegions, type TestDatabase } from '@weixi/db/testing';
 import { kpisOf } from './report.js';
 import { setKpiSettings } from './settings.js';
 
@@ -53,11 +53,7 @@ const oct5 = local('2026-10-05T10:00:00');
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  for (const [code, level, path, parent] of [['JS', 'province', '/JS/', null], ['JS-NJ', 'city', '/JS/JS-NJ/', 'JS']] as const) {
-    const [row] = await queryRows<{ id: number }>(db(), sql`insert into regions (code, name, level, time_zone, path, parent_id)
-      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, (select id from regions where code = ${parent})) returning id`);
-    region[code] = { id: Number(row!.id), path, code };
-  }
+  Object.assign(region, Object.fromEntries(await insertRegions(db(), [['JS', 'province', null], ['JS-NJ', 'city', 'JS']])));
   await setKpiSettings(db(), region.JS!, { controlGroups: { warningRules: { 'w/arpu': 0.5 } } });
   const [run] = await queryRows<{ id: number }>(db(), sql`insert into planner_runs (region_id, day, started_at, status)
     values (${region['JS-NJ']!.id}, '2026-10-02', ${local('2026-10-02T02:00:00')}::timestamptz, 'succeeded') returning id`);

@@ -1,22 +1,14 @@
 /** Test support: regions, customers with revenue and warnings, and tactics as the planner gets them. */
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db, type Tier } from '@weixi/db';
+import { insertRegions } from '@weixi/db/testing';
 import type { TacticDefinition } from '@weixi/sdk';
 import type { PlannedTactic } from './tactics.js';
 import type { PlanRegion } from './run.js';
 
 export async function addRegions(db: Db): Promise<Map<string, PlanRegion>> {
-  const rows: Array<[string, string, string, string | null]> = [
-    ['JS', 'province', '/JS/', null],
-    ['JS-NJ', 'city', '/JS/JS-NJ/', 'JS'],
-    ['JS-SZ', 'city', '/JS/JS-SZ/', 'JS'],
-  ];
-  for (const [code, level, path, parent] of rows) {
-    await db.execute(sql`insert into regions (code, name, level, time_zone, path, parent_id)
-      values (${code}, ${code}, ${level}, 'Asia/Shanghai', ${path}, (select id from regions where code = ${parent}))`);
-  }
-  const found = await queryRows<{ id: number; code: string; path: string }>(db, sql`select id, code, path from regions`);
-  return new Map(found.map((r) => [r.code, { id: Number(r.id), code: r.code, path: r.path, timeZone: 'Asia/Shanghai' }]));
+  const regions = await insertRegions(db, [['JS', 'province', null], ['JS-NJ', 'city', 'JS'], ['JS-SZ', 'city', 'JS']]);
+  return new Map([...regions].map(([code, r]) => [code, { ...r, timeZone: 'Asia/Shanghai' }]));
 }
 
 let msisdn = 13800000000;
