@@ -9,7 +9,7 @@
  */
 import type { KpiReportReady, PluginContext } from '@weixi/sdk';
 import type { SendMailOptions } from 'nodemailer';
-import { senderAddress } from './message.js';
+import { messageIdOf, senderAddress } from './message.js';
 import type { EmailSettings } from './settings.js';
 import type { SmtpTransports } from './transports.js';
 
@@ -24,10 +24,6 @@ export interface DeliveredReport {
 
 export const deliveredKey = (reportId: number) => `kpi-report:${reportId}`;
 
-export function reportMessageId(reportId: number, sender: string): string {
-  return `<weixi-kpi-report-${reportId}@${sender.slice(sender.lastIndexOf('@') + 1)}>`;
-}
-
 export function composeReportEmail(report: KpiReportReady, settings: EmailSettings, sender: string): SendMailOptions {
   return {
     from: settings.from,
@@ -37,7 +33,7 @@ export function composeReportEmail(report: KpiReportReady, settings: EmailSettin
     html: report.html,
     text: `${report.title}: the report is in HTML; its figures are attached as CSV.`,
     attachments: [{ filename: `weixi-kpi-${report.regionCode}-${report.day}.csv`, content: report.csv, contentType: 'text/csv; charset=utf-8' }],
-    messageId: reportMessageId(report.reportId, sender),
+    messageId: messageIdOf(report.reportId, sender, 'kpi-report'),
     headers: { 'X-Weixi-Kpi-Report': String(report.reportId) },
   };
 }

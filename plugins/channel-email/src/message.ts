@@ -11,11 +11,11 @@ export function senderAddress(from: string): string | null {
 }
 
 /**
- * Derived from the contact id alone, so a retry of the same contact carries the same Message-ID and the
- * receiving side can recognise a duplicate; it is also the contact's `providerRef`.
+ * Derived from the contact id alone (or a KPI report's id), so a retry of the same contact carries the same
+ * Message-ID and the receiving side can recognise a duplicate; it is also the contact's `providerRef`.
  */
-export function messageIdOf(contactId: number, sender: string): string {
-  return `<weixi-contact-${contactId}@${sender.slice(sender.lastIndexOf('@') + 1)}>`;
+export function messageIdOf(contactId: number, sender: string, kind: 'contact' | 'kpi-report' = 'contact'): string {
+  return `<weixi-${kind}-${contactId}@${sender.slice(sender.lastIndexOf('@') + 1)}>`;
 }
 
 /** RFC 2369 List-Unsubscribe for marketing: the configured address with `{contactId}`, else a mail to the sender. */
