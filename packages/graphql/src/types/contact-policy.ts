@@ -4,17 +4,16 @@
  * (`contactPolicy`, `setContactPolicy`), consent from the BSS or an agent (`setContactConsent`) and the
  * do-not-disturb list (`addDoNotDisturb`, `removeDoNotDisturb`).
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { InputError, WeixiError, type Region } from '@weixi/core';
+import { eq, sql } from 'drizzle-orm';
+import { InputError, IssueList, resolveCustomerReferences, throwIfUnknown, type Region } from '@weixi/core';
 import { addDoNotDisturb, policiesOf, recordConsent, removeDoNotDisturb, setContactPolicy, type ConsentRecord } from '@weixi/contact-policy';
-import { CONTACT_DECISIONS, CONTACT_PURPOSES, CONTACT_STATUSES, contactConsents, contactDecisions, contacts, customers } from '@weixi/db';
+import { CONTACT_DECISIONS, CONTACT_PURPOSES, CONTACT_STATUSES, contactConsents, contactDecisions, contacts } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import { childConnection, cursorKey } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import { child, type Loaders } from '../loaders.js';
 import { regionToChange } from '../permissions.js';
-import { customerScope } from '../visibility.js';
 import { enumOf } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -169,14 +168,11 @@ export function registerContactPolicy(builder: WeixiBuilder, refs: Refs): void {
           if (problems.length > 0) throw new InputError(problems.map((message) => ({ path: `consents[${i}]`, message })));
           return { customerId: localId(c.customerId, `consents[${i}].customerId`), channel: c.channel, purpose: c.purpose, granted: c.granted, source: c.source };
         });
-        const ids = [...new Set(records.map((r) => r.customerId))];
-        const seen = await ctx.database.db.select({ id: customers.id }).from(customers).where(and(inArray(customers.id, ids), customerScope(ctx.principal)));
-        const missing = ids.filter((id) => !seen.some((s) => s.id === id));
         // As the ingest mutations: a customer the caller cannot see is NOT_FOUND, never told apart from one that does not exist.
-        if (missing.length > 0) {
-          const issues = missing.map((id) => ({ path: `consents[${records.findIndex((r) => r.customerId === id)}].customerId`, message: `customer ${id} does not exist` }));
-          throw new WeixiError('NOT_FOUND', `${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}; nothing was written`, issues);
-        }
+        const issues = new IssueList();
+        const unknown = new IssueList();
+        await resolveCustomerReferences(ctx.database.db, records, 'consents', issues, { principal: ctx.principal, unknown });
+        throwIfUnknown(unknown, issues);
         await recordConsent(ctx.database.db, records, ctx.clock.now());
         return records.reduce((n, r) => n + (r.purpose === 'all' ? 2 : 1), 0);
       },
