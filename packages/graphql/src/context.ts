@@ -2,6 +2,7 @@ import type { Clock, PluginHost } from '@weixi/core';
 import type { Principal } from '@weixi/core/access';
 import type { Database } from '@weixi/db';
 import type { JobRunner } from '@weixi/jobs';
+import type { LiveStreams } from './live.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 /**
@@ -14,6 +15,8 @@ export interface WeixiContext {
   clock: Clock;
   plugins?: PluginHost;
   jobs?: JobRunner;
+  /** Changed ids for subscriptions, when the server follows live notices. */
+  live?: LiveStreams;
   loaders: Loaders;
   /** The HTTP request's id (`X-Request-Id`), recorded in the audit log. */
   requestId?: string;
@@ -30,6 +33,7 @@ export interface ContextOptions {
   clock: Clock;
   plugins?: PluginHost;
   jobs?: JobRunner;
+  live?: LiveStreams;
   requestId?: string;
   auditDatabase?: Database;
 }

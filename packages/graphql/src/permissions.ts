@@ -174,7 +174,8 @@ export async function regionToChange(ctx: WeixiContext, action: Action, code: st
  * field (plugin fields and fields added later included) runs unchecked.
  */
 export function guardRootFields(schema: GraphQLSchema, pluginMutations: ReadonlySet<string>): GraphQLSchema {
-  for (const [type, fallback] of [[schema.getQueryType(), 'read'], [schema.getMutationType(), 'administer']] as const) {
+  const roots = [[schema.getQueryType(), 'read'], [schema.getMutationType(), 'administer'], [schema.getSubscriptionType(), 'read']] as const;
+  for (const [type, fallback] of roots) {
     for (const field of Object.values(type?.getFields() ?? {})) {
       const action = ROOT_FIELD_ACTIONS[field.name] ?? (pluginMutations.has(field.name) ? 'pluginMutations' : fallback);
       const resolve: GraphQLFieldResolver<unknown, WeixiContext> = field.resolve ?? defaultFieldResolver;
@@ -182,6 +183,14 @@ export function guardRootFields(schema: GraphQLSchema, pluginMutations: Readonly
         authorize(ctx.principal, action);
         return resolve(root, args, ctx, info);
       };
+      // A subscription is refused as it starts, before it listens for anything.
+      const subscribe = field.subscribe;
+      if (subscribe) {
+        field.subscribe = (root, args, ctx: WeixiContext, info) => {
+          authorize(ctx.principal, action);
+          return subscribe(root, args, ctx, info);
+        };
+      }
     }
   }
   return schema;

@@ -45,6 +45,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerScalars(builder);
   builder.queryType({ description: 'Customers, segments and retention tasks.' });
   builder.mutationType({ description: 'Ingest, segments and the retention task lifecycle.' });
+  builder.subscriptionType({ description: 'Live updates: each event is the object as the subscriber would query it now; objects outside its scope never arrive.' });
   builder.globalConnectionField('totalCount', (t) =>
     t.int({ description: 'Items in the whole connection, not just this page.', resolve: (parent) => parent.totalCount() }),
   );

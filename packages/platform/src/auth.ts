@@ -28,10 +28,10 @@ function memoryOf(options: AuthOptions): PrincipalMemory | undefined {
   return memory;
 }
 
-/** The request's principal, or a GraphQL error carrying the HTTP status yoga answers with. */
-export async function principalOf(request: Request, database: Database, clock: Clock, options: AuthOptions): Promise<Principal> {
+/** The principal of an `Authorization` value, or a GraphQL error carrying the HTTP status yoga answers with. */
+export async function principalOf(authorization: string | null, database: Database, clock: Clock, options: AuthOptions): Promise<Principal> {
   try {
-    return await authenticate(database.db, request.headers.get('authorization'), { jwt: options.jwt, memory: memoryOf(options) }, clock);
+    return await authenticate(database.db, authorization, { jwt: options.jwt, memory: memoryOf(options) }, clock);
   } catch (error) {
     if (error instanceof AccessError) throw accessGraphQLError(error);
     throw error;

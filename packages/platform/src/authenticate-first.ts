@@ -24,16 +24,16 @@ export interface AuthenticateFirstOptions {
   failures: RateLimitOptions | false;
 }
 
-/** The plugin, and `principal(request)` for the context factory: the principal it authenticated. */
+/** The plugin, `principal(request)` for the context factory (the principal it authenticated) and `authenticate` itself. */
 export function authenticateFirst(options: AuthenticateFirstOptions) {
   const principals = new WeakMap<Request, Promise<Principal>>();
   const failures = options.failures ? new RateLimiter({ clock: options.clock, ...options.failures }) : undefined;
 
-  const authenticate = async (request: Request, address: string): Promise<Principal> => {
+  const authenticate = async (authorization: string | null, address: string): Promise<Principal> => {
     const wait = failures?.waitFor(address) ?? 0;
     if (wait > 0) throw rateLimited(wait, 'too many failed authentications from this address');
     try {
-      return await principalOf(request, options.database, options.clock, options.auth);
+      return await principalOf(authorization, options.database, options.clock, options.auth);
     } catch (error) {
       if ((error as { originalError?: unknown }).originalError instanceof AccessError) failures?.take(address);
       throw error;
@@ -45,7 +45,7 @@ export function authenticateFirst(options: AuthenticateFirstOptions) {
       // One authentication per HTTP request, however many operations a batch holds.
       let principal = principals.get(request);
       if (!principal) {
-        principal = authenticate(request, clientAddress(context));
+        principal = authenticate(request.headers.get('authorization'), clientAddress(context));
         principals.set(request, principal);
       }
       await principal;
@@ -53,6 +53,8 @@ export function authenticateFirst(options: AuthenticateFirstOptions) {
   };
   return {
     plugin,
+    /** A credential sent another way (a WebSocket's `connection_init`), counted against the same address allowance. */
+    authenticate,
     principal(request: Request): Promise<Principal> {
       const principal = principals.get(request);
       if (!principal) throw new Error('no principal: the authenticate-first plugin did not run for this request');

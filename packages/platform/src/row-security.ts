@@ -35,6 +35,17 @@ export function rowSecurity(): Plugin<WeixiContext> {
   };
 }
 
+/**
+ * Runs one execution as a request's would be: with fresh loaders and, on PostgreSQL for a non-admin, in
+ * a scoped transaction. Subscriptions run each event through it (`subscriptions.ts`).
+ */
+export function inRequestScope(ctx: WeixiContext, execute: (ctx: WeixiContext) => ExecutionResult | Promise<ExecutionResult>): Promise<ExecutionResult> {
+  const scope = ctx.database.kind === 'postgres' ? scopeOf(ctx.principal) : undefined;
+  const withLoaders = (database: Database) => ({ ...ctx, database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) });
+  if (!scope) return Promise.resolve(execute(withLoaders(ctx.database)));
+  return inScopedTransaction(ctx.database, scope, (database) => execute(withLoaders(database)));
+}
+
 const scopes = new WeakMap<Principal, Statement | null>();
 
 /** The principal's scope statement, made once per principal object (authentication remembers one for a moment). */

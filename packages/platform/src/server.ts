@@ -16,6 +16,11 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
+import type { Principal } from '@weixi/core/access';
+import type { LiveEvents } from '@weixi/live';
+import { startLiveUpdates } from './live-updates.js';
+import { useScopedSubscriptions } from './subscriptions.js';
+import { serveWebSockets, SOCKET_PRINCIPAL } from './websocket.js';
 
 /**
  * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
@@ -33,6 +38,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
+  /** Changes subscriptions stream from; default: this server follows the database's live notices. `false`: none. */
+  live?: LiveEvents | false;
 }
 
 export interface WeixiServer {
@@ -42,7 +49,7 @@ export interface WeixiServer {
   close(): Promise<void>;
 }
 
-/** Serves GraphQL (with GraphiQL) on `/graphql` and a liveness probe on `/health`. */
+/** Serves GraphQL (with GraphiQL; subscriptions over SSE and graphql-ws) on `/graphql` and a liveness probe on `/health`. */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
@@ -61,14 +68,15 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     }
   });
   const protections = hardening(options, clock);
+  const live = await startLiveUpdates(options.database, logger, options.live);
   const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
-    schema: () => schema,
     graphqlEndpoint: '/graphql',
     cors: corsOption(options),
-    context: async ({ request, req }: { request: Request; req?: object }) => {
-      const principal = await door.principal(request);
-      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, requestId: requestIdOf({ req }) });
+    context: async ({ request, req, [SOCKET_PRINCIPAL]: socketPrincipal }: { request: Request; req?: object; [SOCKET_PRINCIPAL]?: Principal }) => {
+      // A WebSocket connection authenticated once, as it opened (websocket.ts).
+      const principal = socketPrincipal ?? (await door.principal(request));
+      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, live: live.events, requestId: requestIdOf({ req }) });
     },
     landingPage: false,
     logging: {
@@ -86,7 +94,9 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
-    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
+    // The current schema for each operation, set as it is enveloped, so WebSocket operations (which
+    // bypass yoga's HTTP request parsing) get it as HTTP ones do.
+    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) }, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions(), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
@@ -106,6 +116,9 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     server.once('error', reject);
     server.listen(options.port ?? 0, bindHost, () => resolve());
   });
+  // Persisted-only servers answer nothing but their operations, which only the HTTP path looks up.
+  const persistedOnly = options.persistedOperations && !options.persistedOperations.allowArbitrary;
+  const sockets = persistedOnly ? undefined : serveWebSockets({ server, yoga, authenticate: door.authenticate, knownHost, logger });
   // Idle keep-alive sockets stay open longer than the usual proxy or client idle time (60 s): closing one at
   // Node's default 5 s while a client sends its next request on it loses that request (ECONNRESET).
   server.keepAliveTimeout = 65_000;
@@ -115,11 +128,14 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   return {
     url: `http://${hostname}:${port}/graphql`,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        subscription?.dispose();
+    close: async () => {
+      subscription?.dispose();
+      await sockets?.close();
+      await live.close();
+      await new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+    },
   };
 }

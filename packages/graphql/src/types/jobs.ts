@@ -6,6 +6,7 @@ import type { WeixiContext } from '../context.js';
 import { cursorKey, keysetConnection } from '../connections.js';
 import { regionToChange } from '../permissions.js';
 import { jobRunVisibility } from '../visibility.js';
+import { liveIds } from '../live.js';
 import { enumOf } from './enums.js';
 
 type JobRunRow = typeof jobRuns.$inferSelect;
@@ -65,6 +66,15 @@ export function registerJobs(builder: WeixiBuilder): void {
   });
   const Connection = builder.connectionObject({ type: JobRun, name: 'JobRunConnection' }, { name: 'JobRunEdge' });
 
+  builder.subscriptionField('jobRunChanged', (t) =>
+    t.field({
+      type: JobRun,
+      nullable: true,
+      description: 'A job run queued, started, reporting progress or finished, in the regions whose job runs the subscriber sees.',
+      subscribe: (_root, _args, ctx) => liveIds(ctx, 'job_run'),
+      resolve: async (id: number, _args, ctx) => (await ctx.database.db.select().from(jobRuns).where(and(eq(jobRuns.id, id), jobRunVisibility(ctx.principal))))[0] ?? null,
+    }),
+  );
   builder.queryField('jobRuns', (t) =>
     t.connection(
       {

@@ -14,6 +14,7 @@ import type { WeixiBuilder } from '../builder.js';
 import { childConnection, cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
+import { liveIds } from '../live.js';
 import { customerScope, taskScope } from '../visibility.js';
 import { taskPrefetches, pageRows } from '../prefetch.js';
 import { shapeOf } from '../statements.js';
@@ -88,6 +89,16 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       regionCodes: t.stringList({ description: 'Tasks of customers in the subtree of any of these regions.' }),
     }),
   });
+
+  builder.subscriptionField('taskChanged', (t) =>
+    t.field({
+      type: refs.RetentionTask,
+      nullable: true,
+      description: 'A task created, assigned, started, attempted or closed: an agent hears of its own tasks, an operator of those in its regions.',
+      subscribe: (_root, _args, ctx) => liveIds(ctx, 'task'),
+      resolve: (id: number, _args, ctx) => ctx.loaders.task.load(id),
+    }),
+  );
 
   builder.queryFields((t) => ({
     tasks: t.connection({

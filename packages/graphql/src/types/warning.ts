@@ -12,6 +12,7 @@ import type { WeixiBuilder } from '../builder.js';
 import { childConnection, cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
+import { liveIds } from '../live.js';
 import { child, type Loaders } from '../loaders.js';
 import { customerScope } from '../visibility.js';
 import { enumOf } from './enums.js';
@@ -182,6 +183,15 @@ export function registerWarning(builder: WeixiBuilder, refs: Refs): void {
     }),
   });
 
+  builder.subscriptionField('warningRaised', (t) =>
+    t.field({
+      type: Warning,
+      nullable: true,
+      description: "A churn warning a rule raised for a customer the subscriber sees (an operator's regions, an agent's task customers).",
+      subscribe: (_root, _args, ctx) => liveIds(ctx, 'warning'),
+      resolve: (id: number, _args, ctx) => loadersOf(ctx).byId.load(id),
+    }),
+  );
   builder.queryField('warnings', (t) =>
     t.connection(
       {

@@ -45,6 +45,10 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
       }
       return responseSize({ args });
     },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+      if (cost > limits.maxCost) setResultAndStopExecution({ errors: [limitExceeded('maxCost', limits.maxCost, 'the estimated cost', cost)] });
+    },
     onResultProcess({ result }) {
       for (const one of Array.isArray(result) ? result : [result]) {
         for (const error of ('errors' in one ? one.errors : undefined) ?? []) {
