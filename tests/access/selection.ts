@@ -35,7 +35,7 @@ export const field = (name: string, children: Sel[] = [], args: Arg[] = [], item
  * The operation text and variables for these root selections. Equal arguments share a variable, so that
  * the same field selected in two fragments merges instead of conflicting.
  */
-export function printOperation(kind: 'query' | 'mutation', roots: readonly Sel[]): { text: string; variables: Record<string, unknown> } {
+export function printOperation(kind: 'query' | 'mutation' | 'subscription', roots: readonly Sel[]): { text: string; variables: Record<string, unknown> } {
   const definitions: string[] = [];
   const variables: Record<string, unknown> = {};
   const shared = new Map<string, string>();

@@ -16,6 +16,8 @@ import { credentialFor, SWEEP_JWT_SECRET, SWEEP_ROLES, type SweepRole } from './
 
 export interface SweepClient {
   role: SweepRole;
+  /** The role's API key or JWT, for clients other than `client` (subscriptions). */
+  token: string;
   client: GraphQLHttpClient;
   visibility: Visibility;
 }
@@ -48,7 +50,10 @@ export async function startSweep(): Promise<Sweep> {
   const fixture = await createFixture(api, await introspect(api));
   const schema = await introspect(api);
   const clients = await Promise.all(
-    SWEEP_ROLES.map(async (role) => ({ role, client: api.as(await credentialFor(api, role)), visibility: await visibilityOf(api, role, fixture.markers) })),
+    SWEEP_ROLES.map(async (role) => {
+      const token = await credentialFor(api, role);
+      return { role, token, client: api.as(token), visibility: await visibilityOf(api, role, fixture.markers) };
+    }),
   );
   return {
     api,

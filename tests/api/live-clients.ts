@@ -96,6 +96,7 @@ export async function subscribeSse(url: string, token: string | null, query: str
     async close() {
       abort.abort();
       await reading;
+      queue.fail(new Error('subscription closed'));
     },
   };
 }
@@ -140,6 +141,7 @@ export async function subscribeWs(url: string, token: string | null, query: stri
     async close() {
       stop();
       await client.dispose();
+      queue.fail(new Error('subscription closed'));
     },
   };
 }
