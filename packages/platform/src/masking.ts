@@ -56,23 +56,45 @@ export function maskErrorFor(mask: boolean) {
 
 /**
  * Names the request in its masked errors and logs each one's original error under the same id, as the
- * result is processed (where yoga hands over the request).
+ * result is processed (where yoga hands over the request); a subscription's events (SSE) as each is sent.
  */
 export function useRequestErrors(logger: Logger): Plugin {
   return {
-    onResultProcess({ result, serverContext }) {
+    onResultProcess({ result, serverContext, setResult }) {
       const requestId = requestIdOf(serverContext as { req?: object }) ?? 'unknown';
-      for (const one of Array.isArray(result) ? result : [result]) {
-        for (const error of ('errors' in one ? one.errors : undefined) ?? []) {
-          if (!(error instanceof GraphQLError) || !originals.has(error)) continue;
-          logger.error('request failed', { requestId, error: originals.get(error) });
-          originals.delete(error);
-          if (error.extensions.requestId === PENDING_ID) {
-            error.message = messageFor(requestId);
-            (error.extensions as Record<string, unknown>).requestId = requestId;
-          }
-        }
+      if (Symbol.asyncIterator in result) {
+        setResult(eachResult(result, (one) => nameMaskedErrors(one, requestId, logger)));
+        return;
       }
+      for (const one of Array.isArray(result) ? result : [result]) nameMaskedErrors(one, requestId, logger);
     },
   };
+}
+
+/** Puts the request id in a result's masked errors and logs their originals under it. */
+export function nameMaskedErrors(result: object, requestId: string, logger: Logger): void {
+  for (const error of ('errors' in result ? (result.errors as readonly unknown[] | undefined) : undefined) ?? []) {
+    if (!(error instanceof GraphQLError) || !originals.has(error)) continue;
+    logger.error('request failed', { requestId, error: originals.get(error) });
+    originals.delete(error);
+    if (error.extensions.requestId === PENDING_ID) {
+      error.message = messageFor(requestId);
+      (error.extensions as Record<string, unknown>).requestId = requestId;
+    }
+  }
+}
+
+/** The same stream, with `visit` called on each result as it passes; `return()` goes straight to the source. */
+function eachResult<T extends object>(source: AsyncIterable<T>, visit: (result: T) => void): AsyncIterableIterator<T> {
+  const inner = source[Symbol.asyncIterator]();
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      const step = await inner.next();
+      if (!step.done) visit(step.value);
+      return step;
+    },
+    return: async () => (await inner.return?.()) ?? { value: undefined, done: true },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
 }

@@ -1,6 +1,6 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { JobRunner } from '@weixi/jobs';
@@ -96,7 +96,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     // the limits refuse never open a transaction.
     // The current schema for each operation, set as it is enveloped, so WebSocket operations (which
     // bypass yoga's HTTP request parsing) get it as HTTP ones do.
-    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) }, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions(), useRequestErrors(logger)],
+    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions(), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);

@@ -16,7 +16,8 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Principal } from '@weixi/core/access';
 import type { Logger } from './log.js';
-import { assignRequestId } from './request-id.js';
+import { nameMaskedErrors } from './masking.js';
+import { assignRequestId, requestIdOf } from './request-id.js';
 
 /** Where the principal of a WebSocket connection travels into yoga's context factory. */
 export const SOCKET_PRINCIPAL = Symbol('weixi.socketPrincipal');
@@ -81,6 +82,10 @@ export function serveWebSockets(options: WebSocketOptions): { close(): Promise<v
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
+      },
+      // A masked error names the connection's request id, and its original is logged under it, as over HTTP.
+      onNext: (ctx, _id, _params, _args, result) => {
+        nameMaskedErrors(result, requestIdOf({ req: ctx.extra.request }) ?? 'unknown', logger);
       },
       execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
       subscribe: (args) => (args.rootValue as Enveloped).subscribe(args) as never,
