@@ -39,6 +39,9 @@ type Documents = {
     "\n  query KpiSettings($regionCode: String!) {\n    kpiSettings(regionCode: $regionCode)\n  }\n": typeof types.KpiSettingsDocument,
     "\n  mutation SetKpiSettings($regionCode: String!, $settings: JSONObject!) {\n    setKpiSettings(regionCode: $regionCode, settings: $settings)\n  }\n": typeof types.SetKpiSettingsDocument,
     "\n  query KpiReports($regionCode: String!, $last: Int) {\n    kpiReports(regionCode: $regionCode, last: $last) {\n      regionCode\n      day\n      month\n      html\n      csv\n      createdAt\n    }\n  }\n": typeof types.KpiReportsDocument,
+    "\n  subscription TaskChanged {\n    taskChanged {\n      ...TaskFields\n      updatedAt\n    }\n  }\n": typeof types.TaskChangedDocument,
+    "\n  subscription JobRunChanged {\n    jobRunChanged {\n      id\n      pluginId\n      jobId\n      region\n      status\n      progress\n      progressMessage\n      error\n      startedAt\n      finishedAt\n    }\n  }\n": typeof types.JobRunChangedDocument,
+    "\n  subscription WarningRaised {\n    warningRaised {\n      id\n      rule\n      level\n      score\n      reason\n      region {\n        code\n      }\n      customer {\n        id\n        msisdn\n      }\n    }\n  }\n": typeof types.WarningRaisedDocument,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": typeof types.PageFieldsFragmentDoc,
     "\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n": typeof types.NextBestActionsDocument,
     "\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n": typeof types.PlannerRunsDocument,
@@ -92,6 +95,9 @@ const documents: Documents = {
     "\n  query KpiSettings($regionCode: String!) {\n    kpiSettings(regionCode: $regionCode)\n  }\n": types.KpiSettingsDocument,
     "\n  mutation SetKpiSettings($regionCode: String!, $settings: JSONObject!) {\n    setKpiSettings(regionCode: $regionCode, settings: $settings)\n  }\n": types.SetKpiSettingsDocument,
     "\n  query KpiReports($regionCode: String!, $last: Int) {\n    kpiReports(regionCode: $regionCode, last: $last) {\n      regionCode\n      day\n      month\n      html\n      csv\n      createdAt\n    }\n  }\n": types.KpiReportsDocument,
+    "\n  subscription TaskChanged {\n    taskChanged {\n      ...TaskFields\n      updatedAt\n    }\n  }\n": types.TaskChangedDocument,
+    "\n  subscription JobRunChanged {\n    jobRunChanged {\n      id\n      pluginId\n      jobId\n      region\n      status\n      progress\n      progressMessage\n      error\n      startedAt\n      finishedAt\n    }\n  }\n": types.JobRunChangedDocument,
+    "\n  subscription WarningRaised {\n    warningRaised {\n      id\n      rule\n      level\n      score\n      reason\n      region {\n        code\n      }\n      customer {\n        id\n        msisdn\n      }\n    }\n  }\n": types.WarningRaisedDocument,
     "\n  fragment PageFields on PageInfo {\n    hasNextPage\n    endCursor\n  }\n": types.PageFieldsFragmentDoc,
     "\n  query NextBestActions($id: ID!) {\n    customer(id: $id) {\n      id\n      nextBestActions {\n        tactic\n        title\n        rank\n        score\n        eligible\n        reason\n        chosen\n        offerTitle\n        costCents\n      }\n    }\n  }\n": types.NextBestActionsDocument,
     "\n  query PlannerRuns($regionCode: String!, $first: Int) {\n    plannerRuns(regionCode: $regionCode, first: $first) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      tactics\n      considered\n      eligible\n      chosen\n      created\n      error\n      region {\n        code\n      }\n      skipped {\n        tactic\n        error\n      }\n    }\n  }\n": types.PlannerRunsDocument,
@@ -234,6 +240,18 @@ export function graphql(source: "\n  mutation SetKpiSettings($regionCode: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query KpiReports($regionCode: String!, $last: Int) {\n    kpiReports(regionCode: $regionCode, last: $last) {\n      regionCode\n      day\n      month\n      html\n      csv\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query KpiReports($regionCode: String!, $last: Int) {\n    kpiReports(regionCode: $regionCode, last: $last) {\n      regionCode\n      day\n      month\n      html\n      csv\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskChanged {\n    taskChanged {\n      ...TaskFields\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  subscription TaskChanged {\n    taskChanged {\n      ...TaskFields\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobRunChanged {\n    jobRunChanged {\n      id\n      pluginId\n      jobId\n      region\n      status\n      progress\n      progressMessage\n      error\n      startedAt\n      finishedAt\n    }\n  }\n"): (typeof documents)["\n  subscription JobRunChanged {\n    jobRunChanged {\n      id\n      pluginId\n      jobId\n      region\n      status\n      progress\n      progressMessage\n      error\n      startedAt\n      finishedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WarningRaised {\n    warningRaised {\n      id\n      rule\n      level\n      score\n      reason\n      region {\n        code\n      }\n      customer {\n        id\n        msisdn\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription WarningRaised {\n    warningRaised {\n      id\n      rule\n      level\n      score\n      reason\n      region {\n        code\n      }\n      customer {\n        id\n        msisdn\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -8,3 +8,4 @@ export * from './warnings.js';
 export * from './dispatch.js';
 export * from './planner.js';
 export * from './kpis.js';
+export * from './live.js';
