@@ -57,7 +57,7 @@ function resultQueue() {
 }
 
 /** Subscribes over SSE; resolves once the server answered 200 (the subscription is listening). */
-export async function subscribeSse(url: string, token: string | null, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription & { status: number }> {
+export async function subscribeSse(url: string, token: string | null, query: string, variables?: Record<string, unknown>): Promise<LiveSubscription & { status: number; ended: Promise<void> }> {
   const abort = new AbortController();
   const response = await fetch(url, {
     method: 'POST',
@@ -66,8 +66,8 @@ export async function subscribeSse(url: string, token: string | null, query: str
     signal: abort.signal,
   });
   const queue = resultQueue();
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
   const reading = (async () => {
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
       const { value, done } = await reader.read();
@@ -93,8 +93,10 @@ export async function subscribeSse(url: string, token: string | null, query: str
     status: response.status,
     next: queue.next,
     pending: queue.pending,
+    ended: reading,
     async close() {
       abort.abort();
+      await reader.cancel().catch(() => {});
       await reading;
       queue.fail(new Error('subscription closed'));
     },

@@ -38,7 +38,7 @@ const JOB_RUN_CHANGED = `subscription { jobRunChanged { id pluginId jobId region
 const CREATE = `mutation ($input: CreateTaskInput!) { createTask(input: $input) { task { id } } }`;
 
 type Transport = 'SSE' | 'graphql-ws';
-const subscribe = async (transport: Transport, token: string, query: string): Promise<LiveSubscription> => {
+const subscribe = async (transport: Transport, token: string, query: string): Promise<LiveSubscription | (LiveSubscription & { ended: Promise<void> })> => {
   if (transport === 'graphql-ws') return subscribeWs(api.server.url, token, query);
   const sub = await subscribeSse(api.server.url, token, query);
   expect(sub.status).toBe(200);
@@ -103,6 +103,24 @@ describe.each<Transport>(['SSE', 'graphql-ws'])('subscriptions over %s', (transp
       expect(agent.pending()).toEqual([]);
     } finally {
       await Promise.all([operator.close(), agent.close()]);
+    }
+  });
+});
+
+describe.each<Transport>(['SSE', 'graphql-ws'])('a revoked credential over %s', (transport) => {
+  it('ends the subscription with UNAUTHENTICATED at the next event instead of delivering it', async () => {
+    const key = await api.key({ role: 'operator', regionCodes: ['JS-NJ'], name: `revoked (${transport})` });
+    const sub = await subscribe(transport, key, WARNING_RAISED);
+    try {
+      await api.ok(`mutation ($p: String!) { revokeApiKey(prefix: $p) { alreadyRevoked } }`, { p: key.split('_')[1] });
+      await raiseWarning(customers.nj, `after-revoke-${transport}`);
+      const refused = await sub.next();
+      // The server ended the stream: nothing more would come.
+      if ('ended' in sub) await sub.ended;
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'revoked_key' });
+    } finally {
+      await sub.close();
     }
   });
 });

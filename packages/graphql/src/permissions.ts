@@ -36,7 +36,8 @@
  * - **Integrators** without the `read` scope cannot run any query (FORBIDDEN): their payloads after an
  *   ingest are all they read. Plugin root queries count as reads, plugin root mutations are admin and
  *   operator work, and a root field missing from the table below is admin only for mutations and a read
- *   for queries, so a new field is never open by accident.
+ *   for queries, so a new field is never open by accident. Subscription fields count as reads, checked as
+ *   they start; each event is the object as a by-id read would return it, and none when that is null.
  */
 import { defaultFieldResolver, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { callerName, callerRegions, InputError, mayWriteRegion, regionsByCode, type Region } from '@weixi/core';

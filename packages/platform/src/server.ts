@@ -20,7 +20,7 @@ import type { Principal } from '@weixi/core/access';
 import type { LiveEvents } from '@weixi/live';
 import { startLiveUpdates } from './live-updates.js';
 import { useScopedSubscriptions } from './subscriptions.js';
-import { serveWebSockets, SOCKET_PRINCIPAL } from './websocket.js';
+import { credentialOf, serveWebSockets, SOCKET_PRINCIPAL } from './websocket.js';
 
 /**
  * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
@@ -96,7 +96,10 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     // the limits refuse never open a transaction.
     // The current schema for each operation, set as it is enveloped, so WebSocket operations (which
     // bypass yoga's HTTP request parsing) get it as HTTP ones do.
-    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions(), useRequestErrors(logger)],
+    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions((ctx) => {
+      const { authorization, address } = credentialOf(ctx);
+      return door.authenticate(authorization, address);
+    }), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);

@@ -21,6 +21,8 @@ import { assignRequestId, requestIdOf } from './request-id.js';
 
 /** Where the principal of a WebSocket connection travels into yoga's context factory. */
 export const SOCKET_PRINCIPAL = Symbol('weixi.socketPrincipal');
+/** Where its `Authorization` value travels, for subscriptions to check it again before each event. */
+export const SOCKET_AUTHORIZATION = Symbol('weixi.socketAuthorization');
 
 export interface WebSocketOptions {
   server: Server;
@@ -52,9 +54,8 @@ export function serveWebSockets(options: WebSocketOptions): { close(): Promise<v
       onConnect: async (ctx) => {
         const request = ctx.extra.request;
         assignRequestId(request);
-        const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
-          principals.set(ctx, await options.authenticate(typeof authorization === 'string' ? authorization : null, request.socket.remoteAddress ?? 'unknown'));
+          principals.set(ctx, await options.authenticate(authorizationOf(ctx), request.socket.remoteAddress ?? 'unknown'));
           return true;
         } catch (error) {
           const refusal = refusalOf(error);
@@ -71,6 +72,7 @@ export function serveWebSockets(options: WebSocketOptions): { close(): Promise<v
           socket: ctx.extra.socket,
           params,
           [SOCKET_PRINCIPAL]: principal,
+          [SOCKET_AUTHORIZATION]: authorizationOf(ctx),
         });
         try {
           const document = parse(params.query);
@@ -93,6 +95,18 @@ export function serveWebSockets(options: WebSocketOptions): { close(): Promise<v
     sockets,
   );
   return { close: async () => await served.dispose() };
+}
+
+function authorizationOf(ctx: SocketContext): string | null {
+  const authorization = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+  return typeof authorization === 'string' ? authorization : null;
+}
+
+/** The credential a subscription's context was authenticated with, and the client address, over SSE or WebSocket. */
+export function credentialOf(context: object): { authorization: string | null; address: string } {
+  const ctx = context as { request?: Request; req?: IncomingMessage; [SOCKET_AUTHORIZATION]?: string | null };
+  const authorization = SOCKET_AUTHORIZATION in ctx ? (ctx[SOCKET_AUTHORIZATION] ?? null) : (ctx.request?.headers.get('authorization') ?? null);
+  return { authorization, address: ctx.req?.socket.remoteAddress ?? 'unknown' };
 }
 
 /** The close code and reason for a refused credential, or undefined for an unexpected error. */
