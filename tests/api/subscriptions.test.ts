@@ -125,7 +125,7 @@ describe.each<Transport>(['SSE', 'graphql-ws'])('a revoked credential over %s', 
   });
 });
 
-describe('authentication of subscriptions', () => {
+describe('the front door for subscriptions', () => {
   it('refuses a WebSocket connection without a credential, or with a bad one, with 4401 and the reason', async () => {
     const anonymous = wsClient(api.server.url, null);
     expect(await anonymous.closed).toMatchObject({ code: 4401, reason: 'missing_credentials' });
@@ -137,6 +137,13 @@ describe('authentication of subscriptions', () => {
   it('refuses an SSE subscription without a credential with 401, before it listens', async () => {
     const sub = await subscribeSse(api.server.url, null, TASK_CHANGED);
     expect(sub.status).toBe(401);
+    await sub.close();
+  });
+
+  it('applies the query limits to an operation over graphql-ws as over HTTP', async () => {
+    const deep = `subscription { taskChanged { ${'customer { tasks { edges { node { '.repeat(4)}id${' } } } }'.repeat(4)} } }`;
+    const sub = await subscribeWs(api.server.url, keys.agent, deep);
+    await expect(sub.next()).rejects.toThrow(/LIMIT_EXCEEDED.*maxDepth|maxDepth.*LIMIT_EXCEEDED/);
     await sub.close();
   });
 
