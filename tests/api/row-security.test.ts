@@ -14,7 +14,9 @@ import { testDatabaseKind } from '@weixi/db/testing';
 import type { WeixiContext } from '@weixi/graphql';
 import { createLogger, startServer, type WeixiServer } from '@weixi/platform';
 import { globalId, graphqlHttpClient, localId } from '@weixi/testing';
+import { LiveBus } from '@weixi/live';
 import { customerInput, startTestApi, type TestApi } from './harness.js';
+import { subscribeSse } from './live-clients.js';
 
 const onPostgres = testDatabaseKind() === 'postgres';
 
@@ -61,6 +63,17 @@ const probeSchema = (outside: Db) => new GraphQLSchema({
       },
     },
   }),
+  subscription: new GraphQLObjectType<unknown, WeixiContext>({
+    name: 'Subscription',
+    fields: {
+      // Each changed task id, re-read without a scope predicate.
+      rawTask: {
+        type: GraphQLInt,
+        subscribe: (_root, _args, ctx) => ctx.live!.stream('task'),
+        resolve: async (taskId: unknown, _args, ctx) => ints(await rows(ctx.database.db, `select id as v from retention_tasks where id = ${Number(taskId)}`))[0] ?? null,
+      },
+    },
+  }),
   mutation: new GraphQLObjectType<unknown, WeixiContext>({
     name: 'Mutation',
     fields: {
@@ -85,6 +98,8 @@ const probeSchema = (outside: Db) => new GraphQLSchema({
 
 let api: TestApi;
 let probe: WeixiServer;
+/** The probe server's live notices, published by the test itself. */
+const live = new LiveBus();
 /** What the probe server logged: a write the policies refused is a resolver bug, logged as an error. */
 const logged: string[] = [];
 const logger = createLogger('error', (line) => {
@@ -132,7 +147,7 @@ beforeAll(async () => {
     integrator: await api.key({ role: 'integrator', scopes: ['read'], regionCodes: ['ZJ'] }),
     wide: await api.key({ role: 'integrator', scopes: ['read'] }),
   };
-  probe = await startServer({ database: api.database, schema: probeSchema(api.database.db), clock: api.clock, logger });
+  probe = await startServer({ database: api.database, schema: probeSchema(api.database.db), clock: api.clock, logger, live });
 });
 afterAll(async () => {
   await probe?.close();
@@ -157,6 +172,18 @@ describe.runIf(onPostgres)('row-level security on PostgreSQL, through an unscope
     expect(await raw(keys.agent, 'usage')).toEqual(customersIn('JS-NJ-GL', 'JS-SZ'));
     expect(await raw(keys.agentNj, 'customers')).toEqual(customersIn('JS-NJ-GL'));
     expect(await raw(keys.agentNj, 'transitions')).toEqual(tasksOn('JS-NJ-GL'));
+  });
+
+  it('delivers a subscription event only for a row in scope, though its resolver reads without a predicate', async () => {
+    const sub = await subscribeSse(probe.url, keys.operator, `subscription { rawTask }`);
+    try {
+      live.publish({ kind: 'task', ids: [task['ZJ-HZ']!, task['JS-SZ']!, task['JS-NJ']!] });
+      expect((await sub.next()).data).toEqual({ rawTask: task['JS-NJ'] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(sub.pending()).toEqual([]);
+    } finally {
+      await sub.close();
+    }
   });
 
   it('lets an unscoped update change only rows in scope', async () => {
