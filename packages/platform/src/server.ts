@@ -16,6 +16,7 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
+import { operationsEndpoints, renderGraphiQLPage } from './operations/index.js';
 
 /**
  * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
@@ -42,7 +43,7 @@ export interface WeixiServer {
   close(): Promise<void>;
 }
 
-/** Serves GraphQL (with GraphiQL) on `/graphql` and a liveness probe on `/health`. */
+/** Serves GraphQL (with GraphiQL) on `/graphql`, a liveness probe on `/health` and readiness on `/ready`. */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
@@ -61,6 +62,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     }
   });
   const protections = hardening(options, clock);
+  const operations = operationsEndpoints({ database: options.database, plugins: host });
   const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
     schema: () => schema,
@@ -82,6 +84,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       },
     },
     graphiql: { title: 'Weixi GraphQL', defaultQuery: graphiqlWelcome() },
+    renderGraphiQL: renderGraphiQLPage,
     maskedErrors: protections.maskedErrors,
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
@@ -99,6 +102,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
+    if (operations.handle(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
     void yoga(req, res);
   });

@@ -168,8 +168,12 @@ export class PluginHost {
   /** Activates, in the given (dependency) order, every plugin enabled in at least one region. */
   async start(): Promise<void> {
     for (const plugin of this.options.plugins) await this.reload(plugin.manifest.id, { quiet: true });
+    this.startedAt ??= this.options.clock.now();
     this.changed();
   }
+
+  /** Set once `start()` has read every plugin's enablement (a server is not ready before). */
+  startedAt: Date | undefined;
 
   /**
    * Reads a plugin's enablement from the database and follows it: activates, deactivates (cancelling runs
