@@ -16,13 +16,13 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
-import { operationsEndpoints, renderGraphiQLPage } from './operations/index.js';
+import { operationsEndpoints, renderGraphiQLPage, type Metrics, type OperationsSettings } from './operations/index.js';
 
 /**
- * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
- * origins and allowed Host names (`OriginOptions`).
+ * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), CORS
+ * origins and allowed Host names (`OriginOptions`), and the metrics token and tracing (`OperationsSettings`).
  */
-export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
+export interface WeixiServerOptions extends HardeningOptions, OriginOptions, OperationsSettings {
   database: Database;
   clock?: Clock;
   port?: number;
@@ -34,6 +34,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
+  /** Metrics to serve on `/metrics` and count requests in; default: the server's own. */
+  metrics?: Metrics;
 }
 
 export interface WeixiServer {
@@ -43,7 +45,7 @@ export interface WeixiServer {
   close(): Promise<void>;
 }
 
-/** Serves GraphQL (with GraphiQL) on `/graphql`, a liveness probe on `/health` and readiness on `/ready`. */
+/** Serves GraphQL (with GraphiQL) on `/graphql`, and `/health`, `/ready` and `/metrics` (see operations/). */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
@@ -61,8 +63,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       logger.error('schema rebuild failed; keeping the previous schema', { error });
     }
   });
-  const protections = hardening(options, clock);
-  const operations = operationsEndpoints({ database: options.database, plugins: host });
+  const protections = hardening(options, clock, logger);
+  const operations = await operationsEndpoints({ ...options, plugins: host });
   const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
     schema: () => schema,
@@ -89,7 +91,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
-    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
+    plugins: [...operations.plugins, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
@@ -122,6 +124,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     close: () =>
       new Promise<void>((resolve, reject) => {
         subscription?.dispose();
+        void protections.close();
+        void operations.close();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
