@@ -88,15 +88,19 @@ async function startApi(name: string): Promise<Api> {
   return { ...p, url: p.match[1]!, api: graphqlHttpClient(p.match[1]!, adminKey) };
 }
 
-const startWorkerProcess = (name: string) => spawnProcess(name, [join('packages/cli/src/main.ts'), 'worker'], {}, /Weixi worker running/);
+/** A worker, with its /metrics on a port of its own. */
+async function startWorkerProcess(name: string): Promise<Proc & { metrics: string }> {
+  const p = await spawnProcess(name, [join('packages/cli/src/main.ts'), 'worker', '--port', '0'], {}, /Weixi worker running.*; metrics: (http:\/\/\S+)\n/);
+  return { ...p, metrics: p.match[1]! };
+}
 
 const CANDIDATES = `query ($region: String!) { regional_candidates(regionCode: $region) }`;
 const pidIn = (worker: string | undefined, proc: Proc) => worker?.includes(`:${proc.child.pid}:`) ?? false;
 
 let a: Api;
 let b: Api;
-let w1: Proc;
-let w2: Proc;
+let w1: Proc & { metrics: string };
+let w2: Proc & { metrics: string };
 
 describe.skipIf(!onPostgres)('scale-out: two APIs with jobs off and two workers on one PostgreSQL', () => {
   beforeAll(async () => {
@@ -140,6 +144,14 @@ describe.skipIf(!onPostgres)('scale-out: two APIs with jobs off and two workers 
       sql`select count(*)::int as n from job_runs where worker_id like ${`%:${a.child.pid}:%`} or worker_id like ${`%:${b.child.pid}:%`}`,
     );
     expect(onApis!.n).toBe(0);
+    // Each worker counts the runs it ran: together, every succeeded slot.
+    const counted = async (w: { metrics: string }) => {
+      const text = await (await fetch(w.metrics)).text();
+      const line = text.split('\n').find((l) => l.startsWith('weixi_job_runs_total{plugin="regional",job="open-tasks",outcome="succeeded"}'));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const [succeeded] = await database.rows<{ n: number }>(sql`select count(*)::int as n from job_runs where plugin_id = 'regional' and status = 'succeeded'`);
+    expect((await counted(w1)) + (await counted(w2))).toBe(succeeded!.n);
   });
 
   it('a worker killed with SIGKILL mid-run: the other takes the run over once its lease lapses', { timeout: 120_000 }, async () => {

@@ -2,7 +2,8 @@
  * What operators run the server with, apart from GraphQL: `/ready`, `/metrics`, GraphiQL's own assets,
  * and traces. `startServer` asks `handle` first for every HTTP request and puts `plugins` first in yoga's.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PluginHost } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { serveGraphiQLAsset } from './graphiql.js';
@@ -51,5 +52,36 @@ export async function operationsEndpoints(options: OperationsOptions) {
       return serveGraphiQLAsset(req, res);
     },
     close: async () => tracing?.close(),
+  };
+}
+
+export interface OperationsServer {
+  /** e.g. `http://127.0.0.1:9464` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `/health`, `/ready` and `/metrics` alone on a port of their own: for `weixi worker`, which serves no
+ * GraphQL but runs the jobs whose metrics are counted where they run.
+ */
+export async function startOperationsServer(options: OperationsOptions & { port: number; host?: string }): Promise<OperationsServer> {
+  const operations = await operationsEndpoints(options);
+  const server = createServer((req, res) => {
+    if (req.url === '/health') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    else if (!operations.handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await operations.close();
+    },
   };
 }
