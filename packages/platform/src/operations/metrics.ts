@@ -61,6 +61,17 @@ export function createMetrics(): Metrics {
   const breakerTrips = new Counter({ name: 'weixi_plugin_breaker_trips_total', help: 'Times the circuit breaker disabled a plugin in a region', labelNames: ['plugin'], registers: [registry] });
 
   const states = new WeakMap<Request, RequestState>();
+  // prom-client hashes a label object on every update; its children, looked up once per series, do not.
+  const children = new Map<string, { count: Counter.Internal; latency: Histogram.Internal<string> }>();
+  const series = (state: RequestState, status: number) => {
+    const key = `${state.operation}\u0000${state.type}\u0000${status}`;
+    let child = children.get(key);
+    if (!child) {
+      child = { count: requests.labels(state.operation, state.type, String(status)), latency: duration.labels(state.operation, state.type) };
+      children.set(key, child);
+    }
+    return child;
+  };
   const known = new Set<string>();
   const nameOf = (name: string | null | undefined): string => {
     if (!name) return 'anonymous';
@@ -102,9 +113,9 @@ export function createMetrics(): Metrics {
         onResponse({ request, response }) {
           const state = states.get(request);
           if (!state) return;
-          const labels = { operation: state.operation, type: state.type };
-          requests.inc({ ...labels, status: String(response.status) });
-          duration.observe(labels, (performance.now() - state.startedAt) / 1000);
+          const child = series(state, response.status);
+          child.count.inc();
+          child.latency.observe((performance.now() - state.startedAt) / 1000);
         },
       };
     },
