@@ -16,12 +16,13 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
+import { operationsEndpoints, renderGraphiQLPage, type Metrics, type OperationsSettings } from './operations/index.js';
 
 /**
- * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
- * origins and allowed Host names (`OriginOptions`).
+ * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), CORS
+ * origins and allowed Host names (`OriginOptions`), and the metrics token and tracing (`OperationsSettings`).
  */
-export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
+export interface WeixiServerOptions extends HardeningOptions, OriginOptions, OperationsSettings {
   database: Database;
   clock?: Clock;
   port?: number;
@@ -33,6 +34,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
+  /** Metrics to serve on `/metrics` and count requests in; default: the server's own. */
+  metrics?: Metrics;
 }
 
 export interface WeixiServer {
@@ -42,7 +45,7 @@ export interface WeixiServer {
   close(): Promise<void>;
 }
 
-/** Serves GraphQL (with GraphiQL) on `/graphql` and a liveness probe on `/health`. */
+/** Serves GraphQL (with GraphiQL) on `/graphql`, and `/health`, `/ready` and `/metrics` (see operations/). */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
@@ -60,7 +63,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       logger.error('schema rebuild failed; keeping the previous schema', { error });
     }
   });
-  const protections = hardening(options, clock);
+  const protections = hardening(options, clock, logger);
+  const operations = await operationsEndpoints({ ...options, plugins: host });
   const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
     schema: () => schema,
@@ -82,11 +86,12 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       },
     },
     graphiql: { title: 'Weixi GraphQL', defaultQuery: graphiqlWelcome() },
+    renderGraphiQL: renderGraphiQLPage,
     maskedErrors: protections.maskedErrors,
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
-    plugins: [door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
+    plugins: [...operations.plugins, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useRequestErrors(logger)],
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
@@ -99,6 +104,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
+    if (operations.handle(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
     void yoga(req, res);
   });
@@ -118,6 +124,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     close: () =>
       new Promise<void>((resolve, reject) => {
         subscription?.dispose();
+        void protections.close();
+        void operations.close();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
