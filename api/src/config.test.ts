@@ -35,3 +35,31 @@ describe('server protections from the environment', () => {
     expect(() => readConfig({ WEIXI_PERSISTED_OPERATIONS: file })).toThrow(`WEIXI_PERSISTED_OPERATIONS=${file}: expected a JSON object of query text by id`);
   });
 });
+
+describe('jobs in the server process', () => {
+  it('runs them by default; WEIXI_JOBS=off leaves them to weixi worker', () => {
+    expect(readConfig({}).jobs).toBe(true);
+    expect(readConfig({ WEIXI_JOBS: 'off' }).jobs).toBe(false);
+    expect(readConfig({ WEIXI_JOBS: 'on' }).jobs).toBe(true);
+    expect(() => readConfig({ WEIXI_JOBS: 'no' })).toThrow('WEIXI_JOBS="no" is not on or off');
+  });
+});
+
+describe('rate-limit buckets in Redis', () => {
+  it('shares them when REDIS_URL is set (and the limit is on), under WEIXI_REDIS_PREFIX', () => {
+    expect(readConfig({}).server.sharedLimits).toBeUndefined();
+    expect(readConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).server.sharedLimits).toEqual({ redisUrl: 'redis://127.0.0.1:6379', keyPrefix: 'weixi:' });
+    expect(readConfig({ REDIS_URL: 'redis://r:6379/2', WEIXI_REDIS_PREFIX: 'js:' }).server.sharedLimits).toEqual({ redisUrl: 'redis://r:6379/2', keyPrefix: 'js:' });
+    expect(readConfig({ REDIS_URL: 'redis://r:6379', WEIXI_RATE_LIMIT_PER_MINUTE: '0' }).server.sharedLimits).toBeUndefined();
+  });
+});
+
+describe('metrics and traces', () => {
+  it('reads the metrics token and the OTLP traces endpoint; neither by default', () => {
+    expect(readConfig({}).server).not.toHaveProperty('metricsToken');
+    expect(readConfig({}).server).not.toHaveProperty('tracing');
+    expect(readConfig({ WEIXI_METRICS_TOKEN: 's3cret' }).server.metricsToken).toBe('s3cret');
+    expect(readConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).server.tracing).toEqual({ endpoint: 'http://collector:4318/v1/traces', serviceName: 'weixi' });
+    expect(readConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/traces', OTEL_SERVICE_NAME: 'weixi-js' }).server.tracing).toEqual({ endpoint: 'http://c:4318/traces', serviceName: 'weixi-js' });
+  });
+});

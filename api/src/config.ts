@@ -1,7 +1,7 @@
 /** Server configuration, from the environment. */
 import { readFileSync } from 'node:fs';
 import { churnDefinitionFrom, type ChurnDefinition } from '@weixi/core';
-import { DEFAULT_AUTH_FAILURES, DEFAULT_QUERY_LIMITS, type HardeningOptions, type OriginOptions } from '@weixi/platform';
+import { DEFAULT_AUTH_FAILURES, DEFAULT_QUERY_LIMITS, type HardeningOptions, type OperationsSettings, type OriginOptions } from '@weixi/platform';
 
 export interface ApiConfig {
   /** PostgreSQL URL; unset means the embedded PGlite in `dataDir`. */
@@ -16,9 +16,11 @@ export interface ApiConfig {
   /** Plugin ids allowed to run despite an engine mismatch. */
   pluginOverrides: string[];
   /** Query limits, rate limits, persisted operations, CORS origins and Host names (masking follows NODE_ENV). */
-  server: HardeningOptions & OriginOptions;
+  server: HardeningOptions & OriginOptions & OperationsSettings;
   /** Who counts as churned in warning backtests (WEIXI_CHURN_MONTHS_WITHOUT_REVENUE). */
   churn: ChurnDefinition;
+  /** Run jobs and the contacts outbox in this process (WEIXI_JOBS, default on); off when `weixi worker`s do. */
+  jobs: boolean;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -39,19 +41,31 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     pluginOverrides: list(env.WEIXI_PLUGIN_OVERRIDES),
     server: serverConfig(env, number),
     churn: churnDefinitionFrom(env),
+    jobs: onOff(env, 'WEIXI_JOBS', true),
   };
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === '1') return true;
+  if (raw === 'off' || raw === '0') return false;
+  throw new Error(`${name}=${JSON.stringify(raw)} is not on or off`);
 }
 
 /** Requests per minute per credential when WEIXI_RATE_LIMIT_PER_MINUTE is unset. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
-function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: number) => number): HardeningOptions & OriginOptions {
+function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: number) => number): HardeningOptions & OriginOptions & OperationsSettings {
   const perMinute = number('WEIXI_RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE);
   const failures = number('WEIXI_AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES.perMinute);
   const origins = list(env.WEIXI_CORS_ORIGINS);
   const hosts = list(env.WEIXI_ALLOWED_HOSTS);
   const burst = number('WEIXI_RATE_LIMIT_BURST', perMinute);
   const operationsFile = env.WEIXI_PERSISTED_OPERATIONS || undefined;
+  // The OpenTelemetry variables, as every OTLP exporter reads them: the traces URL, else the base URL.
+  const otlpBase = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (otlpBase ? `${otlpBase}/v1/traces` : undefined);
   return {
     limits: {
       maxDepth: number('WEIXI_MAX_QUERY_DEPTH', DEFAULT_QUERY_LIMITS.maxDepth),
@@ -59,9 +73,12 @@ function serverConfig(env: NodeJS.ProcessEnv, number: (name: string, fallback: n
       maxResponseBytes: number('WEIXI_MAX_RESPONSE_BYTES', DEFAULT_QUERY_LIMITS.maxResponseBytes),
     },
     ...(perMinute > 0 ? { rateLimit: { perMinute, burst: Math.max(1, burst) } } : {}),
+    ...(perMinute > 0 && env.REDIS_URL ? { sharedLimits: { redisUrl: env.REDIS_URL, keyPrefix: env.WEIXI_REDIS_PREFIX || 'weixi:' } } : {}),
     authFailures: failures > 0 ? { perMinute: failures, burst: failures } : false,
     ...(origins.length ? { cors: { origins } } : {}),
     ...(hosts.length ? { allowedHosts: hosts } : {}),
+    ...(env.WEIXI_METRICS_TOKEN ? { metricsToken: env.WEIXI_METRICS_TOKEN } : {}),
+    ...(traces ? { tracing: { endpoint: traces, serviceName: env.OTEL_SERVICE_NAME || 'weixi' } } : {}),
     ...(operationsFile
       ? { persistedOperations: { store: persistedOperations(operationsFile), allowArbitrary: env.WEIXI_PERSISTED_ONLY !== '1' } }
       : {}),

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     logger,
     server: config.server,
     churn: config.churn,
+    runJobs: config.jobs,
   });
   const { server, close } = platform;
   if (seeding) {
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     const shipped = plugins.filter((p) => p.entry.startsWith(join(workspaceDir, 'plugins') + sep)).map((p) => p.manifest.id);
     await installDemoTactics(platform, database, logger, shipped);
   }
-  logger.info('serving', { url: server.url });
+  logger.info('serving', { url: server.url, jobs: config.jobs ? 'on' : 'off' });
   if (adminKey) process.stdout.write(`\n${firstAdminBanner(adminKey)}\n`);
   process.stdout.write(`\nWeixi is running. GraphiQL: ${server.url}\n\n`);
   shutdown = async () => {

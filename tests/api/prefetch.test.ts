@@ -69,6 +69,8 @@ async function counted<T>(run: () => Promise<T>): Promise<{ value: T; statements
  */
 async function listAndEach(role: string, list: string, one: string, root: string): Promise<{ nodes: any[]; statements: string[] }> {
   const client = api.as(keys[role]!);
+  // The key's principal is remembered only for a moment: look it up again now, so a slow machine does not count it.
+  await client.ok('{ __typename }');
   const { value, statements } = await counted(() => client.ok<any>(list));
   const nodes = value[root].edges.map((e: any) => e.node);
   expect(nodes.length).toBeGreaterThan(0);
@@ -79,7 +81,7 @@ async function listAndEach(role: string, list: string, one: string, root: string
 describe.each(['admin', 'operator', 'agent'])('as %s', (role) => {
   it('answers the customers page as the loaders answer each customer, in one statement (plus the scope)', async () => {
     const { nodes, statements } = await listAndEach(role, PAGE, ONE, 'customers');
-    expect(statements).toHaveLength(1);
+    expect(statements, statements.map((s) => s.slice(0, 200)).join('\n')).toHaveLength(1);
     if (role === 'operator') expect(nodes.map((n: any) => n.region.code)).toEqual(['JS-NJ-GL', 'JS-NJ-GL']);
     if (role === 'agent') expect(nodes.map((n: any) => n.msisdn)).toEqual(['13800000002', '13800000003', '13800000004']);
   });

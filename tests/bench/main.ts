@@ -13,4 +13,5 @@ else if (args.includes('import')) await import('./import/run.js');
 else if (args.includes('planner')) await import('./planner/run.js');
 else if (args.includes('gate')) await import('./gate/run.js');
 else if (args.includes('kpis')) await import('./kpis/run.js');
+else if (args.includes('soak')) await import('./soak/run.js');
 else await import('./run.js');

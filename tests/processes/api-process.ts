@@ -126,3 +126,29 @@ export async function freshDatabase(extra: Record<string, string>): Promise<Fres
   const dataDir = mkdtempSync(join(tmpdir(), 'weixi-process-'));
   return { env: { ...env, WEIXI_DATA_DIR: join(dataDir, 'data') }, close: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
+
+/** How long until `probe` holds (polled every 20 ms), failing after `timeoutMs`. */
+export async function within(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<number> {
+  const start = Date.now();
+  for (;;) {
+    if (await probe()) return Date.now() - start;
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** SIGKILLs each process still running and waits for its exit. */
+export async function killAll(processes: Array<{ child: ChildProcess; exited: Promise<unknown> }>): Promise<void> {
+  for (const p of processes) {
+    if (p.child.exitCode === null && p.child.signalCode === null) {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }
+}
+
+/** Two customers of Nanjing (one in Gulou district), for the `regional` fixture plugin's field and job. */
+export const TWO_NANJING_CUSTOMERS = `mutation { upsertCustomers(customers: [
+  { msisdn: "13700000001", name: "甲", regionCode: "JS-NJ-GL", joinedOn: "2020-01-01", plan: "P99", paymentType: POSTPAID },
+  { msisdn: "13700000002", name: "乙", regionCode: "JS-NJ", joinedOn: "2020-01-01", plan: "P99", paymentType: POSTPAID }
+]) { created } }`;

@@ -13,11 +13,11 @@ import { createApiKey } from '@weixi/core/access';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import { graphqlHttpClient, type GraphQLHttpClient } from '@weixi/testing';
 import { insertTestRegions } from '../api/harness.js';
+import { killAll, TWO_NANJING_CUSTOMERS, within } from './api-process.js';
 
 const onPostgres = testDatabaseKind() === 'postgres';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const plugin = fileURLToPath(new URL('../plugins/fixtures/regional', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Server {
   name: string;
@@ -64,16 +64,6 @@ async function startServer(name: string): Promise<Server> {
   return server;
 }
 
-/** How long until `probe` holds (polled every 20 ms), failing after `timeoutMs`. */
-async function within(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await probe()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
-
 const CANDIDATES = `query ($region: String!) { regional_candidates(regionCode: $region) }`;
 const served = async (server: Server, region: string) => (await server.api.gql(CANDIDATES, { region })).data?.regional_candidates ?? undefined;
 
@@ -86,19 +76,11 @@ describe.skipIf(!onPostgres)('plugin state across server processes (PostgreSQL)'
     await insertTestRegions(database);
     adminKey = (await createApiKey(database.db, { role: 'admin', name: 'processes test' })).key;
     [a, b] = await Promise.all([startServer('A'), startServer('B')]);
-    await a.api.ok(`mutation { upsertCustomers(customers: [
-      { msisdn: "13700000001", name: "甲", regionCode: "JS-NJ-GL", joinedOn: "2020-01-01", plan: "P99", paymentType: POSTPAID },
-      { msisdn: "13700000002", name: "乙", regionCode: "JS-NJ", joinedOn: "2020-01-01", plan: "P99", paymentType: POSTPAID }
-    ]) { created } }`);
+    await a.api.ok(TWO_NANJING_CUSTOMERS);
   }, 180_000);
 
   afterAll(async () => {
-    for (const server of servers) {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-        await server.exited;
-      }
-    }
+    await killAll(servers);
     await database?.close();
   });
 

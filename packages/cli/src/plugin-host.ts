@@ -4,13 +4,18 @@
  */
 import { churnDefinitionFrom, PluginHost, systemClock } from '@weixi/core';
 import type { Database } from '@weixi/db';
-import { loadPlugins } from '@weixi/platform';
+import { loadPlugins, type Logger } from '@weixi/platform';
 import { workspaceRoot } from './plugin-survey.js';
 
 const list = (raw: string | undefined): string[] => (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
+/** The plugins the server would load, and those it would refuse. */
+export function installedPlugins(logger?: Logger) {
+  return loadPlugins({ workspaceDir: workspaceRoot(), packages: list(process.env.WEIXI_PLUGINS), baseDir: process.cwd(), overrides: list(process.env.WEIXI_PLUGIN_OVERRIDES), logger });
+}
+
 export async function withPluginHost<T>(database: Database, work: (host: PluginHost) => Promise<T>): Promise<T> {
-  const { plugins, refused } = await loadPlugins({ workspaceDir: workspaceRoot(), packages: list(process.env.WEIXI_PLUGINS), baseDir: process.cwd(), overrides: list(process.env.WEIXI_PLUGIN_OVERRIDES) });
+  const { plugins, refused } = await installedPlugins();
   const host = new PluginHost({ database, clock: systemClock, plugins, refused, churn: churnDefinitionFrom(process.env) });
   await host.start();
   try {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customers, regions } from '@weixi/db';
-import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
+import { customers, queryRows, regions } from '@weixi/db';
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import { idsPlaceholder, runSelect, shapeOf } from './statements.js';
 
 let database: TestDatabase;
@@ -59,5 +59,20 @@ describe('statements built once per shape', () => {
     const again = await runSelect<{ name: string; regionId: number }>(db, 'test:all', () => { throw new Error('built twice'); }, { ids });
     expect(again.map((r) => r.name).sort()).toEqual(['JS', 'ZJ']);
     expect(typeof again[0]!.regionId).toBe('number'); // mapped to the schema's field names
+  });
+
+  // PostgreSQL keeps a connection's prepared statements in pg_prepared_statements; PGlite runs every statement as it comes.
+  it.skipIf(testDatabaseKind() === 'pglite')('prepares a shape from its second run on, not a statement run once', async () => {
+    const { db } = database;
+    const prepared = await db.transaction(async (tx) => {
+      const seen: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        await runSelect(tx, 'test:prepared', () => tx.select().from(customers).where(and(idsPlaceholder(customers.id), sql`${customers.points} >= 0`)), { ids });
+        const rows = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where statement like '%"points" >= 0%'`);
+        seen.push(rows[0]!.n);
+      }
+      return seen;
+    });
+    expect(prepared).toEqual([0, 1, 1]);
   });
 });

@@ -27,14 +27,22 @@ interface PreparedSelect {
 
 /** drizzle's session API that every select runs through (`PgSession.prepareQuery`), not in its public types. */
 interface Session {
-  prepareQuery(query: Built['query'], fields: unknown, name: undefined, isResponseInArrayMode: boolean): {
+  prepareQuery(query: Built['query'], fields: unknown, name: string | undefined, isResponseInArrayMode: boolean): {
     joinsNotNullableMap?: unknown;
     execute(values: Record<string, unknown>): Promise<unknown>;
   };
 }
 
 const MAX_SHAPES = 2000;
-const shapes = new Map<string, Built>();
+const shapes = new Map<string, Built & { runs: number; prepared: boolean }>();
+
+/**
+ * Shapes run as prepared statements (the driver keeps one per text per connection, PostgreSQL its parse
+ * tree and plan): once a shape has run twice, so one-off statements are not kept, and at most this many
+ * per process, as nothing evicts a statement from a connection before the connection's lifetime ends.
+ */
+const MAX_PREPARED = 500;
+let preparedCount = 0;
 
 /** The ids of a statement's rows, as its one placeholder: `= any(...)` keeps the text the same for any count. */
 export function idsPlaceholder(column: SQL | { name: string }): SQL {
@@ -59,18 +67,23 @@ export function shapeOf(db: Db, part: SQL | undefined): string {
 }
 
 /**
- * Runs the select `build` makes (on `db`) for `key`, building it only the first time the key is seen;
- * `values` fill its placeholders (`ids`).
+ * Runs the select `build` makes (on `db`) for `key`, building it only the first time the key is seen,
+ * and as a prepared statement from its second run on (see MAX_PREPARED); `values` fill its placeholders (`ids`).
  */
 export async function runSelect<Row>(db: Db, key: string, build: () => { prepare(name: string): unknown }, values: Record<string, unknown>): Promise<Row[]> {
   let built = shapes.get(key);
   if (!built) {
     const prepared = build().prepare('weixi') as PreparedSelect; // only read, never run: the name does not matter
-    built = { query: { sql: prepared.queryString, params: prepared.params }, fields: prepared.fields, joinsNotNullableMap: prepared.joinsNotNullableMap };
+    built = { query: { sql: prepared.queryString, params: prepared.params }, fields: prepared.fields, joinsNotNullableMap: prepared.joinsNotNullableMap, runs: 0, prepared: false };
     if (shapes.size >= MAX_SHAPES) shapes.delete(shapes.keys().next().value!);
     shapes.set(key, built);
   }
-  const query = (db as unknown as { session: Session }).session.prepareQuery(built.query, built.fields, undefined, true);
+  if (!built.prepared && ++built.runs >= 2 && preparedCount < MAX_PREPARED) {
+    built.prepared = true;
+    preparedCount++;
+  }
+  // drizzle's postgres.js session prepares a statement that has a name (the name itself is not used).
+  const query = (db as unknown as { session: Session }).session.prepareQuery(built.query, built.fields, built.prepared ? 'weixi' : undefined, true);
   query.joinsNotNullableMap = built.joinsNotNullableMap;
   return (await query.execute(values)) as Row[];
 }

@@ -62,6 +62,16 @@ export interface JobRunnerOptions {
    * refuses runs of a plugin no longer enabled in the run's region). Default: every run starts.
    */
   refuse?(run: { pluginId: string; jobId: string; regionId: number; regionCode: string }): Promise<string | null>;
+  /** Told of each run's end here, with how long its handler took (metrics). */
+  onRunFinished?(run: FinishedRun): void;
+}
+
+/** How a run ended in this process: `retrying` failed an attempt and is queued again; `released` was given back. */
+export interface FinishedRun {
+  pluginId: string;
+  jobId: string;
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'released' | 'lost' | 'cancelled';
+  durationMs: number;
 }
 
 export interface JobRunner {
@@ -259,6 +269,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     if (refusal) {
       await cancelRun(db, lease, clock.now(), refusal);
       logger.info(`run ${claim.id} cancelled: ${refusal}`, fields);
+      options.onRunFinished?.({ pluginId: claim.pluginId, jobId: claim.jobId, outcome: 'cancelled', durationMs: 0 });
       return undefined;
     }
     return registration;
@@ -318,6 +329,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     });
 
     let outcomes: unknown[] = admitted.map(() => undefined);
+    const startedAt = performance.now();
+    for (const { claim } of admitted) logger.debug(`run ${claim.id} started`, fieldsOf(claim));
     const settled = (async () => {
       try {
         const batch = admitted[0]!.registration.batch;
@@ -362,25 +375,35 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       state.finished = true;
       clearInterval(timer);
     }
-    if (state.detached) return admitted.length;
+    const durationMs = Math.round(performance.now() - startedAt);
+    const finished = (claim: ClaimedRun, outcome: FinishedRun['outcome']) => options.onRunFinished?.({ pluginId: claim.pluginId, jobId: claim.jobId, outcome, durationMs });
+    if (state.detached) {
+      for (const { claim } of admitted) finished(claim, 'released');
+      return admitted.length;
+    }
     const now = clock.now();
     for (const [i, { claim }] of admitted.entries()) {
       const lease = leases[i]!;
-      const fields = fieldsOf(claim);
+      const fields = { ...fieldsOf(claim), durationMs };
       const error = outcomes[i];
       if (state.lost[i]) {
         logger.warn(`run ${claim.id} lost its lease; its outcome is left to the worker that took it over`, fields);
+        finished(claim, 'lost');
       } else if (error === undefined) {
-        if (await completeRun(db, lease, now)) logger.debug(`run ${claim.id} succeeded`, fields);
+        const recorded = await completeRun(db, lease, now);
+        if (recorded) logger.info(`run ${claim.id} succeeded`, fields);
         else logger.warn(`run ${claim.id} finished after losing its lease; not recorded`, fields);
+        finished(claim, recorded ? 'succeeded' : 'lost');
       } else if (state.abortedBy) {
         await releaseRun(db, lease, now, `released: ${state.abortedBy === 'stop' ? 'runner stopped' : 'job unregistered'} during attempt ${claim.attempt}`);
         logger.info(`run ${claim.id} given back to the queue (${state.abortedBy})`, fields);
+        finished(claim, 'released');
       } else {
         const text = errorText(error);
         const status = await failRun(db, lease, now, text, options.backoff);
         const log = status === 'failed' ? logger.error : logger.warn;
         log(`run ${claim.id} attempt ${claim.attempt} failed${status === 'failed' ? ' for good' : ', will retry'}: ${text}`, fields);
+        finished(claim, status === 'failed' ? 'failed' : status === 'queued' ? 'retrying' : 'lost');
       }
     }
     return admitted.length;

@@ -1,5 +1,6 @@
-export { startPlatform, type Platform, type PlatformOptions } from './platform.js';
+export { startPlatform, startWorker, type Platform, type PlatformOptions, type Worker, type WorkerOptions } from './platform.js';
 export { startServer, type WeixiServer, type WeixiServerOptions } from './server.js';
+export { startOperationsServer, type Metrics, type OperationsServer, type OperationsSettings, type Readiness, type TracingOptions } from './operations/index.js';
 export { createLogger, isClientError, type Logger } from './log.js';
 export { loadPlugins, type LoadPluginsOptions } from './plugins.js';
 export { printSchemaWithPlugins } from './plugin-schema.js';

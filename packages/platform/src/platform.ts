@@ -11,6 +11,7 @@ import { startServer, type WeixiServer } from './server.js';
 import { followPluginChanges } from './plugin-changes.js';
 import type { HardeningOptions } from './hardening.js';
 import type { OriginOptions } from './origins.js';
+import { createMetrics, type Metrics, type OperationsSettings } from './operations/index.js';
 
 export interface PlatformOptions {
   database: Database;
@@ -35,7 +36,7 @@ export interface PlatformOptions {
   /** How requests authenticate; default from the environment (WEIXI_JWT_*). */
   auth?: AuthOptions;
   /** Query limits, rate limits, error masking, persisted operations, CORS origins and Host names for the GraphQL server. */
-  server?: HardeningOptions & OriginOptions;
+  server?: HardeningOptions & OriginOptions & OperationsSettings;
 }
 
 export interface Platform {
@@ -49,7 +50,53 @@ export interface Platform {
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
+  const runtime = await startRuntime(options, clock, logger, options.runJobs ?? true);
+  const server = await startServer({
+    metrics: runtime.metrics,
+    ...options.server,
+    database: options.database,
+    clock,
+    plugins: runtime.plugins,
+    jobs: runtime.jobs,
+    logger,
+    port: options.port,
+    host: options.host,
+    auth: options.auth,
+  });
+  return {
+    server,
+    plugins: runtime.plugins,
+    jobs: runtime.jobs,
+    async close() {
+      await server.close();
+      await runtime.close();
+    },
+  };
+}
+
+export type WorkerOptions = Omit<PlatformOptions, 'runJobs' | 'port' | 'host' | 'auth' | 'server'>;
+
+export interface Worker {
+  plugins: PluginHost;
+  jobs: JobRunner;
+  /** Its jobs' and plugins' metrics (Prometheus). */
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * `weixi worker`: the plugin host and the job and outbox loops without an HTTP server. Any number of
+ * workers and servers (with jobs off) share one PostgreSQL database: each run is claimed by one of them.
+ */
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
+  return startRuntime(options, options.clock ?? systemClock, options.logger ?? createLogger(), true);
+}
+
+/** Everything but the HTTP server: the host, the job runner and, when `runJobs`, their loops. */
+async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger, runJobs: boolean): Promise<Worker> {
+  const metrics = createMetrics();
   const jobs = createJobRunner({
+    onRunFinished: (run) => metrics.jobRunFinished(run),
     database: options.database,
     clock,
     logger,
@@ -68,6 +115,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger,
     failureThreshold: options.failureThreshold,
     churn: options.churn,
+    onFailure: (pluginId, where, tripped) => metrics.pluginFailed(pluginId, where, tripped),
     jobs: {
       register: (pluginId, job, handler, batch) => jobs.register(pluginId, job, handler, batch),
       cancelQueued: (pluginId, keep, reason) => jobs.cancelQueued(pluginId, keep, reason),
@@ -80,25 +128,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   // Listening before reading the state at start, so no change made meanwhile is missed.
   const changes = await followPluginChanges(options.database, host, logger);
   await host.start();
-  const outbox = options.runJobs ?? true ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
-  if (options.runJobs ?? true) jobs.start();
-  const server = await startServer({
-    ...options.server,
-    database: options.database,
-    clock,
-    plugins: host,
-    jobs,
-    logger,
-    port: options.port,
-    host: options.host,
-    auth: options.auth,
-  });
+  const outbox = runJobs ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
+  if (runJobs) jobs.start();
+  metrics.observe(options.database, host);
   return {
-    server,
     plugins: host,
     jobs,
+    metrics,
     async close() {
-      await server.close();
       await outbox?.stop();
       await changes.stop();
       await jobs.stop();

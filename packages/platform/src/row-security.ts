@@ -101,7 +101,7 @@ async function inScopedTransaction(database: Database, scope: Statement, execute
 interface PipelinedTransaction {
   dialect?: { sqlToQuery(statement: Statement): { sql: string; params: unknown[] } };
   session?: {
-    client?: { unsafe(text: string, params: unknown[]): { execute(): PromiseLike<unknown> } };
+    client?: { unsafe(text: string, params: unknown[], options?: { prepare?: boolean }): { execute(): PromiseLike<unknown> } };
     logger?: { logQuery(text: string, params: unknown[]): void };
   };
 }
@@ -123,7 +123,8 @@ function sendScope(tx: Db, scope: Statement): Promise<unknown> {
     if (typeof scope === 'object') written.set(scope, query);
   }
   session.logger.logQuery(query.sql, query.params);
-  return Promise.resolve(session.client.unsafe(query.sql, query.params).execute()).then(() => undefined, (error: unknown) => error ?? new Error('the scope statement failed'));
+  // Prepared: one text for every principal of a kind (the scope is in its parameters).
+  return Promise.resolve(session.client.unsafe(query.sql, query.params, { prepare: true }).execute()).then(() => undefined, (error: unknown) => error ?? new Error('the scope statement failed'));
 }
 
 async function aborted(tx: Db): Promise<boolean> {

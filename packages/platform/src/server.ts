@@ -16,6 +16,7 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
+import { operationsEndpoints, renderGraphiQLPage, type Metrics, type OperationsSettings } from './operations/index.js';
 import type { Principal } from '@weixi/core/access';
 import type { LiveEvents } from '@weixi/live';
 import { startLiveUpdates } from './live-updates.js';
@@ -23,10 +24,10 @@ import { useScopedSubscriptions } from './subscriptions.js';
 import { credentialOf, serveWebSockets, SOCKET_PRINCIPAL } from './websocket.js';
 
 /**
- * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
- * origins and allowed Host names (`OriginOptions`).
+ * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), CORS
+ * origins and allowed Host names (`OriginOptions`), and the metrics token and tracing (`OperationsSettings`).
  */
-export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
+export interface WeixiServerOptions extends HardeningOptions, OriginOptions, OperationsSettings {
   database: Database;
   clock?: Clock;
   port?: number;
@@ -38,6 +39,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions {
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
+  /** Metrics to serve on `/metrics` and count requests in; default: the server's own. */
+  metrics?: Metrics;
   /** Changes subscriptions stream from; default: this server follows the database's live notices. `false`: none. */
   live?: LiveEvents | false;
 }
@@ -49,7 +52,10 @@ export interface WeixiServer {
   close(): Promise<void>;
 }
 
-/** Serves GraphQL (with GraphiQL; subscriptions over SSE and graphql-ws) on `/graphql` and a liveness probe on `/health`. */
+/**
+ * Serves GraphQL (with GraphiQL; subscriptions over SSE and graphql-ws) on `/graphql`, and `/health`, `/ready`
+ * and `/metrics` (see operations/).
+ */
 export async function startServer(options: WeixiServerOptions): Promise<WeixiServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
@@ -67,7 +73,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       logger.error('schema rebuild failed; keeping the previous schema', { error });
     }
   });
-  const protections = hardening(options, clock);
+  const protections = hardening(options, clock, logger);
+  const operations = await operationsEndpoints({ ...options, plugins: host });
   const live = await startLiveUpdates(options.database, logger, options.live);
   const door = authenticateFirst({ database: options.database, clock, auth, failures: options.authFailures ?? DEFAULT_AUTH_FAILURES });
   const yoga = createYoga({
@@ -90,13 +97,14 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       },
     },
     graphiql: { title: 'Weixi GraphQL', defaultQuery: graphiqlWelcome() },
+    renderGraphiQL: renderGraphiQLPage,
     maskedErrors: protections.maskedErrors,
     batching: protections.batching,
     // Authentication first, so nothing else runs for an anonymous caller; row security last, so requests
     // the limits refuse never open a transaction.
     // The current schema for each operation, set as it is enveloped, so WebSocket operations (which
     // bypass yoga's HTTP request parsing) get it as HTTP ones do.
-    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions((ctx) => {
+    plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, ...operations.plugins, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions((ctx) => {
       const { authorization, address } = credentialOf(ctx);
       return door.authenticate(authorization, address);
     }), useRequestErrors(logger)],
@@ -112,6 +120,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
+    if (operations.handle(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
     void yoga(req, res);
   });
@@ -136,6 +145,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       await sockets?.close();
       await live.close();
       await new Promise<void>((resolve, reject) => {
+        void protections.close();
+        void operations.close();
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       });

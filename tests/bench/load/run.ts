@@ -5,16 +5,14 @@
  * (or R requests, whichever comes first), Weixi and baseline alternating, K rounds. Prints a table and
  * writes results/load-latest.json. Only correctness (equal answers, no failed requests) fails the run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import { createApiKey } from '@weixi/core/access';
 import { check, median, round, type Check } from '../measure.js';
 import { writeResults } from '../report.js';
 import { setupBenchDatabase } from '../setup.js';
+import { cpuMs, startSide, stopSide } from './sides.js';
 import { AGENT_ID, OPERATOR_PAGE, OPERATOR_REGION, TASK_LIST, type BaselineScope } from './queries.js';
 
 const { values } = parseArgs({
@@ -46,33 +44,6 @@ const options = {
 };
 const url = process.env.WEIXI_BENCH_LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weixi_bench_load';
 
-interface Side {
-  url: string;
-  child: ChildProcess;
-}
-
-function startSide(side: 'weixi' | 'baseline', scopes: Record<string, BaselineScope>, checkout?: string): Promise<Side> {
-  const serve = checkout ? `${checkout}/tests/bench/load/serve.ts` : fileURLToPath(new URL('./serve.ts', import.meta.url));
-  const profile = side === 'weixi' && !checkout && values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
-  const child = spawn(process.execPath, ['--max-semi-space-size=64', ...profile, '--import', 'tsx', serve], {
-    cwd: checkout,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, WEIXI_LOAD_SIDE: side, WEIXI_LOAD_DATABASE_URL: url, WEIXI_LOAD_SCOPES: JSON.stringify(scopes), WEIXI_LOAD_POOL: String(options.pool) },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the ${side} server exited with ${code}`)));
-    child.once('message', (m: { url: string }) => resolve({ url: m.url, child }));
-  });
-}
-
-function stopSide(side: Side): Promise<number> {
-  return new Promise((resolve) => {
-    side.child.removeAllListeners('exit');
-    side.child.once('message', (m: { maxRssMb: number }) => resolve(m.maxRssMb));
-    side.child.send('stop');
-  });
-}
-
 async function ask(target: string, token: string, query: string): Promise<unknown> {
   const res = await fetch(target, {
     method: 'POST',
@@ -92,16 +63,6 @@ interface LoadFigures {
   failures: number;
   /** CPU time (user + system) of the server process per request, ms: robust when the machine is shared. */
   cpuMsPerRequest: number;
-}
-
-/** CPU time (user + system) of process `pid` so far, ms, from /proc (0 off Linux). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return 0;
-  }
 }
 
 async function load(target: string, token: string, query: string, seconds: number, maxRequests = options.maxRequests, pid?: number): Promise<LoadFigures> {
@@ -147,9 +108,10 @@ const scenarios = [
   { name: 'task list', role: 'agent', query: TASK_LIST },
 ].filter((s) => !values.only || `${s.name} as ${s.role}`.includes(values.only)) as { name: string; role: keyof typeof keys; query: string }[];
 
-const weixi = await startSide('weixi', scopes);
-const baseline = await startSide('baseline', scopes);
-const against = values.against ? await startSide('weixi', scopes, values.against) : undefined;
+const sides = { url, pool: options.pool, scopes };
+const weixi = await startSide('weixi', { ...sides, nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [] });
+const baseline = await startSide('baseline', sides);
+const against = values.against ? await startSide('weixi', { ...sides, checkout: values.against }) : undefined;
 const checks: Check[] = [];
 const rows = [];
 let rss: { weixiMb: number; baselineMb: number; againstMb?: number } = { weixiMb: 0, baselineMb: 0 };

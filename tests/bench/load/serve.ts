@@ -2,7 +2,8 @@
  * A server of the load bench in its own process, so its CPU and memory are its own: `weixi` (the platform
  * as `pnpm start` runs it: workspace plugins, job runner, limits, row security; no rate limit) or
  * `baseline` (the bare server of baseline.ts). Told what to serve by environment variables; sends its URL
- * over IPC, and its peak RSS when told to stop.
+ * over IPC, its memory when asked (`memory`; collected first under `--expose-gc`) and its peak RSS when
+ * told to stop.
  */
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@weixi/db';
@@ -33,6 +34,12 @@ async function start(): Promise<{ url: string; close(): Promise<void> }> {
 const server = await start();
 process.send!({ url: server.url });
 process.on('message', (message) => {
+  if (message === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const { heapUsed, rss } = process.memoryUsage();
+    process.send!({ heapUsedMb: Math.round(heapUsed / 1048576), rssMb: Math.round(rss / 1048576) });
+    return;
+  }
   if (message !== 'stop') return;
   void server.close().finally(() => {
     process.send!({ maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }, undefined, undefined, () => process.exit(0));

@@ -15,8 +15,9 @@ import { roster } from './roster.js';
 import { schema } from './schema.js';
 import { seed } from './seed.js';
 import { warnings } from './warnings.js';
+import { worker } from './worker.js';
 
-export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, contacts, warnings, model, kpis, helpCommand(() => COMMANDS)];
+export const COMMANDS: Command[] = [migrate, seed, importCommand, plugins, plugin, schema, keys, jwt, regionsCommand, roster, contacts, warnings, model, kpis, worker, helpCommand(() => COMMANDS)];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -91,6 +91,8 @@ export interface PluginHostOptions {
   failureThreshold?: number;
   /** Who counts as churned in warning backtests; default `DEFAULT_CHURN` (status, or 3 months without revenue). */
   churn?: ChurnDefinition;
+  /** Told of every failure counted against a plugin (`where`: `field x`, `job x`, `event x`) and each trip (metrics). */
+  onFailure?(pluginId: string, where: string, tripped: boolean): void;
 }
 
 interface Active {
@@ -168,8 +170,12 @@ export class PluginHost {
   /** Activates, in the given (dependency) order, every plugin enabled in at least one region. */
   async start(): Promise<void> {
     for (const plugin of this.options.plugins) await this.reload(plugin.manifest.id, { quiet: true });
+    this.startedAt ??= this.options.clock.now();
     this.changed();
   }
+
+  /** Set once `start()` has read every plugin's enablement (a server is not ready before). */
+  startedAt: Date | undefined;
 
   /**
    * Reads a plugin's enablement from the database and follows it: activates, deactivates (cancelling runs
@@ -470,7 +476,9 @@ export class PluginHost {
             last_failure_at = excluded.last_failure_at
           returning consecutive_failures`,
     );
-    if (regionId !== null && Number(row?.consecutive_failures) >= this.threshold) {
+    const tripped = regionId !== null && Number(row?.consecutive_failures) >= this.threshold;
+    this.options.onFailure?.(pluginId, where, tripped);
+    if (tripped) {
       await this.db
         .update(pluginHealth)
         .set({ trippedAt: this.options.clock.now() })

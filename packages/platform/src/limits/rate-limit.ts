@@ -1,7 +1,8 @@
 /**
  * A rate limit per principal (`principal.actor`: one API key, or one JWT subject): a token bucket that
- * holds `burst` requests and refills at `perMinute`. Buckets live in this process's memory, so each server
- * of a fleet counts on its own and a restart forgets them; a shared (PostgreSQL) limit is not built.
+ * holds `burst` requests and refills at `perMinute`. `RateLimiter` keeps the buckets in this process's
+ * memory, so each server of a fleet counts on its own; `SharedRateLimiter` (shared-rate-limit.ts) keeps
+ * them in Redis for every process at once.
  */
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -84,16 +85,24 @@ export function rateLimited(retryAfterSeconds: number, what = 'too many requests
   });
 }
 
+/** Buckets per actor: `take` answers 0 (allowed) or the whole seconds to wait. */
+export interface TokenBuckets {
+  take(actor: string): number | Promise<number>;
+}
+
 /** Counts every operation against its principal once the context (and so the principal) is known. */
-export function useRateLimit(options: RateLimitOptions): Plugin {
-  const limiter = new RateLimiter(options);
+export function useRateLimit(limiter: TokenBuckets): Plugin {
+  const check = (wait: number) => {
+    if (wait > 0) throw rateLimited(wait);
+  };
   return {
     onContextBuilding() {
       return ({ context }) => {
         const actor = (context as Partial<WeixiContext>).principal?.actor;
         if (!actor) return;
         const wait = limiter.take(actor);
-        if (wait > 0) throw rateLimited(wait);
+        // The in-memory answer stays synchronous: no promise on the hot path.
+        return typeof wait === 'number' ? check(wait) : wait.then(check);
       };
     },
   };

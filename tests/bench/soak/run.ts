@@ -1,0 +1,122 @@
+/**
+ * `pnpm bench soak [-- --minutes M | --seconds S] [--rate R] [--connections C] [--customers N] [--reuse]`:
+ * the platform as `pnpm start` serves it (one process, PostgreSQL) under a steady mix of reads and writes
+ * at R requests/s (default 200 for 30 minutes): an operator's customers page, an agent's task list,
+ * recordEvents, recordUsage and createTask, each write with a fresh idempotency key. Every response is
+ * read: a non-2xx status or a GraphQL error counts as an error. The server's heap after a full collection
+ * is sampled through the run; "flat" means the last third's median is within 15% (and 16 MB) of the first
+ * third's, after a minute's warm-up or a fifth of the run. Errors or growth fail the run. Writes
+ * results/soak-latest.json. CI runs `--seconds 60`.
+ */
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { createApiKey } from '@weixi/core/access';
+import { check, median, round, type Check } from '../measure.js';
+import { writeResults } from '../report.js';
+import { BENCH_NOW, setupBenchDatabase } from '../setup.js';
+import { memoryOf, startSide, stopSide, cpuMs, type SideMemory } from '../load/sides.js';
+import { AGENT_ID, OPERATOR_PAGE, OPERATOR_REGION, TASK_LIST } from '../load/queries.js';
+import { soakMix, type SoakCustomer } from './mix.js';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--' && a !== 'soak'),
+  options: {
+    minutes: { type: 'string', default: '30' },
+    seconds: { type: 'string' },
+    rate: { type: 'string', default: '200' },
+    connections: { type: 'string', default: '50' },
+    customers: { type: 'string', default: '20000' },
+    pool: { type: 'string', default: '10' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const seconds = values.seconds ? Number(values.seconds) : Number(values.minutes) * 60;
+const rate = Number(values.rate);
+const url = process.env.WEIXI_BENCH_SOAK_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weixi_bench_soak';
+
+const { database } = await setupBenchDatabase({ customers: Number(values.customers), reuse: values.reuse!, url });
+const keys = {
+  operator: (await createApiKey(database.db, { role: 'operator', regionCodes: [OPERATOR_REGION], name: 'soak bench' })).key,
+  agent: (await createApiKey(database.db, { role: 'agent', agentId: AGENT_ID, name: 'soak bench' })).key,
+};
+await database.close();
+
+const weixi = await startSide('weixi', { url, pool: Number(values.pool), scopes: {}, nodeArgs: ['--expose-gc'] });
+const samples: { atSeconds: number; memory: SideMemory }[] = [];
+const started = Date.now();
+let customers: SoakCustomer[] = [];
+const mix = soakMix({ keys, customers: () => customers, queries: { page: OPERATOR_PAGE, tasks: TASK_LIST }, runId: started.toString(36), now: BENCH_NOW });
+const sampleEvery = Math.max(5, Math.min(30, Math.round(seconds / 20)));
+const cpuBefore = cpuMs(weixi.child.pid);
+let result: autocannon.Result;
+let cpuAfter = cpuBefore;
+try {
+  customers = await operatorCustomers(weixi.url, keys.operator);
+  samples.push({ atSeconds: 0, memory: await memoryOf(weixi) });
+  const timer = setInterval(() => {
+    void memoryOf(weixi).then((memory) => {
+      const at = Math.round((Date.now() - started) / 1000);
+      samples.push({ atSeconds: at, memory });
+      const errors = mix.errors();
+      console.log(`  soak ${at}/${seconds} s: ${mix.sent().toLocaleString('en')} requests, ${errors.total} errors, heap ${memory.heapUsedMb} MB, RSS ${memory.rssMb} MB`);
+    });
+  }, sampleEvery * 1000);
+  result = await autocannon({
+    url: weixi.url,
+    method: 'POST',
+    connections: Number(values.connections),
+    overallRate: rate,
+    duration: seconds,
+    requests: [{ setupRequest: mix.setupRequest, onResponse: mix.onResponse }],
+  });
+  clearInterval(timer);
+  cpuAfter = cpuMs(weixi.child.pid);
+  samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), memory: await memoryOf(weixi) });
+} finally {
+  await stopSide(weixi);
+}
+
+const errors = mix.errors();
+const warm = Math.min(60, seconds / 5);
+const steady = samples.filter((s) => s.atSeconds >= warm);
+const third = Math.max(1, Math.floor(steady.length / 3));
+const first = median(steady.slice(0, third).map((s) => s.memory.heapUsedMb));
+const last = median(steady.slice(-third).map((s) => s.memory.heapUsedMb));
+const flat = last <= Math.max(first * 1.15, first + 16);
+const achieved = round(result.requests.total / (result.duration || seconds));
+const checks: Check[] = [
+  check('no failed request', errors.total + result.errors + result.timeouts === 0, `${errors.total} errors (${JSON.stringify(errors.byKind)}), ${result.errors} socket errors, ${result.timeouts} timeouts`),
+  check('flat memory', flat, `heap after collection ${first} MB in the first third, ${last} MB in the last`),
+  check('held the rate', achieved >= rate * 0.9, `${achieved} req/s of ${rate}`),
+];
+const figures = {
+  seconds,
+  rate,
+  achievedPerSecond: achieved,
+  requests: result.requests.total,
+  byKind: mix.counts(),
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  cpuMsPerRequest: round((cpuAfter - cpuBefore) / Math.max(1, result.requests.total), 2),
+  heapFirstThirdMb: first,
+  heapLastThirdMb: last,
+  samples,
+};
+console.log(`\nsoak: ${figures.requests.toLocaleString('en')} requests in ${seconds} s (${achieved}/s of ${rate}), p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms,`);
+console.log(`      ${errors.total} errors; heap ${first} MB → ${last} MB; mix ${JSON.stringify(figures.byKind)}`);
+const passed = checks.every((c) => c.ok);
+console.log(`wrote ${writeResults({ generatedAt: new Date().toISOString(), figures, checks, passed }, 'soak-latest.json')}`);
+if (!passed) process.exitCode = 1;
+
+/** The operator's first 100 customers, as the API names them. */
+async function operatorCustomers(target: string, token: string): Promise<SoakCustomer[]> {
+  const res = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ customers(first: 100) { edges { node { id msisdn } } } }' }),
+  });
+  const body = (await res.json()) as { data?: { customers: { edges: { node: SoakCustomer }[] } } };
+  const found = body.data?.customers.edges.map((e) => e.node) ?? [];
+  if (found.length === 0) throw new Error(`the operator sees no customers: ${JSON.stringify(body).slice(0, 300)}`);
+  return found;
+}
