@@ -16,6 +16,7 @@ import { useInputErrors } from './input-errors.js';
 import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
+import { consoleDirectory, staticFiles } from './static-files.js';
 
 /**
  * Also: query limits, rate limits, error masking and persisted operations (`HardeningOptions`), and CORS
@@ -90,6 +91,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
+  // The built console (examples/console) at /console/, when there is one (WEIXI_CONSOLE_DIR or its dist/).
+  const consoleFiles = staticFiles(consoleDirectory(), '/console');
   const server = createHttpServer((req, res) => {
     if (knownHost && !knownHost(req)) {
       refuseHost(res);
@@ -99,6 +102,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', database: options.database.kind }));
       return;
     }
+    if (consoleFiles?.(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
     void yoga(req, res);
   });
