@@ -31,6 +31,8 @@ let api: ServerProcess;
 let browser: Browser;
 let page: Page;
 let origin: string;
+/** Requests the page made to any origin but the API's (aborted): the console must need no internet. */
+const outside: string[] = [];
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -69,7 +71,10 @@ describe.runIf(run)('the console in Chromium', () => {
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' });
     // Nothing but the API's own origin: the console must work without internet.
-    await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+    await page.route((url) => url.origin !== origin, (route) => {
+      outside.push(route.request().url());
+      return route.abort();
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -209,5 +214,9 @@ describe.runIf(run)('the console in Chromium', () => {
     await shot('10-task-done');
     const { task } = await ok('query ($id: ID!) { task(id: $id) { state outcome attemptCount } }', { id: createTask.task.id });
     expect(task).toMatchObject({ state: 'DONE', outcome: 'RETAINED' });
+  });
+
+  it('asked nothing of any other origin (no CDN, no web font)', () => {
+    expect(outside).toEqual([]);
   });
 });

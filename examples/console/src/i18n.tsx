@@ -106,6 +106,8 @@ const en = {
   'kpis.cost': 'Cost per retained (¥)',
   'kpis.uplift': 'Retention: treated vs control',
   'kpis.trend': 'by month',
+  'kpis.treated': 'treated',
+  'kpis.control': 'control group',
 } as const;
 
 export type LabelKey = keyof typeof en;
@@ -215,6 +217,8 @@ const zh: Partial<Record<LabelKey, string>> = {
   'kpis.cost': '单位维系成本（元）',
   'kpis.uplift': '维系率：干预组与对照组',
   'kpis.trend': '按月趋势',
+  'kpis.treated': '干预组',
+  'kpis.control': '对照组',
 };
 
 export type Language = 'zh' | 'en';

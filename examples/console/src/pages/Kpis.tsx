@@ -53,7 +53,7 @@ export function KpisPage() {
               <ResponsiveContainer width="100%" height={280}>
                 <BarChart data={chart}>
                   <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="key" interval={0} angle={-20} textAnchor="end" height={60} />
+                  <XAxis dataKey="key" interval={0} angle={-15} textAnchor="end" height={90} tick={{ fontSize: 11 }} />
                   <YAxis />
                   <Tooltip />
                   <Legend />
@@ -70,12 +70,12 @@ export function KpisPage() {
                 <ResponsiveContainer width="100%" height={280}>
                   <BarChart data={uplift}>
                     <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis dataKey="key" interval={0} angle={-20} textAnchor="end" height={60} />
+                    <XAxis dataKey="key" interval={0} angle={-15} textAnchor="end" height={90} tick={{ fontSize: 11 }} />
                     <YAxis unit="%" />
                     <Tooltip />
                     <Legend />
-                    <Bar dataKey="treated" fill="#c0392b" isAnimationActive={false} />
-                    <Bar dataKey="control" fill="#85929e" isAnimationActive={false} />
+                    <Bar dataKey="treated" name={t('kpis.treated')} fill="#c0392b" isAnimationActive={false} />
+                    <Bar dataKey="control" name={t('kpis.control')} fill="#85929e" isAnimationActive={false} />
                   </BarChart>
                 </ResponsiveContainer>
               )}
