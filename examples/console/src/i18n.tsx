@@ -221,6 +221,21 @@ const zh: Partial<Record<LabelKey, string>> = {
   'kpis.control': '对照组',
 };
 
+/** Chinese names of the API's enum values (English shows them as words: MID_HIGH is "mid high"). */
+const zhValues: Record<string, string> = {
+  DIAMOND: '钻卡', GOLD: '金卡', SILVER: '银卡', MID_HIGH: '中高端', ORDINARY: '普通',
+  ACTIVE: '正常', SUSPENDED: '停机', CHURNED: '已流失', INACTIVE: '未启用', FAILED: '失败', REFUSED: '被拒绝',
+  ONBOARDING: '入网期', INTRODUCTION: '成长期', MATURE: '成熟期', WARNING: '预警期',
+  HIGH: '高', MEDIUM: '中', LOW: '低',
+  OPEN: '待处理', ACKNOWLEDGED: '已确认', RESOLVED: '已解除', EXPIRED: '已过期',
+  ASSIGNED: '已分派', IN_PROGRESS: '处理中', DONE: '已完成', CANCELLED: '已取消',
+  RETAINED: '维系成功', DECLINED: '拒绝', CALLBACK_REQUESTED: '约回访', NOT_ELIGIBLE: '不符合条件', UNREACHABLE: '联系不上', WRONG_NUMBER: '号码错误',
+  REACHED: '已接通', ACCEPTED: '接受', PROMISED: '承诺', NO_ANSWER: '无人接听', POWERED_OFF: '关机',
+  QUEUED: '排队中', RUNNING: '运行中', SUCCEEDED: '成功',
+  PREPAID: '预付费', POSTPAID: '后付费',
+  TACTIC: '维系手段', CHANNEL: '渠道', TIER: '层级', REGION: '区域', TEAM: '班组', AGENT: '坐席', WARNING_RULE: '预警规则',
+};
+
 export type Language = 'zh' | 'en';
 const LANGUAGE_KEY = 'weixi.language';
 
@@ -228,9 +243,12 @@ interface I18n {
   language: Language;
   setLanguage(language: Language): void;
   t(key: LabelKey): string;
+  /** An enum value as a label: `MID_HIGH` is 中高端 or "mid high". */
+  v(value: string): string;
 }
 
-const I18nContext = createContext<I18n>({ language: 'zh', setLanguage: () => {}, t: (key) => en[key] });
+const words = (value: string) => value.toLowerCase().replace(/_/g, ' ');
+const I18nContext = createContext<I18n>({ language: 'zh', setLanguage: () => {}, t: (key) => en[key], v: words });
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setState] = useState<Language>(() => (localStorage.getItem(LANGUAGE_KEY) === 'en' ? 'en' : 'zh'));
@@ -240,7 +258,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setState(next);
   };
   const t = (key: LabelKey) => (language === 'zh' ? zh[key] ?? en[key] : en[key]);
-  return <I18nContext.Provider value={{ language, setLanguage, t }}>{children}</I18nContext.Provider>;
+  const v = (value: string) => (language === 'zh' ? zhValues[value] ?? value : words(value));
+  return <I18nContext.Provider value={{ language, setLanguage, t, v }}>{children}</I18nContext.Provider>;
 }
 
 export const useI18n = () => useContext(I18nContext);

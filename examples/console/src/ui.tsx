@@ -62,6 +62,12 @@ export function Badge({ children, tone }: { children: ReactNode; tone?: string }
   return <span className={`badge ${tone ? `badge-${tone.toLowerCase()}` : ''}`}>{children}</span>;
 }
 
+/** An enum value as a badge in the current language, coloured by the value (HIGH, FAILED, ...). */
+export function Value({ of, tone }: { of: string; tone?: string }) {
+  const { v } = useI18n();
+  return <Badge tone={tone ?? of}>{v(of)}</Badge>;
+}
+
 /** A table's header row; an empty string is a column without a heading (actions). */
 export function Head({ columns }: { columns: string[] }) {
   return (
@@ -77,11 +83,12 @@ export function Head({ columns }: { columns: string[] }) {
 
 /** A select over a fixed list of values (an enum's). */
 export function Choice<T extends string>({ values, value, onChange, testId }: { values: readonly T[]; value: NoInfer<T>; onChange(value: NoInfer<T>): void; testId?: string }) {
+  const { v: label } = useI18n();
   return (
     <select value={value} onChange={(e) => onChange(e.target.value as T)} data-testid={testId}>
       {values.map((v) => (
         <option key={v} value={v}>
-          {v}
+          {label(v)}
         </option>
       ))}
     </select>

@@ -2,10 +2,10 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { CustomerProfileDocument } from '../gql/graphql.js';
 import { useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Badge, ErrorBox, Loading, Section, go, when, yuan } from '../ui.js';
+import { ErrorBox, Loading, Section, go, when, yuan, Value } from '../ui.js';
 
 export function CustomerProfilePage({ id }: { id: string }) {
-  const { t } = useI18n();
+  const { t, v } = useI18n();
   const { data, error, loading } = useQuery(CustomerProfileDocument, { id });
   const c = data?.customer;
   if (!c) {
@@ -30,13 +30,13 @@ export function CustomerProfilePage({ id }: { id: string }) {
           <dt>{t('region')}</dt>
           <dd>{c.region.name} ({c.region.code})</dd>
           <dt>{t('tier')}</dt>
-          <dd>{c.tier}</dd>
+          <dd>{v(c.tier)}</dd>
           <dt>{t('status')}</dt>
-          <dd>{c.status}</dd>
+          <dd>{v(c.status)}</dd>
           <dt>{t('stage')}</dt>
-          <dd>{c.lifecycleStage} {c.warnings.map((w) => <Badge key={w}>{w}</Badge>)}</dd>
+          <dd><Value of={c.lifecycleStage} tone="" /> {c.warnings.map((w) => <Value key={w} of={w} tone="" />)}</dd>
           <dt>{t('plan')}</dt>
-          <dd>{c.plan} · {c.paymentType}</dd>
+          <dd>{c.plan} · <Value of={c.paymentType} tone="" /></dd>
           <dt>{t('tenure')}</dt>
           <dd>{c.tenureMonths}</dd>
           <dt>{t('contractEnds')}</dt>
@@ -45,7 +45,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
           <dd>{yuan(c.balanceCents)}</dd>
           <dt>{t('risk')}</dt>
           <dd>
-            <Badge tone={c.churnRisk.level}>{c.churnRisk.level}</Badge> {c.churnRisk.score.toFixed(2)}
+            <Value of={c.churnRisk.level} /> {c.churnRisk.score.toFixed(2)}
           </dd>
         </dl>
         {c.churnRisk.factors.length > 0 && (
@@ -77,7 +77,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
           {c.churnWarnings.edges.length === 0 && <p>{t('none')}</p>}
           {c.churnWarnings.edges.map(({ node: w }) => (
             <div key={w.id} className="item">
-              <Badge tone={w.level}>{w.level}</Badge> <strong>{w.rule}</strong> · {w.status} · {when(w.firstSeenAt)}
+              <Value of={w.level} /> <strong>{w.rule}</strong> · <Value of={w.status} tone="" /> · {when(w.firstSeenAt)}
               <div>{w.reason}</div>
               <details>
                 <summary>{t('profile.evidence')}</summary>
@@ -90,7 +90,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
           {c.tasks.edges.length === 0 && <p>{t('none')}</p>}
           {c.tasks.edges.map(({ node: task }) => (
             <div key={task.id} className="item">
-              <Badge>{task.state}</Badge> {task.tacticTitle ?? task.tactic ?? ''} · {task.channel ?? ''} · {task.assignee ?? ''}
+              <Value of={task.state} tone="" /> {task.tacticTitle ?? task.tactic ?? ''} · {task.channel ?? ''} · {task.assignee ?? ''}
               <div>{task.reason}</div>
               <div className="muted">
                 {t('tasks.due')} {when(task.dueAt)} {task.outcome ? `· ${task.outcome}` : ''}
@@ -104,7 +104,7 @@ export function CustomerProfilePage({ id }: { id: string }) {
           {c.contacts.edges.length === 0 && <p>{t('none')}</p>}
           {c.contacts.edges.map(({ node: contact }) => (
             <div key={contact.id} className="item">
-              <Badge>{contact.status}</Badge> {contact.channel} · {contact.purpose} · {when(contact.createdAt)}
+              <Value of={contact.status} tone="" /> {contact.channel} · {contact.purpose} · {when(contact.createdAt)}
               <div className="muted">{contact.message}</div>
             </div>
           ))}

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { SearchCustomersDocument, type CustomerFilter } from '../gql/graphql.js';
 import { useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Badge, ErrorBox, Loading, RegionSelect, Section, go, Head } from '../ui.js';
+import { ErrorBox, Loading, RegionSelect, Section, go, Head, Value } from '../ui.js';
 
 /** Digits search by MSISDN prefix, anything else by name. */
 function filterOf(text: string, region: string): CustomerFilter {
@@ -15,7 +15,7 @@ function filterOf(text: string, region: string): CustomerFilter {
 }
 
 export function CustomersPage() {
-  const { t } = useI18n();
+  const { t, v } = useI18n();
   const [text, setText] = useState('');
   const [region, setRegion] = useState('');
   const [filter, setFilter] = useState<CustomerFilter>({});
@@ -48,10 +48,10 @@ export function CustomersPage() {
                   <td>{c.msisdn}</td>
                   <td>{c.name}</td>
                   <td>{c.region.name}</td>
-                  <td>{c.tier}</td>
-                  <td>{c.lifecycleStage}</td>
+                  <td>{v(c.tier)}</td>
+                  <td>{v(c.lifecycleStage)}</td>
                   <td>
-                    <Badge tone={c.churnRisk.level}>{c.churnRisk.level}</Badge> {c.churnRisk.score.toFixed(2)}
+                    <Value of={c.churnRisk.level} /> {c.churnRisk.score.toFixed(2)}
                   </td>
                 </tr>
               ))}

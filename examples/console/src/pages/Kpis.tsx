@@ -16,7 +16,7 @@ const lastMonth = () => monthBefore(0);
 const TREND_MONTHS = 9;
 
 export function KpisPage() {
-  const { t } = useI18n();
+  const { t, v } = useI18n();
   const [region, setRegion] = useState('');
   const [month, setMonth] = useState(lastMonth);
   const [by, setBy] = useState<KpiDimension | ''>('TACTIC');
@@ -38,7 +38,9 @@ export function KpisPage() {
           <select value={by} onChange={(e) => setBy(e.target.value as KpiDimension | '')}>
             <option value="">{t('kpis.total')}</option>
             {DIMENSIONS.map((d) => (
-              <option key={d}>{d}</option>
+              <option key={d} value={d}>
+                {v(d)}
+              </option>
             ))}
           </select>
         </div>
@@ -83,7 +85,7 @@ export function KpisPage() {
           </div>
           <Section title={`${data?.kpis.regionCode} · ${data?.kpis.month}`}>
             <table data-testid="kpi-table">
-              <Head columns={[by || t('kpis.total'), t('kpis.tasks'), t('kpis.reached'), t('kpis.retained'), t('kpis.reachRate'), t('kpis.retentionRate'), t('kpis.churnRate'), t('kpis.cost')]} />
+              <Head columns={[by ? v(by) : t('kpis.total'), t('kpis.tasks'), t('kpis.reached'), t('kpis.retained'), t('kpis.reachRate'), t('kpis.retentionRate'), t('kpis.churnRate'), t('kpis.cost')]} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.key}>

@@ -12,7 +12,7 @@ import {
 } from '../gql/graphql.js';
 import { call, errorText, useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Badge, ErrorBox, Loading, RegionSelect, Section, go, when, Head } from '../ui.js';
+import { Badge, ErrorBox, Loading, RegionSelect, Section, go, when, Head, Value } from '../ui.js';
 import { SettingsForm, type JsonSchema } from '../settings-form.js';
 
 export function PluginsPage() {
@@ -35,7 +35,7 @@ export function PluginsPage() {
                 <div className="muted">{p.description}</div>
               </td>
               <td>
-                <Badge tone={p.status === 'ACTIVE' ? 'ok' : p.status}>{p.status}</Badge>
+                <Value of={p.status} tone={p.status === 'ACTIVE' ? 'ok' : p.status} />
               </td>
               <td>{p.enabledRegions.join(', ') || '–'}</td>
             </tr>
@@ -85,7 +85,7 @@ export function PluginPage({ id }: { id: string }) {
           <>
             <p>{plugin.description}</p>
             <p>
-              <Badge tone={plugin.status === 'ACTIVE' ? 'ok' : plugin.status}>{plugin.status}</Badge> {t('plugins.enabledIn')}:{' '}
+              <Value of={plugin.status} tone={plugin.status === 'ACTIVE' ? 'ok' : plugin.status} /> {t('plugins.enabledIn')}:{' '}
               <span data-testid="plugin-enabled-regions">{plugin.enabledRegions.join(', ') || '–'}</span>
             </p>
             <p className="muted">{plugin.capabilities.join(' · ')}</p>
@@ -185,7 +185,7 @@ function Jobs({ pluginId, region, jobs }: { pluginId: string; region: string; jo
               </td>
               <td>{r.region}</td>
               <td>
-                <Badge tone={r.status === 'SUCCEEDED' ? 'ok' : r.status}>{r.status}</Badge> {r.trigger}
+                <Value of={r.status} tone={r.status === 'SUCCEEDED' ? 'ok' : r.status} /> {r.trigger}
               </td>
               <td>
                 <progress max={1} value={r.progress} /> {Math.round(r.progress * 100)}% {r.progressMessage ?? ''}

@@ -12,7 +12,7 @@ import {
 } from '../gql/graphql.js';
 import { call, errorText, useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Badge, Choice, ErrorBox, Loading, Section, go, when } from '../ui.js';
+import { Choice, ErrorBox, Loading, Section, go, when, Value } from '../ui.js';
 
 const COLUMNS: TaskState[] = ['OPEN', 'ASSIGNED', 'IN_PROGRESS', 'DONE'];
 const DISPOSITIONS: Disposition[] = ['REACHED', 'ACCEPTED', 'PROMISED', 'REFUSED', 'NO_ANSWER', 'POWERED_OFF', 'SUSPENDED'];
@@ -20,7 +20,7 @@ const OUTCOMES: TaskOutcome[] = ['RETAINED', 'DECLINED', 'CALLBACK_REQUESTED', '
 
 /** An agent's queue (`myTasks`); for admins and operators, another assignee's tasks through `tasks(filter)`. */
 export function TasksPage() {
-  const { t } = useI18n();
+  const { t, v } = useI18n();
   const [assigneeInput, setAssigneeInput] = useState('');
   const [assignee, setAssignee] = useState('');
   const mine = useQuery(MyTasksDocument, { states: COLUMNS }, assignee !== '');
@@ -47,7 +47,7 @@ export function TasksPage() {
         {COLUMNS.map((state) => (
           <div key={state} className="column" data-testid={`column-${state}`}>
             <h3>
-              {state} ({tasks.filter((task) => task.state === state).length})
+              {v(state)} ({tasks.filter((task) => task.state === state).length})
             </h3>
             {tasks
               .filter((task) => task.state === state)
@@ -81,7 +81,7 @@ function TaskCard({ task, onChanged }: { task: TaskCardFragment; onChanged(): vo
         <strong className="clickable" onClick={() => go('customers', task.customer.id)}>
           {task.customer.name}
         </strong>{' '}
-        {task.customer.msisdn} <Badge>{task.customer.tier}</Badge>
+        {task.customer.msisdn} <Value of={task.customer.tier} tone="" />
       </div>
       <div>{task.tacticTitle ?? task.tactic ?? ''} · {task.channel ?? ''}</div>
       <div className="muted">{task.reason}</div>
@@ -93,7 +93,7 @@ function TaskCard({ task, onChanged }: { task: TaskCardFragment; onChanged(): vo
         </details>
       )}
       <div className="muted">
-        {t('tasks.due')} {when(task.dueAt)} · {t('tasks.attempts')} {task.attemptCount} {task.outcome && <Badge>{task.outcome}</Badge>}
+        {t('tasks.due')} {when(task.dueAt)} · {t('tasks.attempts')} {task.attemptCount} {task.outcome && <Value of={task.outcome} tone="" />}
       </div>
       {task.attempts.edges.map(({ node: a }) => (
         <div key={a.attemptedAt} className="muted small">

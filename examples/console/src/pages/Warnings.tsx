@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { AcknowledgeWarningDocument, WarningsDocument, type WarningFilter, type WarningLevel, type WarningStatus } from '../gql/graphql.js';
 import { call, useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { Badge, Choice, ErrorBox, Loading, RegionSelect, Section, go, when, Head } from '../ui.js';
+import { Choice, ErrorBox, Loading, RegionSelect, Section, go, when, Head, Value } from '../ui.js';
 
 const LEVELS: WarningLevel[] = ['HIGH', 'MEDIUM', 'LOW'];
 const STATUSES: WarningStatus[] = ['OPEN', 'ACKNOWLEDGED', 'RESOLVED', 'EXPIRED'];
@@ -32,7 +32,7 @@ export function WarningsPage() {
           {LEVELS.map((level) => (
             <label key={level} className="inline">
               <input type="checkbox" checked={levels.includes(level)} onChange={(e) => setLevels(e.target.checked ? [...levels, level] : levels.filter((l) => l !== level))} />
-              <Badge tone={level}>{level}</Badge>
+              <Value of={level} />
             </label>
           ))}
           <Choice values={STATUSES} value={status} onChange={setStatus} />
@@ -72,7 +72,7 @@ export function WarningsPage() {
             {warnings.map((w) => (
               <tr key={w.id} data-testid="warning-row">
                 <td>
-                  <Badge tone={w.level}>{w.level}</Badge> {w.score.toFixed(2)}
+                  <Value of={w.level} /> {w.score.toFixed(2)}
                 </td>
                 <td>{w.rule}</td>
                 <td className="clickable" onClick={() => go('customers', w.customer.id)}>
