@@ -33,6 +33,8 @@ let page: Page;
 let origin: string;
 /** Requests the page made to any origin but the API's (aborted): the console must need no internet. */
 const outside: string[] = [];
+/** Uncaught errors in the page and messages about refused content (CSP). */
+const pageErrors: string[] = [];
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -70,6 +72,10 @@ describe.runIf(run)('the console in Chromium', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
     // Nothing but the API's own origin: the console must work without internet.
     await page.route((url) => url.origin !== origin, (route) => {
       outside.push(route.request().url());
@@ -87,6 +93,7 @@ describe.runIf(run)('the console in Chromium', () => {
     const index = await fetch(`${origin}/console/`);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toContain('text/html');
+    expect(index.headers.get('content-security-policy')).toContain("connect-src 'self'");
     const html = await index.text();
     expect(html).not.toMatch(/https?:\/\//); // no CDN
     expect((await fetch(`${origin}/console/..%2Fpackage.json`)).status).toBe(404);
@@ -216,7 +223,8 @@ describe.runIf(run)('the console in Chromium', () => {
     expect(task).toMatchObject({ state: 'DONE', outcome: 'RETAINED' });
   });
 
-  it('asked nothing of any other origin (no CDN, no web font)', () => {
+  it('asked nothing of any other origin (no CDN, no web font), and raised no error nor CSP refusal', () => {
     expect(outside).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });
