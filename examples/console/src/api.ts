@@ -23,9 +23,13 @@ export const weixi = createWeixiClient({
   },
 });
 
-/** A readable message for any failure: the server's message and code, or the network error. */
+/** A readable message for any failure: the server's message and code with each bad field, or the network error. */
 export function errorText(error: unknown): string {
-  if (error instanceof WeixiClientError) return error.code ? `${error.message} (${error.code})` : error.message;
+  if (error instanceof WeixiClientError) {
+    const head = error.code ? `${error.message} (${error.code})` : error.message;
+    const issues = error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+    return issues.length ? `${head}: ${issues.join('; ')}` : head;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

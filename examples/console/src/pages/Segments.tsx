@@ -17,7 +17,7 @@ import { useI18n } from '../i18n.js';
 import { Badge, Choice, ErrorBox, RegionSelect, Section, when, Head } from '../ui.js';
 
 const FIELDS: SegmentField[] = ['TENURE_MONTHS', 'CONTRACT_ENDS_IN_DAYS', 'BALANCE_CENTS', 'POINTS', 'PLAN', 'PAYMENT_TYPE', 'STATUS', 'IS_CAMPUS', 'DEVICE', 'BIRTHDAY_IN_DAYS', 'GROUP_KIND', 'MSISDN', 'NAME'];
-const OPERATORS: ComparisonOperator[] = ['EQ', 'NE', 'GT', 'GTE', 'LT', 'LTE', 'CONTAINS', 'STARTS_WITH', 'IS_NULL', 'IS_NOT_NULL'];
+const OPERATORS: ComparisonOperator[] = ['EQ', 'NE', 'GT', 'GTE', 'LT', 'LTE', 'IN', 'NOT_IN', 'CONTAINS', 'STARTS_WITH', 'IS_NULL', 'IS_NOT_NULL'];
 const METRICS: UsageMetric[] = ['REVENUE_CENTS', 'DATA_MB', 'VOICE_MINUTES', 'SMS', 'ACTIVE_DAYS', 'RECHARGE_CENTS', 'COMPLAINTS', 'COMPETITOR_CONTACTS'];
 const MEASURES: MetricMeasure[] = ['CHANGE_RATIO', 'AVERAGE', 'TOTAL', 'MONTHS_WITHOUT_ACTIVITY'];
 const METRIC_OPERATORS: MetricOperator[] = ['LTE', 'LT', 'GTE', 'GT', 'EQ', 'NE'];
@@ -40,7 +40,13 @@ const NEW_ROW: Record<Row['kind'], Row> = {
 function conditionOf(row: Row): SegmentCondition | undefined {
   switch (row.kind) {
     case 'field':
-      return { field: { field: row.field, op: row.op, value: row.op === 'IS_NULL' || row.op === 'IS_NOT_NULL' ? null : row.value } };
+      if (row.op === 'IS_NULL' || row.op === 'IS_NOT_NULL') return { field: { field: row.field, op: row.op } };
+      if (row.op === 'IN' || row.op === 'NOT_IN') {
+        // A list: the value typed as comma-separated items (P129, P199).
+        const values = row.value.split(',').map((v) => v.trim()).filter(Boolean);
+        return values.length ? { field: { field: row.field, op: row.op, values } } : undefined;
+      }
+      return { field: { field: row.field, op: row.op, value: row.value } };
     case 'metric':
       return row.value === '' || Number.isNaN(Number(row.value)) ? undefined : { metric: { metric: row.metric, measure: row.measure, months: row.months, op: row.op, value: Number(row.value) } };
     case 'tier':
