@@ -115,8 +115,9 @@ describe.runIf(run)('the console in Chromium', () => {
   });
 
   it('finds a customer and opens the profile with its usage chart', async () => {
-    const { customers } = await ok('{ customers(first: 1, filter: { regionCodes: ["JS-NJ"] }) { edges { node { id msisdn name } } } }');
-    const customer = customers.edges[0].node;
+    // One with an open warning, so the profile shows its evidence too.
+    const { warnings } = await ok('{ warnings(first: 1, filter: { regionCode: "JS-NJ", statuses: [OPEN] }) { edges { node { rule customer { id msisdn name } } } } }');
+    const { rule, customer } = warnings.edges[0].node;
     await page.getByTestId('nav-customers').click();
     await page.getByTestId('customer-search').fill(customer.msisdn);
     await page.getByTestId('customer-search-submit').click();
@@ -125,6 +126,7 @@ describe.runIf(run)('the console in Chromium', () => {
     await page.getByTestId('customer-row').first().click();
     await page.getByTestId('customer-profile').getByText(customer.msisdn).waitFor();
     await page.getByTestId('usage-chart').locator('svg.recharts-surface').first().waitFor();
+    await page.getByTestId('customer-warnings').getByText(rule).first().waitFor();
     await shot('03-customer-profile');
   });
 

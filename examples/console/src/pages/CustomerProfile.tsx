@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { CustomerProfileDocument } from '../gql/graphql.js';
 import { useQuery } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { ErrorBox, Loading, Section, go, when, yuan, Value } from '../ui.js';
+import { Badge, ErrorBox, Loading, Section, go, when, yuan, Value } from '../ui.js';
 
 export function CustomerProfilePage({ id }: { id: string }) {
   const { t, v } = useI18n();
@@ -54,6 +54,27 @@ export function CustomerProfilePage({ id }: { id: string }) {
           </p>
         )}
       </Section>
+      {c.nextBestActions.length > 0 && (
+        <Section title={t('profile.actions')} testId="next-best-actions">
+          <table>
+            <tbody>
+              {c.nextBestActions.map((a) => (
+                <tr key={a.tactic} className={a.eligible ? '' : 'muted'}>
+                  <td>{a.rank}</td>
+                  <td>
+                    {a.title} {a.chosen && <Badge tone="ok">{t('profile.chosen')}</Badge>} {!a.eligible && <Badge>{t('profile.ineligible')}</Badge>}
+                  </td>
+                  <td>{a.offerTitle}</td>
+                  <td>{a.channel ?? '–'}</td>
+                  <td>{a.score.toFixed(2)}</td>
+                  <td>¥{yuan(a.costCents)}</td>
+                  <td className="muted">{a.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
       <Section title={t('profile.usage')} testId="usage-chart">
         {usage.length === 0 ? (
           <p>{t('none')}</p>
@@ -73,16 +94,15 @@ export function CustomerProfilePage({ id }: { id: string }) {
         )}
       </Section>
       <div className="columns">
-        <Section title={t('profile.warnings')}>
+        <Section title={t('profile.warnings')} testId="customer-warnings">
           {c.churnWarnings.edges.length === 0 && <p>{t('none')}</p>}
           {c.churnWarnings.edges.map(({ node: w }) => (
             <div key={w.id} className="item">
               <Value of={w.level} /> <strong>{w.rule}</strong> · <Value of={w.status} tone="" /> · {when(w.firstSeenAt)}
               <div>{w.reason}</div>
-              <details>
-                <summary>{t('profile.evidence')}</summary>
-                <pre>{JSON.stringify(w.evidence, null, 2)}</pre>
-              </details>
+              <div className="muted">
+                {t('profile.evidence')}: <code className="evidence">{JSON.stringify(w.evidence)}</code>
+              </div>
             </div>
           ))}
         </Section>
