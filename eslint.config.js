@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.build/**', 'packages/client/src/gql/**', '.weixi/**', 'tests/bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.build/**', 'packages/client/src/gql/**', 'examples/console/src/gql/**', 'tests/console/artifacts/**', '.weixi/**', 'tests/bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,15 +1,16 @@
 /**
  * Fails when `src/gql/` is not what `pnpm codegen` would write now from schema.graphql and src/operations,
- * without touching the committed files: it generates in memory and compares file by file.
+ * without touching the committed files: it generates in memory and compares file by file. Another package
+ * with a `codegen.ts` of its own (examples/console) passes its folder: `tsx codegen-check.ts <folder>`.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { generate } from '@graphql-codegen/cli';
-import config from '../codegen.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { generate, type CodegenConfig } from '@graphql-codegen/cli';
 
-const packageDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const packageDir = resolve(process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url)));
 process.chdir(packageDir);
+const config = ((await import(pathToFileURL(join(packageDir, 'codegen.ts')).href)) as { default: CodegenConfig }).default;
 
 const outputs = await generate({ ...config, silent: true, errorsOnly: true }, false);
 const problems: string[] = [];
@@ -29,7 +30,7 @@ for (const dir of Object.keys(config.generates)) {
 }
 
 if (problems.length) {
-  console.error(`src/gql is out of date with schema.graphql and src/operations:\n  ${problems.join('\n  ')}\nRun: pnpm --filter @weixi/client codegen`);
+  console.error(`src/gql is out of date with schema.graphql and the documents:\n  ${problems.join('\n  ')}\nRun: pnpm codegen`);
   process.exit(1);
 }
 console.log(`codegen: ${outputs.length} generated files are current`);

@@ -17,6 +17,7 @@ import { isLoggedLater, useRequestErrors } from './masking.js';
 import { assignRequestId, requestIdOf } from './request-id.js';
 import { rowSecurity } from './row-security.js';
 import { operationsEndpoints, renderGraphiQLPage, type Metrics, type OperationsSettings } from './operations/index.js';
+import { consoleDirectory, staticFiles } from './static-files.js';
 import type { Principal } from '@weixi/core/access';
 import type { LiveEvents } from '@weixi/live';
 import { startLiveUpdates } from './live-updates.js';
@@ -111,6 +112,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
+  // The built console (examples/console) at /console/, when there is one (WEIXI_CONSOLE_DIR or its dist/).
+  const consoleFiles = staticFiles(consoleDirectory(), '/console');
   const server = createHttpServer((req, res) => {
     if (knownHost && !knownHost(req)) {
       refuseHost(res);
@@ -121,6 +124,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       return;
     }
     if (operations.handle(req, res)) return;
+    if (consoleFiles?.(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
     void yoga(req, res);
   });
