@@ -63,7 +63,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const target = options.pglite ? undefined : resolveDatabaseTarget(options);
 
   if (target?.kind === 'postgres') {
-    const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    // pipeline_begin (our driver patch): a transaction's BEGIN travels with its first statements.
+    const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {}, pipeline_begin: true });
     const db = drizzlePostgres(sql, { schema, logger }) as unknown as Db;
     return makeDatabase(db, { kind: 'postgres', sql }, listeners, async () => {
       // One migrator at a time: a single-connection client holds a session advisory lock.

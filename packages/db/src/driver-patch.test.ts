@@ -56,4 +56,42 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the patched postgres driver'
       await sql.end({ timeout: 1 });
     }
   });
+
+  it('writes BEGIN with a transaction\'s first statement when pipeline_begin is set, and still commits or rolls back', async () => {
+    database ??= await createTestDatabase();
+    const url = new URL(database.url!);
+    let writes = 0;
+    // Counts the driver's socket writes: one per flush of its buffered messages.
+    const counted = () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(Number(url.port || 5432), url.hostname);
+        const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+        socket.write = ((...args: unknown[]) => (writes++, write(...args))) as typeof socket.write;
+        socket.once('connect', () => resolve(socket)).once('error', reject);
+      });
+    const writesOf = async (pipelined: boolean) => {
+      const sql = postgres(database!.url!, { max: 1, onnotice: () => {}, socket: counted, pipeline_begin: pipelined } as postgres.Options<Record<string, never>>);
+      try {
+        await sql`create temporary table if not exists t (n int)`;
+        // The first run of a statement with parameters asks for their types first (a round trip of its own).
+        await sql.begin(async (tx) => tx`insert into t values (${1})`);
+        writes = 0;
+        await sql.begin(async (tx) => tx`insert into t values (${1})`);
+        const perTransaction = writes;
+        // A failing statement after BEGIN rolls the whole transaction back, its earlier insert included.
+        await expect(sql.begin(async (tx) => {
+          await tx`insert into t values (2)`;
+          await tx`select 1 / 0`;
+        })).rejects.toThrow(/division by zero/);
+        const rows = await sql<{ n: number }[]>`select n from t order by n`;
+        return { perTransaction, kept: rows.map((r) => r.n) };
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    };
+    const awaited = await writesOf(false);
+    const pipelined = await writesOf(true);
+    expect(awaited).toEqual({ perTransaction: 3, kept: [1, 1] }); // BEGIN, the insert, COMMIT
+    expect(pipelined).toEqual({ perTransaction: 2, kept: [1, 1] }); // BEGIN with the insert, COMMIT
+  });
 });
