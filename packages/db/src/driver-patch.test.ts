@@ -94,4 +94,20 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the patched postgres driver'
     expect(awaited).toEqual({ perTransaction: 3, kept: [1, 1] }); // BEGIN, the insert, COMMIT
     expect(pipelined).toEqual({ perTransaction: 2, kept: [1, 1] }); // BEGIN with the insert, COMMIT
   });
+
+  it('prepares a statement sent through unsafe once its text ran prepare_repeated times', async () => {
+    database ??= await createTestDatabase();
+    const sql = postgres(database.url!, { max: 1, onnotice: () => {}, prepare_repeated: 2 });
+    const preparedCount = async () => (await sql<{ n: number }[]>`select count(*)::int as n from pg_prepared_statements where statement = 'select $1::int + 1 as n'`)[0]!.n;
+    try {
+      const seen: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        expect((await sql.unsafe('select $1::int + 1 as n', [run], { prepare: false }))[0]!.n).toBe(run + 1);
+        seen.push(await preparedCount());
+      }
+      expect(seen).toEqual([0, 1, 1]);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
 });
