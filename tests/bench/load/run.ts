@@ -12,7 +12,7 @@ import { createApiKey } from '@weixi/core/access';
 import { check, median, round, type Check } from '../measure.js';
 import { writeResults } from '../report.js';
 import { setupBenchDatabase } from '../setup.js';
-import { cpuMs, startSide, stopSide } from './sides.js';
+import { ask, cpuMs, startSide, stopSide } from './sides.js';
 import { AGENT_ID, OPERATOR_PAGE, OPERATOR_REGION, TASK_LIST, type BaselineScope } from './queries.js';
 
 const { values } = parseArgs({
@@ -43,17 +43,6 @@ const options = {
   pool: num('pool'),
 };
 const url = process.env.WEIXI_BENCH_LOAD_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/weixi_bench_load';
-
-async function ask(target: string, token: string, query: string): Promise<unknown> {
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown };
-  if (!res.ok || body.errors) throw new Error(`${target} answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
-  return body.data;
-}
 
 interface LoadFigures {
   requestsPerSecond: number;

@@ -72,3 +72,15 @@ export function cpuMs(pid: number | undefined): number {
     return 0;
   }
 }
+
+/** One GraphQL request with a bearer token; its data, or an error naming the answer. */
+export async function ask(target: string, token: string, query: string): Promise<unknown> {
+  const res = await fetch(target, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (!res.ok || body.errors) throw new Error(`${target} answered ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+}

@@ -14,7 +14,7 @@ import { createApiKey } from '@weixi/core/access';
 import { check, median, round, type Check } from '../measure.js';
 import { writeResults } from '../report.js';
 import { BENCH_NOW, setupBenchDatabase } from '../setup.js';
-import { memoryOf, startSide, stopSide, cpuMs, type SideMemory } from '../load/sides.js';
+import { ask, memoryOf, startSide, stopSide, cpuMs, type SideMemory } from '../load/sides.js';
 import { AGENT_ID, OPERATOR_PAGE, OPERATOR_REGION, TASK_LIST } from '../load/queries.js';
 import { soakMix, type SoakCustomer } from './mix.js';
 
@@ -110,13 +110,8 @@ if (!passed) process.exitCode = 1;
 
 /** The operator's first 100 customers, as the API names them. */
 async function operatorCustomers(target: string, token: string): Promise<SoakCustomer[]> {
-  const res = await fetch(target, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: '{ customers(first: 100) { edges { node { id msisdn } } } }' }),
-  });
-  const body = (await res.json()) as { data?: { customers: { edges: { node: SoakCustomer }[] } } };
-  const found = body.data?.customers.edges.map((e) => e.node) ?? [];
-  if (found.length === 0) throw new Error(`the operator sees no customers: ${JSON.stringify(body).slice(0, 300)}`);
+  const data = (await ask(target, token, '{ customers(first: 100) { edges { node { id msisdn } } } }')) as { customers: { edges: { node: SoakCustomer }[] } };
+  const found = data.customers.edges.map((e) => e.node);
+  if (found.length === 0) throw new Error('the operator sees no customers');
   return found;
 }
