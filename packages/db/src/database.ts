@@ -63,10 +63,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const target = options.pglite ? undefined : resolveDatabaseTarget(options);
 
   if (target?.kind === 'postgres') {
-    // Our driver patch: a transaction's BEGIN travels with its first statements (pipeline_begin). Its
-    // prepare_repeated stays off: with it, the pool did not recover after PostgreSQL terminated its
-    // connections (tests/processes/connection-loss.test.ts).
-    const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {}, pipeline_begin: true });
+    // Our driver patch: a transaction's BEGIN travels with its first statements (pipeline_begin), and a
+    // statement drizzle sends unnamed is prepared from its text's second run on (prepare_repeated), so it
+    // stops paying a Describe round trip and a parse and plan each time.
+    const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {}, pipeline_begin: true, prepare_repeated: 2 });
     const db = drizzlePostgres(sql, { schema, logger }) as unknown as Db;
     return makeDatabase(db, { kind: 'postgres', sql }, listeners, async () => {
       // One migrator at a time: a single-connection client holds a session advisory lock.

@@ -110,4 +110,56 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the patched postgres driver'
       await sql.end({ timeout: 1 });
     }
   });
+  it('reserves the connection for a BEGIN queued behind a full pipeline (porsager/postgres#970)', async () => {
+    database ??= await createTestDatabase();
+    // One connection whose pipeline holds one statement: a parameterless query keeps it busy but open to
+    // pipelining, and the BEGIN behind it fills the pipeline. Unpatched, the driver skipped the
+    // transaction's onexecute there: with pipeline_begin the transaction waited forever for its connection.
+    const sql = postgres(database.url!, { max: 1, max_pipeline: 1, onnotice: () => {}, pipeline_begin: true } as postgres.Options<Record<string, never>>);
+    const within = <T>(ms: number, work: Promise<T>) =>
+      Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled in ${ms} ms`)), ms))]);
+    try {
+      await sql`select 1`; // connected
+      const sleeping = sql`select pg_sleep(0.2) as slept`.execute(); // on the connection first
+      const [slept, committed] = await within(10_000, Promise.all([sleeping, sql.begin(async (tx) => (await tx`select 7 as n`)[0]!.n)]));
+      expect(slept).toHaveLength(1);
+      expect(committed).toBe(7);
+      expect((await sql`select 8 as n`)[0]!.n).toBe(8); // the connection left its transaction
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('settles a statement sent between its socket\'s error and its close', async () => {
+    database ??= await createTestDatabase();
+    const url = new URL(database.url!);
+    let socket: Socket | undefined;
+    const opened = () =>
+      new Promise<Socket>((resolve, reject) => {
+        socket = connect(Number(url.port || 5432), url.hostname);
+        socket.once('connect', () => resolve(socket!)).once('error', reject);
+      });
+    const sql = postgres(database.url!, { max: 1, onnotice: () => {}, socket: opened } as postgres.Options<Record<string, never>>);
+    const outcome = (query: Promise<unknown>) => query.then(() => 'answered', (e: { code?: string }) => e.code ?? String(e));
+    const within = <T>(ms: number, work: Promise<T>) =>
+      Promise.race([work, new Promise<string>((resolve) => setTimeout(() => resolve(`not settled in ${ms} ms`), ms))]);
+    try {
+      await sql`select 1`;
+      // A parameterless query keeps the connection busy and open to pipelining. The socket fails; the
+      // driver's error handler settles what is in flight, and a caller sends a statement right then, before
+      // the socket's close. Unpatched, the close after an error settled nothing, so it waited forever.
+      const busy = outcome(sql`select pg_sleep(5)`);
+      let late: Promise<string> | undefined;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      socket!.on('error', () => void (late = outcome(sql`select 2 as n`)));
+      socket!.destroy(new Error('the network failed'));
+      expect(await within(5_000, busy)).not.toBe('answered');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(late).toBeDefined();
+      expect(await within(5_000, late!)).toBe('CONNECTION_CLOSED');
+      expect((await sql`select 3 as n`)[0]!.n).toBe(3); // and the pool goes on
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
 });
