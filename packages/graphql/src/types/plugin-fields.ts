@@ -23,8 +23,22 @@ async function requestOf(ctx: WeixiContext, pluginId: string, regionCode: string
     regionCodes: await ctx.loaders.visibleRegionCodes(),
     enabledRegionCodes: ctx.plugins.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code),
     regionCode,
-    services: ctx.plugins.services(pluginId, ctx.principal),
+    services: servicesOf(ctx, pluginId),
   };
+}
+
+const requestServices = new WeakMap<WeixiContext, Map<string, FieldRequest['services']>>();
+
+/**
+ * One set of a plugin's services per request, shared by its resolvers for every parent: a page of 100
+ * customers builds them once, and an out-of-process plugin receives them once per batch, not 100 times.
+ */
+function servicesOf(ctx: WeixiContext, pluginId: string): FieldRequest['services'] {
+  let byPlugin = requestServices.get(ctx);
+  if (!byPlugin) requestServices.set(ctx, (byPlugin = new Map()));
+  let services = byPlugin.get(pluginId);
+  if (!services) byPlugin.set(pluginId, (services = ctx.plugins!.services(pluginId, ctx.principal)));
+  return services;
 }
 
 /**
