@@ -36,6 +36,11 @@ async function coreLatencyMs(): Promise<number> {
 }
 
 const crashes = () => records.filter((r) => r.msg === 'extension host crashed');
+/** The last crash logged, once `count` were (a call fails as the host is killed, the log follows its exit). */
+async function crash(count: number) {
+  await expect.poll(() => crashes().length, { timeout: 5_000 }).toBe(count);
+  return crashes().at(-1)!.fields;
+}
 const STEADY = `{ customers(first: 5) { edges { node { steadyTag } } } }`;
 
 /** Waits for the host to recover from its last crash, then checks the steady plugin answers again. */
@@ -55,9 +60,9 @@ beforeAll(async () => {
   expect(refused).toEqual([]);
   api = await startTestApi('2026-11-15T04:00:00Z', {
     plugins,
-    failureThreshold: 4,
+    failureThreshold: 6,
     extensionHost: 'process',
-    extensionHostLimits: { fieldMs: 1_500, heartbeatMs: 250, deadMs: 1_500, heapMb: 128, backoffMs: [400, 2_000] },
+    extensionHostLimits: { fieldMs: 1_500, jobMs: 3_000, jobCpuMs: 500, heartbeatMs: 250, deadMs: 1_500, heapMb: 128, backoffMs: [400, 2_000] },
     logger,
   });
   await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { created } }`, {
@@ -100,7 +105,7 @@ describe('a plugin that brings its host down takes nothing else with it', () => 
     const down = await api.gql(STEADY);
     expect(down.errors?.[0]?.extensions).toMatchObject({ code: 'PLUGIN_UNAVAILABLE', plugin: 'steady' });
     expect(await coreLatencyMs()).toBeLessThan(100);
-    expect(crashes().at(-1)!.fields).toMatchObject({ plugin: 'faulty' });
+    expect(await crash(1)).toMatchObject({ plugin: 'faulty' });
     await recovered();
   });
 
@@ -109,40 +114,65 @@ describe('a plugin that brings its host down takes nothing else with it', () => 
     expect(await coreLatencyMs()).toBeLessThan(100);
     const answer = await hog;
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'PLUGIN_UNAVAILABLE', plugin: 'faulty' });
-    expect(crashes().at(-1)!.fields).toMatchObject({ plugin: 'faulty', reason: expect.stringContaining('out of memory') });
+    expect(await crash(2)).toMatchObject({ plugin: 'faulty', reason: expect.stringContaining('out of memory') });
     expect(await coreLatencyMs()).toBeLessThan(100);
     await recovered();
   });
 
   it('an error thrown from a timer: the host exits naming the plugin whose code threw', async () => {
-    const before = crashes().length;
     expect((await api.ok(`{ faulty_throwLater }`)).faulty_throwLater).toBe(1);
-    await expect.poll(() => crashes().length, { timeout: 5_000 }).toBe(before + 1);
-    expect(crashes().at(-1)!.fields).toMatchObject({ plugin: 'faulty', reason: expect.stringContaining('faulty threw from a timer') });
+    expect(await crash(3)).toMatchObject({ plugin: 'faulty', reason: expect.stringContaining('faulty threw from a timer') });
     expect(await coreLatencyMs()).toBeLessThan(100);
     await recovered();
   });
 
-  it('process.exit() in a job: the run fails, the host restarts, and the fourth crash switches the plugin off', async () => {
+  it('a job run over its CPU limit: killed, the run failed with the reason, the plugin named', async () => {
+    await api.ok(`mutation { runJob(pluginId: "faulty", jobId: "burn", regionCode: "JS-NJ") { run { status } } }`);
+    const started = Date.now();
+    await api.jobs.work();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const [run] = await api.jobs.runs({ pluginId: 'faulty', jobId: 'burn' });
+    expect(run).toMatchObject({ attempt: 1, status: 'queued' }); // failed once, retried later by the runner
+    expect(run!.error).toMatch(/used \d+ ms of CPU, over its 500 ms/);
+    expect(await crash(4)).toMatchObject({ plugin: 'faulty', reason: expect.stringContaining('CPU') });
+    await api.jobs.cancelQueued('faulty', [], 'test: no retry');
+    await recovered();
+  });
+
+  it('a job run over its wall-clock limit: killed, the run failed with the reason', async () => {
+    await api.ok(`mutation { runJob(pluginId: "faulty", jobId: "sleep", regionCode: "JS-NJ") { run { status } } }`);
+    await api.jobs.work();
+    const [run] = await api.jobs.runs({ pluginId: 'faulty', jobId: 'sleep' });
+    expect(run!.error).toMatch(/ran over 3000 ms/);
+    expect(await crash(5)).toMatchObject({ plugin: 'faulty' });
+    await api.jobs.cancelQueued('faulty', [], 'test: no retry');
+    await recovered();
+  });
+
+  it('process.exit() in a job: the run fails, the host restarts, and the sixth crash switches the plugin off', async () => {
     await api.ok(`mutation { runJob(pluginId: "faulty", jobId: "exit", regionCode: "JS-NJ") { run { status } } }`);
     await api.jobs.work();
     expect(await coreLatencyMs()).toBeLessThan(100);
-    const runs = await api.jobs.runs({ pluginId: 'faulty' });
-    // The attempt failed on the dead host; the retry it queued was cancelled when the breaker switched faulty off.
-    expect(runs[0]).toMatchObject({ attempt: 1, status: 'cancelled' });
-    expect(runs[0]!.error).toMatch(/faulty/);
-    expect(crashes().at(-1)!.fields).toMatchObject({ plugin: 'faulty', reason: 'exited with code 0' });
+    expect(await crash(6)).toMatchObject({ plugin: 'faulty', reason: 'exited with code 0' });
     await api.extensionHost!.recovered;
-    // Four crashes in a row in JS: the circuit breaker disabled faulty there; steady runs on.
+    const [run] = await api.jobs.runs({ pluginId: 'faulty', jobId: 'exit' });
+    // The attempt failed on the dead host; the retry it queued was cancelled when the breaker switched faulty off.
+    expect(run).toMatchObject({ attempt: 1, status: 'cancelled' });
+    expect(run!.error).toMatch(/faulty/);
+    // Six crashes in a row in JS: the circuit breaker disabled faulty there; steady runs on.
     const plugin = await api.ok(`{ plugins(first: 10) { edges { node { id status enabledRegions health { regionCode consecutiveFailures trippedAt lastError } } } } }`);
     const faulty = plugin.plugins.edges.map((e: { node: Record<string, unknown> }) => e.node).find((n: { id: string }) => n.id === 'faulty');
     expect(faulty.enabledRegions).toEqual([]);
-    expect(faulty.health).toEqual([expect.objectContaining({ regionCode: 'JS', consecutiveFailures: 4, trippedAt: expect.any(String), lastError: expect.stringContaining('its extension host exited with code 0') })]);
+    expect(faulty.health).toEqual([expect.objectContaining({ regionCode: 'JS', consecutiveFailures: 6, trippedAt: expect.any(String), lastError: expect.stringContaining('its extension host exited with code 0') })]);
     const gone = await api.gql(`{ faulty_ok }`);
     expect(gone.errors?.[0]?.message).toMatch(/faulty_ok/);
     await recovered();
     const figures = api.extensionHost!.figures().find((f) => f.pluginId === 'faulty')!;
-    expect(figures.crashes).toBe(4);
+    expect(figures.crashes).toBe(6);
     expect(figures.cpuMicros).toBeGreaterThan(0);
+    // Admins see the same figures on /metrics (served to loopback without a token).
+    const metrics = await (await fetch(new URL('/metrics', api.server.url))).text();
+    expect(metrics).toMatch(/weixi_extension_host_crashes\{plugin="faulty"\} 6/);
+    expect(metrics).toMatch(/weixi_extension_host_cpu_seconds\{plugin="faulty"\} [0-9.e-]+/);
   });
 });

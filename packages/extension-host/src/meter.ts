@@ -31,6 +31,7 @@ export class Meter {
 
   usage(): HostUsage {
     const memory = process.memoryUsage();
-    return { heapUsed: memory.heapUsed, rss: memory.rss, plugins: Object.fromEntries(this.plugins) };
+    const cpu = process.cpuUsage();
+    return { cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, plugins: Object.fromEntries(this.plugins) };
   }
 }

@@ -55,6 +55,8 @@ export interface PluginUsage {
 }
 
 export interface HostUsage {
+  /** CPU time of the whole host process (user and system): what a job run's CPU limit is measured with. */
+  cpuMicros: number;
   heapUsed: number;
   rss: number;
   plugins: Record<string, PluginUsage>;

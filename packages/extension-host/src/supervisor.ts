@@ -25,6 +25,12 @@ export interface ExtensionHostLimits {
   fieldMs: number;
   jobMs: number;
   callMs: number;
+  /**
+   * CPU time one job run may use: the host's CPU while the run is in flight, as the host reports it with
+   * every message (its awaited continuations included, which a per-call meter cannot see; work of other
+   * plugins at the same time counts too, so the limit is a ceiling, not a budget).
+   */
+  jobCpuMs: number;
   /** Importing and activating one plugin. */
   activateMs: number;
   /** The host is pinged this often and killed when a ping goes unanswered this long (its event loop is stuck). */
@@ -40,6 +46,7 @@ export const DEFAULT_LIMITS: ExtensionHostLimits = {
   fieldMs: 5_000,
   jobMs: 15 * 60_000,
   callMs: 60_000,
+  jobCpuMs: 5 * 60_000,
   activateMs: 20_000,
   heartbeatMs: 1_000,
   deadMs: 5_000,
@@ -70,6 +77,8 @@ export interface PluginFigures extends PluginUsage {
 interface Call {
   pluginId: string;
   kind: CallKind;
+  /** The host's CPU time when the call started, for a job run's CPU limit (null: at the host's next report). */
+  cpuAtStart?: number | null;
 }
 
 interface Running {
@@ -197,7 +206,7 @@ export class ExtensionHost {
             else handler(message);
           }),
       },
-      { onUsage: (usage) => void (this.usage = usage) },
+      { onUsage: (usage) => this.measured(running, usage) },
     );
     running.heartbeat = setInterval(() => this.beat(running), this.limits.heartbeatMs).unref();
     running.root = running.endpoint.root<HostRoot>();
@@ -222,6 +231,7 @@ export class ExtensionHost {
   private async track<T>(call: Call, limitMs: number, run: () => Promise<T> | T): Promise<T> {
     const running = this.running;
     if (!running || running.endpoint.closed) throw new PluginUnavailableError(call.pluginId, this.down ?? 'its extension host is not running');
+    if (call.kind === 'job') call.cpuAtStart = this.usage?.cpuMicros ?? null;
     this.calls.add(call);
     const timer = setTimeout(() => this.end(running, { reason: `was killed: a ${call.kind} call of plugin '${call.pluginId}' ran over ${limitMs} ms`, offenders: [call.pluginId] }), limitMs).unref();
     try {
@@ -232,6 +242,17 @@ export class ExtensionHost {
     } finally {
       clearTimeout(timer);
       this.calls.delete(call);
+    }
+  }
+
+  /** The host's figures arrived (with every message it sends): a job run over its CPU limit ends the host. */
+  private measured(running: Running, usage: HostUsage): void {
+    this.usage = usage;
+    for (const call of this.calls) {
+      if (call.cpuAtStart === undefined) continue;
+      call.cpuAtStart ??= usage.cpuMicros;
+      const usedMs = (usage.cpuMicros - call.cpuAtStart) / 1000;
+      if (usedMs > this.limits.jobCpuMs) this.end(running, { reason: `was killed: a job run of plugin '${call.pluginId}' used ${Math.round(usedMs)} ms of CPU, over its ${this.limits.jobCpuMs} ms`, offenders: [call.pluginId] });
     }
   }
 

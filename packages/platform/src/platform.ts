@@ -146,7 +146,7 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
   await host.start();
   const outbox = runJobs ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
   if (runJobs) jobs.start();
-  metrics.observe(options.database, host);
+  metrics.observe(options.database, host, extensionHost);
   return {
     plugins: host,
     jobs,
