@@ -40,6 +40,10 @@ export interface WireError {
   message: string;
   stack?: string;
   props: Record<string, unknown>;
+  /** Set on an error the sender got from the receiver: the receiver's own id for it, so it gets the original back. */
+  back?: number;
+  /** The sender's id for this error, for when it comes back. */
+  id?: number;
 }
 
 /** Tags of encoded values; a NUL-prefixed key cannot come from a plugin's JSON. */

@@ -53,6 +53,18 @@ describe('rpc', () => {
     await expect(root.text()).rejects.toMatchObject({ message: 'plain' });
   });
 
+  it('gives an error back as the original object when it returns across (a refusal the callee let through)', async () => {
+    class Refusal extends Error {
+      readonly code = 'FORBIDDEN';
+    }
+    const refusal = new Refusal('not enabled in JS-SZ');
+    const { client } = connect({ relay: (ask: () => Promise<never>) => ask() });
+    const root = await client.root<{ relay(ask: () => never): Promise<never> }>();
+    const thrown = await root.relay(() => { throw refusal; }).catch((e: unknown) => e);
+    expect(thrown).toBe(refusal);
+    expect(thrown).toBeInstanceOf(Refusal);
+  });
+
   it('aborts a signal on the far side when the original aborts', async () => {
     let seen: AbortSignal | undefined;
     const { client } = connect({ watch: (signal: AbortSignal) => void (seen = signal) });

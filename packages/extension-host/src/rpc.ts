@@ -37,6 +37,10 @@ export interface EndpointOptions {
 }
 
 const ROOT = 0;
+/** Errors a side sent, remembered this long (by count), so one that comes back is the original object. */
+const SENT_ERRORS = 1_000;
+/** On a decoded error: the peer's id for it. */
+const ORIGIN = Symbol('rpc.origin');
 const proxyIds = new WeakMap<AnyFunction, { endpoint: Endpoint; id: number }>();
 
 export class Endpoint {
@@ -49,6 +53,8 @@ export class Endpoint {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   private readonly subscribers = new WeakMap<AbortSignal, AnyFunction>();
   private readonly signals = new WeakMap<AnyFunction, AbortSignal>();
+  private readonly sentErrors = new Map<number, Error>();
+  private nextError = 1;
   private nextFunction = ROOT + 1;
   private nextCall = 1;
   private queue: Frame[] = [];
@@ -171,7 +177,7 @@ export class Endpoint {
     if (!pending) return;
     this.pending.delete(id);
     if (t === 'ok') pending.resolve(this.decode(value));
-    else pending.reject(decodeError(value as WireError));
+    else pending.reject(this.decodeError(value as WireError));
   }
 
   private released(fn: number, count: number): void {
@@ -237,7 +243,7 @@ export class Endpoint {
     if (proto !== Object.prototype && proto !== null) return value;
     const tagged = value as Record<string, unknown>;
     if (FN in tagged) return this.proxy(tagged[FN] as number);
-    if (ERR in tagged) return decodeError(tagged[ERR] as WireError);
+    if (ERR in tagged) return this.decodeError(tagged[ERR] as WireError);
     if (SIGNAL in tagged) return this.decodeSignal(tagged[SIGNAL] as { aborted: boolean; reason: unknown; subscribe: unknown });
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(tagged)) out[key] = this.decode(tagged[key]);
@@ -268,6 +274,11 @@ export class Endpoint {
     return controller.signal;
   }
 
+  /**
+   * An error as it crosses. Each side remembers the errors it sent, so an error that comes back (a
+   * service's refusal the plugin let through) is the original object again, its class and all: the
+   * host tells its own errors (access, not enabled) from the plugin's by class.
+   */
   private encodeError(error: unknown): WireError {
     if (!(error instanceof Error)) return { name: 'Error', message: typeof error === 'string' ? error : String(error), props: {} };
     const props: Record<string, unknown> = {};
@@ -276,14 +287,22 @@ export class Endpoint {
       const value = (error as unknown as Record<string, unknown>)[key];
       if (typeof value !== 'function') props[key] = this.encode(value);
     }
-    return { name: error.name, message: error.message, stack: error.stack, props };
+    const back = (error as Error & { [ORIGIN]?: number })[ORIGIN];
+    if (back !== undefined) return { name: error.name, message: error.message, stack: error.stack, props, back };
+    const id = this.nextError++;
+    this.sentErrors.set(id, error);
+    if (this.sentErrors.size > SENT_ERRORS) this.sentErrors.delete(this.sentErrors.keys().next().value!);
+    return { name: error.name, message: error.message, stack: error.stack, props, id };
   }
-}
 
-/** An Error with the sender's name, message, stack and own properties (`code`, `issues`, ...). */
-function decodeError(wire: WireError): Error {
-  const error = new Error(wire.message);
-  Object.defineProperty(error, 'name', { value: wire.name, enumerable: false, writable: true, configurable: true });
-  if (wire.stack) error.stack = wire.stack;
-  return Object.assign(error, wire.props);
+  /** The original of an error this side sent, or an Error with the sender's name, message, stack and own properties (`code`, `issues`, ...). */
+  private decodeError(wire: WireError): Error {
+    const original = wire.back === undefined ? undefined : this.sentErrors.get(wire.back);
+    if (original) return original;
+    const error = new Error(wire.message);
+    Object.defineProperty(error, 'name', { value: wire.name, enumerable: false, writable: true, configurable: true });
+    if (wire.id !== undefined) Object.defineProperty(error, ORIGIN, { value: wire.id, enumerable: false });
+    if (wire.stack) error.stack = wire.stack;
+    return Object.assign(error, wire.props);
+  }
 }
