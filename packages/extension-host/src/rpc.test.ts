@@ -105,6 +105,21 @@ describe('rpc', () => {
     expect(server.stats.sent - answered).toBe(1);
   });
 
+  it('sends an object of functions shared by a tick\'s calls once, counted once, so one release frees it', async () => {
+    const received: Array<{ read(): Promise<number> }> = [];
+    const { client } = connect({ take: (services: { read(): Promise<number> }) => void received.push(services) });
+    const root = await client.root<{ take(services: { read(): number }): Promise<void> }>();
+    const services = { read: () => 42 };
+    const before = client.exportedCount;
+    await Promise.all(Array.from({ length: 100 }, () => root.take(services)));
+    expect(client.exportedCount).toBe(before + 1);
+    expect(new Set(received).size).toBe(1); // one decoded object for the whole batch
+    expect(await received[0]!.read()).toBe(42);
+    Endpoint.release(received[0]!.read);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(client.exportedCount).toBe(before);
+  });
+
   it('fails pending and later calls once closed', async () => {
     const { client } = connect({ never: () => new Promise(() => undefined) });
     const root = await client.root<{ never(): Promise<void> }>();

@@ -55,6 +55,15 @@ export class Endpoint {
   private readonly signals = new WeakMap<AnyFunction, AbortSignal>();
   private readonly sentErrors = new Map<number, Error>();
   private nextError = 1;
+  /**
+   * Objects holding functions encoded for the batch being filled (the services every resolver of a page
+   * gets): encoded once and sent by reference, which structured clone keeps within a message.
+   */
+  private encoded = new Map<object, unknown>();
+  /** What each object of the batch being read decoded to, for the same reason. */
+  private decoded = new Map<object, unknown>();
+  /** Functions encoded so far (to tell an object holding functions from plain data). */
+  private exports = 0;
   private nextFunction = ROOT + 1;
   private nextCall = 1;
   private queue: Frame[] = [];
@@ -122,11 +131,13 @@ export class Endpoint {
     this.scheduled = false;
     const frames = this.queue;
     this.queue = [];
+    this.encoded.clear();
     if (frames.length === 0 || this.closedWith) return;
     try {
       this.send(frames);
     } catch {
       // Something in the batch does not clone (a class instance with functions): only its own frame fails.
+      // (An object shared by several frames then arrives once per message, each counting its functions once.)
       for (const frame of frames) {
         try {
           this.send([frame]);
@@ -147,10 +158,14 @@ export class Endpoint {
   private receive(batch: Batch): void {
     this.stats.received++;
     if (batch.usage) this.options.onUsage?.(batch.usage);
-    for (const frame of batch.rpc) {
-      if (frame.t === 'call') this.invoke(frame.id, frame.fn, frame.args);
-      else if (frame.t === 'release') this.released(frame.fn, frame.count);
-      else this.settle(frame.id, frame.t, frame.value);
+    try {
+      for (const frame of batch.rpc) {
+        if (frame.t === 'call') this.invoke(frame.id, frame.fn, frame.args);
+        else if (frame.t === 'release') this.released(frame.fn, frame.count);
+        else this.settle(frame.id, frame.t, frame.value);
+      }
+    } finally {
+      this.decoded.clear();
     }
   }
 
@@ -190,6 +205,7 @@ export class Endpoint {
   }
 
   private exportFunction(fn: AnyFunction): number {
+    this.exports++;
     let id = this.idOf.get(fn);
     if (id === undefined) {
       id = this.nextFunction++;
@@ -226,13 +242,20 @@ export class Endpoint {
   private encode(value: unknown): unknown {
     if (typeof value === 'function') return { [FN]: this.exportFunction(value as AnyFunction) };
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => this.encode(v));
+    // A list of plain values crosses as it is: one list shared by a page's calls is sent once.
+    if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== 'object' && typeof v !== 'function') ? value : value.map((v) => this.encode(v));
     if (value instanceof Error) return { [ERR]: this.encodeError(value) };
     if (value instanceof AbortSignal) return { [SIGNAL]: { aborted: value.aborted, reason: this.encode(value.reason), subscribe: this.encode(this.subscriber(value)) } };
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value; // Date, Map, Set, typed arrays: structured clone
+    // The receiver decodes a shared object once per message, so its functions count one reference each.
+    const known = this.encoded.get(value);
+    if (known) return known;
+    const exports = this.exports;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) out[key] = this.encode((value as Record<string, unknown>)[key]);
+    // Only objects with functions are kept: plain data may change between two calls of one tick.
+    if (this.exports !== exports) this.encoded.set(value, out);
     return out;
   }
 
@@ -245,7 +268,10 @@ export class Endpoint {
     if (FN in tagged) return this.proxy(tagged[FN] as number);
     if (ERR in tagged) return this.decodeError(tagged[ERR] as WireError);
     if (SIGNAL in tagged) return this.decodeSignal(tagged[SIGNAL] as { aborted: boolean; reason: unknown; subscribe: unknown });
+    const known = this.decoded.get(tagged);
+    if (known) return known;
     const out: Record<string, unknown> = {};
+    this.decoded.set(tagged, out);
     for (const key of Object.keys(tagged)) out[key] = this.decode(tagged[key]);
     return out;
   }

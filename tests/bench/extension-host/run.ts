@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApiKey } from '@weixi/core/access';
 import { loadPlugins, startPlatform, type Platform } from '@weixi/platform';
-import { graphqlHttpClient } from '@weixi/testing';
 import { check, median, round, timed, type Check } from '../measure.js';
 import { table, writeResults } from '../report.js';
 import { BENCH_NOW, setupBenchDatabase } from '../setup.js';
@@ -31,6 +30,20 @@ const FIELDS = [
   { field: 'tier', what: 'core field only (no plugin), for scale' },
 ];
 
+/** A GraphQL client over HTTP (`@weixi/testing`'s needs vitest): `ok` fails on any error. */
+const graphqlClient = (url: string, key: string) => {
+  const gql = async (query: string) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query }) });
+    return (await res.json()) as { data?: any; errors?: unknown[] };
+  };
+  const ok = async (query: string) => {
+    const body = await gql(query);
+    if (body.errors) throw new Error(`${url}: ${JSON.stringify(body.errors).slice(0, 500)}`);
+    return body.data;
+  };
+  return { gql, ok };
+};
+
 const { database, figures: setup } = await setupBenchDatabase({ customers, reuse: values.reuse!, url });
 const { plugins } = await loadPlugins({ packages: [fileURLToPath(new URL('../../plugins/fixtures/steady', import.meta.url))], baseDir: process.cwd() });
 const clock = { now: () => new Date(BENCH_NOW) };
@@ -39,7 +52,8 @@ const checks: Check[] = [];
 try {
   for (const mode of ['in-process', 'process'] as const) servers[mode] = await startPlatform({ database, clock, plugins, runJobs: false, extensionHost: mode });
   const key = (await createApiKey(database.db, { role: 'admin', name: 'bench extension host' })).key;
-  const client = (mode: 'in-process' | 'process') => graphqlHttpClient(servers[mode]!.server.url, key);
+  const clients = { 'in-process': graphqlClient(servers['in-process']!.server.url, key), process: graphqlClient(servers.process!.server.url, key) };
+  const client = (mode: 'in-process' | 'process') => clients[mode];
   await client('in-process').ok(`mutation { enablePlugin(id: "steady") { plugin { status } } }`);
   // The other server follows the change notice.
   for (const mode of ['in-process', 'process'] as const) {
