@@ -9,12 +9,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
+// A server started on built JavaScript (`--conditions=weixi-built`) bundles the workspace's built packages too.
+const conditions = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('weixi-built')) ? ['weixi-built'] : [];
 // A bundled CommonJS dependency may call require: ES modules have none, so each bundle makes its own.
 const banner = "import { createRequire as __weixiRequire } from 'node:module'; const require = __weixiRequire(import.meta.url);";
 
 async function bundle(entry: string, outfile: string): Promise<string> {
   await mkdir(dirname(outfile), { recursive: true });
-  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: banner }, logLevel: 'silent', legalComments: 'none' });
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', conditions, target: 'node20', banner: { js: banner }, logLevel: 'silent', legalComments: 'none' });
   return outfile;
 }
 
