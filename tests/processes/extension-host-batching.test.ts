@@ -33,15 +33,20 @@ describe('one round trip per page', () => {
     expect(tags.every((tag: string) => /^JS-NJ-\d+$/.test(tag))).toBe(true);
     expect(new Set(tags).size).toBe(100);
     expect({ sent: after.sent - before.sent, received: after.received - before.received }).toEqual({ sent: 1, received: 1 });
+    expect(after.receivedWithCalls - before.receivedWithCalls).toBe(0);
   });
 
   it('carries the 100 service calls the resolvers make back in one message', async () => {
+    await api.ok(PAGE('steadyTier')); // warm
     const before = api.extensionHost!.messages;
     const page = await api.ok(PAGE('steadyTier'));
     const after = api.extensionHost!.messages;
     expect(page.customers.edges.every(({ node }: { node: { steadyTier: string | null } }) => typeof node.steadyTier === 'string')).toBe(true);
-    // In: the resolvers' calls (one message), then their answers. Out: the page, then the services' answers.
-    expect(after.received - before.received).toBeLessThanOrEqual(3);
-    expect(after.sent - before.sent).toBeLessThanOrEqual(12);
+    // Out: the page's 100 resolver calls in one message. In: the resolvers' 100 service calls in one
+    // message; the answers then go as the database returns them (one query at a time on PGlite, several
+    // at once on PostgreSQL), each tick's answers and the replies they unblock batched again.
+    expect(after.sentWithCalls - before.sentWithCalls).toBe(1);
+    expect(after.receivedWithCalls - before.receivedWithCalls).toBe(1);
+    expect(after.received - before.received).toBeLessThanOrEqual(after.sent - before.sent + 1);
   });
 });

@@ -44,8 +44,8 @@ const ORIGIN = Symbol('rpc.origin');
 const proxyIds = new WeakMap<AnyFunction, { endpoint: Endpoint; id: number }>();
 
 export class Endpoint {
-  /** Messages sent and received, for tests and metrics. */
-  readonly stats = { sent: 0, received: 0 };
+  /** Messages sent and received, and of them those carrying calls (not only answers), for tests and metrics. */
+  readonly stats = { sent: 0, received: 0, sentWithCalls: 0, receivedWithCalls: 0 };
   private readonly exported = new Map<number, { fn: AnyFunction; count: number }>();
   private readonly idOf = new Map<AnyFunction, number>();
   private readonly proxies = new Map<number, { ref: WeakRef<AnyFunction>; count: number }>();
@@ -153,10 +153,12 @@ export class Endpoint {
     const usage = this.options.usage?.();
     this.port.send(usage ? { rpc: frames, usage } : { rpc: frames });
     this.stats.sent++;
+    if (frames.some((f) => f.t === 'call')) this.stats.sentWithCalls++;
   }
 
   private receive(batch: Batch): void {
     this.stats.received++;
+    if (batch.rpc.some((f) => f.t === 'call')) this.stats.receivedWithCalls++;
     if (batch.usage) this.options.onUsage?.(batch.usage);
     try {
       for (const frame of batch.rpc) {

@@ -158,9 +158,9 @@ export class ExtensionHost {
     return this.usage && { heapUsed: this.usage.heapUsed, rss: this.usage.rss };
   }
 
-  /** Messages sent to and received from the running host (a batch each way per tick). */
-  get messages(): { sent: number; received: number } {
-    return { ...(this.running?.endpoint.stats ?? { sent: 0, received: 0 }) };
+  /** Messages sent to and received from the running host (a batch each way per tick), and those carrying calls. */
+  get messages(): Endpoint['stats'] {
+    return { ...(this.running?.endpoint.stats ?? { sent: 0, received: 0, sentWithCalls: 0, receivedWithCalls: 0 }) };
   }
 
   /** The running host's process id (none while it is down). */
