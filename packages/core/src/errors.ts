@@ -2,7 +2,7 @@
  * Errors that users can act on. Each carries a stable `code` and, for bad input, one issue per offending
  * item and field, with a path such as `customers[3].msisdn`. The GraphQL layer turns them into typed errors.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'LIMIT_EXCEEDED';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CONFLICT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'LIMIT_EXCEEDED' | 'PLUGIN_UNAVAILABLE';
 
 export interface InputIssue {
   /** Where the problem is, from the argument name: `customers[3].msisdn`, `definition.and[1].metric.months`. */
@@ -53,5 +53,19 @@ export class IssueList {
     if (this.issues.length === 0) return;
     const item = (path: string) => Number(/\[(\d+)\]/.exec(path)?.[1] ?? -1);
     throw new InputError([...this.issues].sort((a, b) => item(a.path) - item(b.path)));
+  }
+}
+
+/**
+ * The process running a plugin's code is down (it hung, crashed or ran out of memory, and is restarting),
+ * or the plugin was stopped for it: retry later. Not the plugin's own failure, so not counted against it.
+ */
+export class PluginUnavailableError extends WeixiError {
+  constructor(
+    readonly pluginId: string,
+    reason: string,
+  ) {
+    super('PLUGIN_UNAVAILABLE', `plugin '${pluginId}' is unavailable: ${reason}`);
+    this.name = 'PluginUnavailableError';
   }
 }

@@ -6,7 +6,7 @@
  * field as the client selected them, never on what the client did not ask for.
  */
 import { getNamedType, GraphQLError, isLeafType, isListType, isNonNullType, isObjectType, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
-import { InputError, PluginNotEnabledError } from '@weixi/core';
+import { InputError, PluginNotEnabledError, PluginUnavailableError } from '@weixi/core';
 import { AccessError } from '@weixi/core/access';
 import type { WeixiContext } from './context.js';
 
@@ -78,6 +78,8 @@ export async function contained(
   } catch (error) {
     // The caller asked for something outside its scope, or where the plugin is not enabled: its error, not the plugin's failure.
     if (error instanceof AccessError || error instanceof PluginNotEnabledError) throw error;
+    // Its process is down: the supervisor counted the crash once against the plugin that caused it.
+    if (error instanceof PluginUnavailableError) throw new GraphQLError(error.message, { extensions: { code: 'PLUGIN_UNAVAILABLE', plugin: owner.pluginId, retryable: true } });
     const issues = pluginInputIssues(error);
     if (issues) throw new InputError(issues);
     return fail(ctx, resolution, owner.field, error);

@@ -36,7 +36,7 @@ export async function regionTactics(host: PlannerHost, region: { id: number; cod
     const input = { settings: await host.settingsFor(defined.pluginId, region.code), regionCode: region.code };
     let definition: TacticDefinition;
     try {
-      definition = defined.implementation.build(input);
+      definition = await defined.implementation.build(input);
     } catch (error) {
       skipped.push({ tactic: key, error: `build failed: ${error instanceof Error ? error.message : String(error)}` });
       continue;

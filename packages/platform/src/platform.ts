@@ -1,6 +1,7 @@
 import { PluginHost, systemClock, type ChurnDefinition, type Clock, type InstalledPlugin } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
+import { ExtensionHost, type ExtensionHostLimits } from '@weixi/extension-host';
 import { registerDispatchJob } from './dispatch-job.js';
 import { registerKpiJobs } from './kpi-jobs.js';
 import { registerPlannerJob } from './planner-job.js';
@@ -29,6 +30,14 @@ export interface PlatformOptions {
   host?: string;
   logger?: Logger;
   jobs?: { leaseMs?: number; pollMs?: number };
+  /**
+   * Where plugin code runs: `process`, in an extension host process started and supervised here (a plugin
+   * that hangs, crashes or leaks takes down only that process), or `in-process`. Default:
+   * WEIXI_EXTENSION_HOST, else `in-process`.
+   */
+  extensionHost?: 'process' | 'in-process';
+  /** Limits of the extension host (call timeouts, heartbeat, heap, restart backoff). */
+  extensionHostLimits?: Partial<ExtensionHostLimits>;
   /** Failures in a row after which a plugin is switched off in a region. */
   failureThreshold?: number;
   /** Who counts as churned in warning backtests (default: status, or 3 months without revenue). */
@@ -43,6 +52,8 @@ export interface Platform {
   server: WeixiServer;
   plugins: PluginHost;
   jobs: JobRunner;
+  /** The process plugin code runs in, when not in this one. */
+  extensionHost?: ExtensionHost;
   close(): Promise<void>;
 }
 
@@ -67,6 +78,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     server,
     plugins: runtime.plugins,
     jobs: runtime.jobs,
+    extensionHost: runtime.extensionHost,
     async close() {
       await server.close();
       await runtime.close();
@@ -79,6 +91,7 @@ export type WorkerOptions = Omit<PlatformOptions, 'runJobs' | 'port' | 'host' | 
 export interface Worker {
   plugins: PluginHost;
   jobs: JobRunner;
+  extensionHost?: ExtensionHost;
   /** Its jobs' and plugins' metrics (Prometheus). */
   metrics: Metrics;
   close(): Promise<void>;
@@ -107,7 +120,9 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
     // A run queued before its plugin was disabled in its region (by any process) is cancelled, not run.
     refuse: (run) => host.refuseRun(run.pluginId, run.regionId, run.regionCode),
   });
+  const extensionHost = extensionHostMode(options.extensionHost) === 'process' ? new ExtensionHost({ plugins: options.plugins ?? [], logger, limits: options.extensionHostLimits }) : undefined;
   const host = new PluginHost({
+    loadModule: extensionHost?.loadModule,
     database: options.database,
     clock,
     plugins: options.plugins ?? [],
@@ -122,6 +137,7 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
       enqueue: (pluginId, jobId, regionId) => jobs.runNow(pluginId, jobId, regionId),
     },
   });
+  extensionHost?.attach(host);
   const dispatch = registerDispatchJob(host, options.database, clock);
   const planner = registerPlannerJob(host, options.database, clock);
   const kpiJobs = registerKpiJobs(host, options.database, clock);
@@ -130,11 +146,12 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
   await host.start();
   const outbox = runJobs ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
   if (runJobs) jobs.start();
-  metrics.observe(options.database, host);
+  metrics.observe(options.database, host, extensionHost);
   return {
     plugins: host,
     jobs,
     metrics,
+    extensionHost,
     async close() {
       await outbox?.stop();
       await changes.stop();
@@ -143,6 +160,13 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
       kpiJobs.dispose();
       planner.dispose();
       await host.stop();
+      await extensionHost?.stop();
     },
   };
+}
+
+function extensionHostMode(asked: PlatformOptions['extensionHost']): 'process' | 'in-process' {
+  const mode = asked ?? process.env.WEIXI_EXTENSION_HOST ?? 'in-process';
+  if (mode !== 'process' && mode !== 'in-process') throw new Error(`WEIXI_EXTENSION_HOST is ${JSON.stringify(mode)}: use process or in-process`);
+  return mode;
 }

@@ -75,7 +75,7 @@ export async function tacticTestbed(testUrl: string, options: TacticTestbedOptio
     input,
     implementation,
     async definition(regionCode, tacticId) {
-      const definition = implementation(tacticId).build(await input(regionCode));
+      const definition = await implementation(tacticId).build(await input(regionCode));
       const problems = tacticProblems(definition);
       if (problems.length > 0) throw new Error(`tactic '${tacticId ?? defined[0]?.tacticId}' in ${regionCode} is invalid: ${problems.join('; ')}`);
       return definition;

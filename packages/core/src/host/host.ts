@@ -15,7 +15,7 @@ import type {
 } from '@weixi/sdk';
 import type { Principal } from '../access/principal.js';
 import type { Clock } from '../clock.js';
-import { InputError, NotFoundError, WeixiError, type InputIssue } from '../errors.js';
+import { InputError, NotFoundError, PluginUnavailableError, WeixiError, type InputIssue } from '../errors.js';
 import type { AvailableChannel } from './channels.js';
 import { EventBus } from './events.js';
 import { FieldRegistry } from './fields.js';
@@ -93,6 +93,8 @@ export interface PluginHostOptions {
   churn?: ChurnDefinition;
   /** Told of every failure counted against a plugin (`where`: `field x`, `job x`, `event x`) and each trip (metrics). */
   onFailure?(pluginId: string, where: string, tripped: boolean): void;
+  /** Loads a plugin's module; default `import(entry)`. The extension host hands back a proxy of one in its own process. */
+  loadModule?(plugin: InstalledPlugin): Promise<WeixiPlugin<never>>;
 }
 
 interface Active {
@@ -190,6 +192,17 @@ export class PluginHost {
       return this.follow(pluginId, options.quiet ?? false);
     });
     if (!options.quiet) this.queued.set(pluginId, next);
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Activates an active plugin afresh, its code loaded again (after the process that ran it restarted). */
+  reactivate(pluginId: string): Promise<void> {
+    const next = this.reloading.then(async () => {
+      if (!this.active.has(pluginId)) return;
+      await this.deactivate(pluginId);
+      await this.follow(pluginId, false);
+    });
     this.reloading = next.catch(() => undefined);
     return next;
   }
@@ -465,6 +478,8 @@ export class PluginHost {
    * breaker disables the plugin in that region and records when; `plugins` shows it.
    */
   async recordFailure(pluginId: string, regionId: number | null, error: unknown, where: string): Promise<void> {
+    // A call that found the plugin's extension host down: the crash was counted once, against the plugin that caused it.
+    if (error instanceof PluginUnavailableError) return;
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn('plugin failure', { plugin: pluginId, regionId, where, error: message });
     const [row] = await queryRows<{ consecutive_failures: number }>(
@@ -571,8 +586,7 @@ export class PluginHost {
     try {
       // Declared types join with the plugin, before its code runs, and leave with it.
       subscriptions.push(this.types.add(id, pluginNamespace(plugin.manifest), plugin.manifest.contributes?.graphqlTypes ?? []));
-      const imported = (await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> };
-      const module = imported.default;
+      const module = this.options.loadModule ? await this.options.loadModule(plugin) : ((await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> }).default;
       if (!module || typeof module.activate !== 'function') throw new Error(`${plugin.entry} has no default export made with definePlugin({ activate })`);
       await module.activate(this.context(plugin, subscriptions) as never);
       this.active.set(id, { module, subscriptions });

@@ -16,6 +16,9 @@ export interface DefinedTactic {
   implementation: TacticImplementation<Record<string, unknown>>;
 }
 
+/** What a tactic is built with as it is defined, to check it: the default settings, no region. */
+export const tacticSampleInput = (manifest: PluginManifest) => ({ settings: settingsDefaults(manifest.settings) as never, regionCode: '' });
+
 /** The tactics of the active plugins, by `<pluginId>/<tacticId>`. */
 export class TacticRegistry {
   private readonly byKey = new Map<string, DefinedTactic>();
@@ -32,7 +35,7 @@ export class TacticRegistry {
     const key = `${id}/${tacticId}`;
     if (this.byKey.has(key)) throw new WeixiError('CONFLICT', `plugin '${id}' defines tactic '${tacticId}' twice; define each tactic once in activate`);
     // Checked with the default settings as it registers, so a broken tactic fails activation, not a planner run.
-    const sample = implementation.build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '' });
+    const sample = implementation.build(tacticSampleInput(manifest));
     const problems = tacticProblems(sample);
     if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' tactic '${tacticId}' is invalid with its default settings: ${problems.join('; ')}`);
     if (tacticGrants(sample) && !(manifest.capabilities ?? []).includes('offers:grant')) throw new CapabilityError(id, 'offers:grant', `tactic '${tacticId}' granting its offer`);

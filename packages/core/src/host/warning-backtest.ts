@@ -20,7 +20,7 @@ export interface DefinedWarningRule {
   pluginId: string;
   ruleId: string;
   title: string;
-  build: (input: WarningRuleInput<never>) => WarningRuleDefinition;
+  build: (input: WarningRuleInput<never>) => WarningRuleDefinition | Promise<WarningRuleDefinition>;
 }
 
 export interface WarningBacktestRequest {
@@ -97,7 +97,7 @@ export async function backtestWarningRules(host: WarningBacktestHost, request: W
     const parts = new Map<string, BacktestPart & { cities: string[] }>();
     for (const city of cities) {
       const settings = await host.settingsFor(rule.pluginId, city.code);
-      const definition = rule.build({ settings: settings as never, regionCode: city.code, asOfMonth });
+      const definition = await rule.build({ settings: settings as never, regionCode: city.code, asOfMonth });
       const weight = typeof settings.weight === 'number' ? settings.weight : 1;
       const key = JSON.stringify([definition, weight, city.time_zone]);
       const part = parts.get(key) ?? { regionPaths: [], cities: [], definition, weight, asOf: { month: asOfMonth, day, dayStart: startOfDate(day, city.time_zone) } };

@@ -56,6 +56,9 @@ export interface WarningRuleHost {
 /** `YYYY-MM` of the month before the one of `date` (`YYYY-MM-DD`): the last complete month. */
 export const monthBefore = (date: string): string => firstDay(date.slice(0, 7), -1).slice(0, 7);
 
+/** What a warning rule is built with as it is defined, to check it: the default settings, no region. */
+export const warningRuleSampleInput = (manifest: PluginManifest) => ({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
+
 export function defineWarningRule(
   manifest: PluginManifest,
   defined: Set<string>,
@@ -67,7 +70,7 @@ export function defineWarningRule(
   const rule = declaredRule(manifest, defined, ruleId, 'warnings.defineRule');
   if (typeof build !== 'function') throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' defines warning rule '${ruleId}' without a function (input) => definition`);
   // Checked with the default settings as it registers, so a broken rule fails activation, not a night's run.
-  const sample = build({ settings: settingsDefaults(manifest.settings) as never, regionCode: '', asOfMonth: '2026-01' });
+  const sample = build(warningRuleSampleInput(manifest));
   const problems = warningRuleProblems(sample);
   if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `plugin '${id}' warning rule '${ruleId}' is invalid with its default settings: ${problems.join('; ')}`);
   defined.add(ruleId);
@@ -76,7 +79,7 @@ export function defineWarningRule(
     const day = await host.day(job.regionCode, job.scheduledFor);
     const asOfMonth = monthBefore(day.date);
     const settings = await host.settingsFor(job.regionCode);
-    const definition = build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
+    const definition = await build({ settings: settings as never, regionCode: job.regionCode, asOfMonth });
     const problems = warningRuleProblems(definition);
     if (problems.length > 0) throw new WeixiError('BAD_USER_INPUT', `warning rule '${id}/${ruleId}' is invalid in ${job.regionCode}: ${problems.join('; ')}`);
     job.signal.throwIfAborted();

@@ -19,12 +19,26 @@ const contained = (ctx: WeixiContext, registration: FieldRegistration, regionId:
  */
 async function requestOf(ctx: WeixiContext, pluginId: string, regionCode: string | null): Promise<FieldRequest> {
   if (!ctx.plugins) throw new Error(`plugin field of '${pluginId}' resolved without a plugin host`);
-  return {
-    regionCodes: await ctx.loaders.visibleRegionCodes(),
-    enabledRegionCodes: ctx.plugins.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code),
-    regionCode,
-    services: ctx.plugins.services(pluginId, ctx.principal),
-  };
+  const { enabledRegionCodes, services } = perRequest(ctx, pluginId);
+  return { regionCodes: await ctx.loaders.visibleRegionCodes(), enabledRegionCodes, regionCode, services };
+}
+
+type PerRequest = Pick<FieldRequest, 'enabledRegionCodes' | 'services'>;
+const requestParts = new WeakMap<WeixiContext, Map<string, PerRequest>>();
+
+/**
+ * A plugin's services and enabled regions, once per request and shared by its resolvers for every parent:
+ * a page of 100 customers builds them once, and an out-of-process plugin receives them once per batch.
+ */
+function perRequest(ctx: WeixiContext, pluginId: string): PerRequest {
+  let byPlugin = requestParts.get(ctx);
+  if (!byPlugin) requestParts.set(ctx, (byPlugin = new Map()));
+  let parts = byPlugin.get(pluginId);
+  if (!parts) {
+    parts = { enabledRegionCodes: ctx.plugins!.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code), services: ctx.plugins!.services(pluginId, ctx.principal) };
+    byPlugin.set(pluginId, parts);
+  }
+  return parts;
 }
 
 /**

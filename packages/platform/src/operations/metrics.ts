@@ -33,8 +33,17 @@ export interface Metrics {
   pluginFailed(pluginId: string, where: string, tripped: boolean): void;
   /** The yoga plugin counting requests per operation. */
   plugin(): Plugin;
-  /** Reads what is read at scrape time (plugins' states, the database pool). */
-  observe(database: Database, plugins?: PluginHost): void;
+  /** Reads what is read at scrape time (plugins' states, the database pool, the extension host's figures). */
+  observe(database: Database, plugins?: PluginHost, extensionHost?: { figures(): ExtensionHostFigures[] }): void;
+}
+
+/** What the extension host measured of one plugin (`@weixi/extension-host`'s `PluginFigures`). */
+export interface ExtensionHostFigures {
+  pluginId: string;
+  cpuMicros: number;
+  heapBytes: number;
+  calls: number;
+  crashes: number;
 }
 
 export function createMetrics(): Metrics {
@@ -119,7 +128,24 @@ export function createMetrics(): Metrics {
         },
       };
     },
-    observe(database, plugins) {
+    observe(database, plugins, extensionHost) {
+      if (extensionHost) {
+        const perPlugin = (name: string, help: string, value: (f: ExtensionHostFigures) => number) =>
+          new Gauge({
+            name,
+            help,
+            labelNames: ['plugin'],
+            registers: [registry],
+            collect() {
+              this.reset();
+              for (const figures of extensionHost.figures()) this.set({ plugin: figures.pluginId }, value(figures));
+            },
+          });
+        perPlugin('weixi_extension_host_cpu_seconds', "CPU time of each plugin's calls in the extension host, since this process started", (f) => f.cpuMicros / 1e6);
+        perPlugin('weixi_extension_host_heap_growth_bytes', "Heap growth during each plugin's calls in the extension host, summed", (f) => f.heapBytes);
+        perPlugin('weixi_extension_host_calls', 'Calls into each plugin in the extension host', (f) => f.calls);
+        perPlugin('weixi_extension_host_crashes', 'Extension host crashes each plugin was named as the cause of', (f) => f.crashes);
+      }
       if (plugins) {
         new Gauge({
           name: 'weixi_plugins',
