@@ -1,6 +1,6 @@
 import { regions } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
-import { startPlatform, type AuthOptions, type HardeningOptions, type Platform, type WeixiServer } from '@weixi/platform';
+import { startPlatform, type AuthOptions, type HardeningOptions, type Platform, type PlatformOptions, type WeixiServer } from '@weixi/platform';
 import type { Clock, InstalledPlugin, PluginHost } from '@weixi/core';
 import { createApiKey, type CreateApiKeyInput } from '@weixi/core/access';
 import { graphqlHttpClient, type GraphQLHttpClient, type GraphQLResponse } from '@weixi/testing';
@@ -59,11 +59,11 @@ export async function insertTestRegions(database: TestDatabase): Promise<void> {
 }
 
 /** A fresh database of the configured kind with a small region tree, served over real HTTP. */
-export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions } = {}): Promise<TestApi> {
+export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions; pluginStore?: PlatformOptions['pluginStore'] } = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   await insertTestRegions(database);
   const clock = new TestClock(new Date(now));
-  const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold, server: options.server, auth: options.auth });
+  const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold, server: options.server, auth: options.auth, pluginStore: options.pluginStore });
   const { server, plugins, jobs } = platform;
   const key = async (grant: CreateApiKeyInput) => (await createApiKey(database.db, grant)).key;
   const adminKey = await key({ role: 'admin', name: 'test admin' });

@@ -3,15 +3,19 @@
  * `"weixi"` manifest, `engines.weixi`, a GraphQL field, `@weixi/sdk` as a peer the platform provides.
  * Importing its module appends a line to `$WEIXI_FIXTURE_MARKER`, so a test can prove no code ran.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packedFiles } from './pack.js';
+import { signPluginFolder } from './signature.js';
 
 export const FIXTURE_PACKAGE = 'weixi-plugin-greeting';
 
 export interface FixtureOptions {
   version: string;
   name?: string;
+  /** The plugin id; default `greeting` (its root field is `<id>_hello`). */
+  id?: string;
   /** `engines.weixi`; default `^0.1.0`. */
   engine?: string;
   /** Plugin dependencies (`weixi.dependencies`). */
@@ -37,7 +41,7 @@ export async function writeFixturePlugin(options: FixtureOptions, dir?: string):
     peerDependencies: { '@weixi/sdk': '*' },
     ...(options.dependencies ? { dependencies: options.dependencies } : {}),
     weixi: {
-      id: 'greeting',
+      id: options.id ?? 'greeting',
       displayName: 'Greeting (test plugin)',
       description: 'Answers a greeting per region, from its settings',
       engines: { weixi: options.engine ?? '^0.1.0' },
@@ -92,4 +96,26 @@ export async function writeLibraryPackage(name: string, version: string, value: 
   );
   await writeFile(join(root, 'index.js'), `export default ${JSON.stringify(value)};\n`);
   return root;
+}
+
+/** Writes, signs (unless `sign` is false) and `npm publish`es a fixture plugin; `tamper` changes a file after signing. */
+export async function publishFixture(
+  registry: { publish(dir: string): Promise<void> },
+  options: FixtureOptions,
+  sign: { privateKey: string; publisher: string; tamper?: boolean } | false,
+): Promise<void> {
+  const dir = await writeFixturePlugin(options);
+  if (sign) {
+    await signPluginFolder(dir, { privateKey: sign.privateKey, publisher: sign.publisher, paths: await packedFiles(dir) });
+    if (sign.tamper) await appendFile(join(dir, 'index.js'), '\n// changed after signing\n');
+  }
+  await registry.publish(dir);
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** The greeting plugin's releases: 1.0.0, 1.1.0 (setting renamed, with a settings migration), 1.2.0 (activate throws). */
+export async function publishGreetingReleases(registry: { publish(dir: string): Promise<void> }, signer: { privateKey: string; publisher: string }): Promise<void> {
+  await publishFixture(registry, { version: '1.0.0' }, signer);
+  await publishFixture(registry, { version: '1.1.0', renamed: true }, signer);
+  await publishFixture(registry, { version: '1.2.0', renamed: true, broken: true }, signer);
 }

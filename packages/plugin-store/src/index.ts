@@ -17,3 +17,5 @@ export {
 export { packedFiles } from './pack.js';
 export { checkPluginFolder, type PresentPlugin } from './checks.js';
 export { PluginStore, type FetchRequest, type PluginStoreOptions, type StoredPlugin } from './store.js';
+export { listTrustedPublishers, trustedKeys, trustPublisher, untrustPublisher, type TrustedPublisherRow } from './trust.js';
+export { PluginInstallations, type Installed, type InstalledPluginRow, type Installer, type InstallRequest, type PluginInstallationsOptions } from './installations.js';

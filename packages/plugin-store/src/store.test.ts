@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SDK_VERSION } from '@weixi/sdk';
-import { generatePublisherKeys, packedFiles, PluginRefusedError, PluginStore, signPluginFolder, type FetchRequest, type TrustedPublisher } from './index.js';
-import { writeFixturePlugin, writeLibraryPackage } from './fixture-plugin.test-support.js';
+import { generatePublisherKeys, PluginRefusedError, PluginStore, type FetchRequest, type TrustedPublisher } from './index.js';
+import { publishFixture, writeLibraryPackage, type FixtureOptions } from './fixture-plugin.test-support.js';
 import { startRegistry, type TestRegistry } from './verdaccio.test-support.js';
 
 const sdkDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sdk');
@@ -16,14 +16,8 @@ const acme = generatePublisherKeys();
 const stranger = generatePublisherKeys();
 const trusted: TrustedPublisher[] = [{ publisher: 'acme', publicKey: acme.publicKey }];
 
-async function publish(options: Parameters<typeof writeFixturePlugin>[0], sign: { key?: string; publisher?: string; tamper?: boolean } | false = {}) {
-  const dir = await writeFixturePlugin(options);
-  if (sign) {
-    await signPluginFolder(dir, { privateKey: sign.key ?? acme.privateKey, publisher: sign.publisher ?? 'acme', paths: await packedFiles(dir) });
-    if (sign.tamper) await appendFile(join(dir, 'index.js'), '\n// changed after signing\n');
-  }
-  await registry.publish(dir);
-}
+const publish = (options: FixtureOptions, sign: { key?: string; tamper?: boolean } | false = {}) =>
+  publishFixture(registry, options, sign && { privateKey: sign.key ?? acme.privateKey, publisher: 'acme', ...(sign.tamper ? { tamper: true } : {}) });
 
 beforeAll(async () => {
   registry = await startRegistry();

@@ -101,6 +101,8 @@ export class PluginStore {
       await this.installDependencies(staging, request, progress);
       await writeFile(join(staging, RECEIPT), JSON.stringify({ packageName: request.name, version: version.version, integrity, signature }));
       await mkdir(join(this.options.dir, plugin.id), { recursive: true });
+      // A folder of this version from another package or build (an earlier install of the same id) is moved aside.
+      if (await exists(placed)) await rename(placed, `${staging}-replaced`).catch(() => undefined);
       await rename(staging, placed).catch(async (error: NodeJS.ErrnoException) => {
         // Another process sharing the store placed the same version first.
         if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
@@ -112,8 +114,7 @@ export class PluginStore {
       if (error instanceof PluginRefusedError) progress('refused', { package: what, reason: error.reason });
       throw error;
     } finally {
-      await rm(staging, { recursive: true, force: true });
-      await rm(`${staging}.tgz`, { force: true });
+      for (const leftover of [staging, `${staging}.tgz`, `${staging}-replaced`]) await rm(leftover, { recursive: true, force: true });
     }
   }
 
@@ -131,9 +132,9 @@ export class PluginStore {
     return { id: plugin.id, packageName: receipt.packageName, version: receipt.version, integrity: receipt.integrity, manifest: plugin.manifest, dir, entry: plugin.entry };
   }
 
-  /** Deletes a placed version (after an uninstall or a rolled-back upgrade). */
-  async remove(pluginId: string, version: string): Promise<void> {
-    await rm(this.pathOf(pluginId, version), { recursive: true, force: true });
+  /** Deletes a placed version (a rolled-back upgrade), or every version of the plugin (an uninstall). */
+  async remove(pluginId: string, version?: string): Promise<void> {
+    await rm(version === undefined ? join(this.options.dir, pluginId) : this.pathOf(pluginId, version), { recursive: true, force: true });
   }
 
   /** The plugin's own npm dependencies, production only, with no lifecycle scripts run. */
@@ -155,7 +156,7 @@ export class PluginStore {
   private async linkProvided(): Promise<void> {
     for (const [name, target] of Object.entries(this.options.provided ?? {})) {
       const link = join(this.options.dir, 'node_modules', name);
-      if (await stat(link).then(() => true, () => false)) continue;
+      if (await exists(link)) continue;
       await mkdir(join(link, '..'), { recursive: true });
       await symlink(target, link, 'dir').catch((error: NodeJS.ErrnoException) => {
         if (error.code !== 'EEXIST') throw error;
@@ -163,6 +164,8 @@ export class PluginStore {
     }
   }
 }
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
 
 /** npm's per-registry auth key: `//host/path/:_authToken`. */
 function registryAuthKey(registry: string): string {
