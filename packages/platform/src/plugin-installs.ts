@@ -23,6 +23,8 @@ export interface PluginStoreSettings {
   dir?: string;
   /** The registry installs use when none is given; default `WEIXI_PLUGIN_REGISTRY`. */
   registry?: string;
+  /** A read token for the registries; default `WEIXI_PLUGIN_REGISTRY_TOKEN`. */
+  token?: string;
 }
 
 /**
@@ -53,7 +55,8 @@ export function createInstallations(options: { database: Database; host: PluginH
   if (!sdk) options.logger.warn('the @weixi/sdk package could not be located; plugins installed from a registry must bring their own');
   const store = new PluginStore({ dir, sdkVersion: SDK_VERSION, provided: sdk ? { '@weixi/sdk': sdk } : {} });
   const registry = options.settings?.registry ?? process.env.WEIXI_PLUGIN_REGISTRY;
-  return new PluginInstallations({ database: options.database, host: options.host, store, clock: options.clock, logger: options.logger, ...(registry ? { defaultRegistry: registry } : {}) });
+  const token = options.settings?.token ?? process.env.WEIXI_PLUGIN_REGISTRY_TOKEN;
+  return new PluginInstallations({ database: options.database, host: options.host, store, clock: options.clock, logger: options.logger, ...(registry ? { defaultRegistry: registry } : {}), ...(token ? { token } : {}) });
 }
 
 export async function followPluginInstalls(database: Database, installations: PluginInstallations, logger: Logger): Promise<{ stop(): Promise<void> }> {

@@ -49,6 +49,8 @@ export interface PluginInstallationsOptions {
   store: PluginStore;
   clock: Clock;
   defaultRegistry?: string;
+  /** Bearer token for registries that require a login to read (`WEIXI_PLUGIN_REGISTRY_TOKEN`). */
+  token?: string;
   logger?: PluginLogger;
 }
 
@@ -76,7 +78,7 @@ export class PluginInstallations {
 
   /** Versions the registry has of an installed plugin's package, oldest first. */
   async availableVersions(row: Pick<InstalledPluginRow, 'packageName' | 'registry'>): Promise<string[]> {
-    return (await fetchPackument(row.packageName, { registry: row.registry })).versions.map((v) => v.version);
+    return (await fetchPackument(row.packageName, { registry: row.registry, ...this.auth() })).versions.map((v) => v.version);
   }
 
   async install(request: InstallRequest): Promise<Installed> {
@@ -182,6 +184,7 @@ export class PluginInstallations {
       name: row.packageName,
       range: row.version,
       registry: row.registry,
+      ...this.auth(),
       integrity: row.integrity,
       trusted: [],
       allowUnsigned: true,
@@ -203,11 +206,16 @@ export class PluginInstallations {
       name: request.name,
       range: request.range,
       registry,
+      ...this.auth(),
       trusted: await trustedKeys(this.db),
       allowUnsigned: request.allowUnsigned,
       present: this.present(),
       onProgress,
     });
+  }
+
+  private auth(): { token?: string } {
+    return this.options.token ? { token: this.options.token } : {};
   }
 
   /** The plugins the host has (but `except`), for dependency checks. */

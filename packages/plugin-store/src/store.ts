@@ -114,7 +114,7 @@ export class PluginStore {
       if (error instanceof PluginRefusedError) progress('refused', { package: what, reason: error.reason });
       throw error;
     } finally {
-      for (const leftover of [staging, `${staging}.tgz`, `${staging}-replaced`]) await rm(leftover, { recursive: true, force: true });
+      for (const leftover of [staging, `${staging}.tgz`, `${staging}.npmrc`, `${staging}-replaced`]) await rm(leftover, { recursive: true, force: true });
     }
   }
 
@@ -139,11 +139,14 @@ export class PluginStore {
 
   /** The plugin's own npm dependencies, production only, with no lifecycle scripts run. */
   private async installDependencies(dir: string, request: FetchRequest, progress: NonNullable<FetchRequest['onProgress']>): Promise<void> {
-    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version?: string; dependencies?: Record<string, string> };
     if (Object.keys(pkg.dependencies ?? {}).length === 0) return;
-    progress('installing dependencies', { package: request.name, dependencies: Object.keys(pkg.dependencies ?? {}) });
+    progress('installing dependencies', { package: request.name, version: pkg.version, dependencies: Object.keys(pkg.dependencies ?? {}) });
     const args = ['install', '--omit=dev', '--omit=peer', '--legacy-peer-deps', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', `--registry=${request.registry}`];
-    const env = { ...process.env, npm_config_userconfig: join(dir, '..', 'no-npmrc'), ...(request.token ? { [`npm_config_${registryAuthKey(request.registry)}`]: request.token } : {}) };
+    // npm reads only this file, not the operator's ~/.npmrc: the registry's token, when there is one.
+    const npmrc = `${dir}.npmrc`;
+    await writeFile(npmrc, request.token ? `${registryAuthKey(request.registry)}=${request.token}\n` : '', { mode: 0o600 });
+    const env = { ...process.env, npm_config_userconfig: npmrc };
     try {
       await run(this.options.npm ?? 'npm', args, { cwd: dir, env, timeout: 300_000 });
     } catch (error) {
