@@ -31,6 +31,7 @@ beforeAll(async () => {
   registry = await startRegistry();
   await publishGreetingReleases(registry, { privateKey: acme.privateKey, publisher: 'acme' });
   await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-stranger' }, { privateKey: stranger.privateKey, publisher: 'stranger' });
+  await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-dependent', id: 'dependent', pluginDependencies: { greeting: '~1.0.0' } }, { privateKey: acme.privateKey, publisher: 'acme' });
   store = await mkdtemp(join(tmpdir(), 'weixi-api-store-'));
   api = await startTestApi('2026-11-15T04:00:00Z', { pluginStore: { dir: store, registry: registry.url } });
 }, 120_000);
@@ -67,6 +68,16 @@ describe('plugins from a private registry over the API', () => {
     await api.ok(`mutation { enablePlugin(id: "greeting", regionCode: "JS-NJ") { plugin { status } } }`);
     await api.ok(`mutation { updatePluginSettings(id: "greeting", regionCode: "JS-NJ", settings: { greeting: "你好" }) { plugin { id } } }`);
     expect(await hello()).toBe('你好 from 1.0.0');
+  });
+
+  it('keeps a plugin other installed plugins depend on: no upgrade out of their range, no uninstall', async () => {
+    await api.ok(`mutation { installPlugin(name: "weixi-plugin-dependent") { id } }`);
+    const upgrade = await api.gql(`mutation { upgradePlugin(id: "greeting", range: "~1.1.0") { version } }`);
+    expect(upgrade.errors![0]!.extensions!.code).toBe('CONFLICT');
+    expect(upgrade.errors![0]!.message).toContain("plugin 'greeting' 1.1.0 would break 'dependent' (needs ~1.0.0)");
+    const uninstall = await api.gql(`mutation { uninstallPlugin(id: "greeting") { version } }`);
+    expect(uninstall.errors![0]!.message).toContain("plugin 'greeting' is needed by 'dependent'; uninstall them first");
+    await api.ok(`mutation { uninstallPlugin(id: "dependent") { id } }`);
   });
 
   it('upgrades with settings kept and migrated, and rolls a failing upgrade back', async () => {
@@ -134,6 +145,10 @@ describe('plugins from a private registry over the API', () => {
       ['installPlugin', null, 'ERROR', 'NOT_FOUND'],
       ['enablePlugin', 'greeting', 'OK', null],
       ['updatePluginSettings', 'greeting', 'OK', null],
+      ['installPlugin', null, 'OK', null],
+      ['upgradePlugin', 'greeting', 'ERROR', 'CONFLICT'],
+      ['uninstallPlugin', 'greeting', 'ERROR', 'CONFLICT'],
+      ['uninstallPlugin', 'dependent', 'OK', null],
       ['upgradePlugin', 'greeting', 'OK', null],
       ['upgradePlugin', 'greeting', 'ERROR', 'CONFLICT'],
       ['upgradePlugin', 'greeting', 'ERROR', 'CONFLICT'],

@@ -111,6 +111,11 @@ export class PluginInstallations {
     if (!semver.gt(stored.version, current.version)) {
       throw new WeixiError('CONFLICT', `plugin '${current.pluginId}' is at ${current.version}; the registry's newest in '${request.range ?? 'latest'}' is ${stored.version}`, [{ path: 'range', message: `no version above ${current.version}` }]);
     }
+    const broken = this.dependents(current.pluginId).filter((d) => !semver.satisfies(stored.version, d.range, { includePrerelease: true }));
+    if (broken.length > 0) {
+      const names = broken.map((d) => `'${d.id}' (needs ${d.range})`).join(', ');
+      throw new WeixiError('CONFLICT', `plugin '${current.pluginId}' ${stored.version} would break ${names}; upgrade them first or choose a range they accept`, [{ path: 'range', message: `breaks ${names}` }]);
+    }
     const module = await importPlugin(stored);
     const snapshot = await this.db.transaction(async (tx) => {
       const before = await migrateSettings(tx, stored.manifest, module, current.version);
@@ -133,6 +138,11 @@ export class PluginInstallations {
   /** Uninstalls a plugin disabled everywhere; its settings and storage stay until `purge`. */
   async uninstall(pluginId: string): Promise<InstalledPluginRow> {
     const row = await this.row(pluginId);
+    const dependents = this.dependents(pluginId);
+    if (dependents.length > 0) {
+      const names = dependents.map((d) => `'${d.id}'`).join(', ');
+      throw new WeixiError('CONFLICT', `plugin '${pluginId}' is needed by ${names}; uninstall them first`, [{ path: 'id', message: `needed by ${names}` }]);
+    }
     const enabled = await this.options.host.enabledRegionCodes(pluginId);
     if (enabled.length > 0) {
       throw new WeixiError('CONFLICT', `plugin '${pluginId}' is enabled in ${enabled.join(', ')}; disable it everywhere before uninstalling`, [{ path: 'id', message: `enabled in ${enabled.join(', ')}` }]);
@@ -216,6 +226,14 @@ export class PluginInstallations {
 
   private auth(): { token?: string } {
     return this.options.token ? { token: this.options.token } : {};
+  }
+
+  /** The plugins here that declare a dependency on `pluginId`, with the range they need. */
+  private dependents(pluginId: string): Array<{ id: string; range: string }> {
+    return this.options.host.list().flatMap((s) => {
+      const range = s.manifest?.dependencies?.[pluginId];
+      return range !== undefined && s.id !== pluginId ? [{ id: s.id, range }] : [];
+    });
   }
 
   /** The plugins the host has (but `except`), for dependency checks. */
