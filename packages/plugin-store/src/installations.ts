@@ -6,7 +6,7 @@
  * its running host, with no restart.
  */
 import { pathToFileURL } from 'node:url';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import semver from 'semver';
 import { NotFoundError, recordAudit, WeixiError, type Clock, type PluginHost, type PluginState } from '@weixi/core';
 import { installedPlugins, pluginConfigs, pluginHealth, pluginStorage, type Database } from '@weixi/db';
@@ -118,9 +118,14 @@ export class PluginInstallations {
     }
     const module = await importPlugin(stored);
     const snapshot = await this.db.transaction(async (tx) => {
-      const before = await migrateSettings(tx, stored.manifest, module, current.version);
-      await tx.update(installedPlugins).set({ ...this.rowOf(stored, registry, request.by), previousVersion: current.version }).where(eq(installedPlugins.pluginId, current.pluginId));
-      return before;
+      // Only from the version read above: two upgrades at once from two processes, one wins.
+      const moved = await tx
+        .update(installedPlugins)
+        .set({ ...this.rowOf(stored, registry, request.by), previousVersion: current.version })
+        .where(and(eq(installedPlugins.pluginId, current.pluginId), eq(installedPlugins.version, current.version)))
+        .returning({ version: installedPlugins.version });
+      if (moved.length === 0) throw new WeixiError('CONFLICT', `plugin '${current.pluginId}' was upgraded or uninstalled meanwhile; look at installedPlugins and try again`);
+      return migrateSettings(tx, stored.manifest, module, current.version);
     });
     await this.auditUnsigned(stored, request.by, 'plugin.upgradeUnsigned');
     const state = await this.sync(current.pluginId);
