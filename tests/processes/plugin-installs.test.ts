@@ -1,9 +1,11 @@
 /**
- * Plugins from a private registry across two real server processes (`api/src/main.ts`) on one PostgreSQL
- * database and one Verdaccio, each with its own plugin store: installed over the API on one, enabled for
- * one city, upgraded (settings kept and migrated), a failing upgrade rolled back, disabled and uninstalled,
- * every step served by both within seconds and neither restarted.
+ * Plugins from a private registry across two real server processes (`api/src/main.ts`) and a `weixi
+ * worker` on one PostgreSQL database and one Verdaccio, each with its own plugin store: installed over the
+ * API on one, enabled for one city, upgraded (settings kept and migrated), a failing upgrade rolled back,
+ * disabled and uninstalled, every step served by both servers (and followed by the worker, by its log)
+ * within seconds, and none restarted.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +18,7 @@ import { graphqlHttpClient, type GraphQLHttpClient } from '@weixi/testing';
 import { publishGreetingReleases } from '../../packages/plugin-store/src/fixture-plugin.test-support.js';
 import { startRegistry, type TestRegistry } from '../../packages/plugin-store/src/verdaccio.test-support.js';
 import { insertTestRegions } from '../api/harness.js';
-import { startApiProcess, within, type ApiProcess } from './api-process.js';
+import { repoRoot, startApiProcess, stopApiProcess, within, type ApiProcess } from './api-process.js';
 
 const onPostgres = testDatabaseKind() === 'postgres';
 const acme = generatePublisherKeys();
@@ -45,6 +47,29 @@ async function startServer(name: string, adminKey: string): Promise<Server> {
   return server;
 }
 
+/** `weixi worker` (no HTTP): what it did is read from its JSON log lines. */
+async function startWorker(): Promise<{ child: ChildProcess; logs(): string }> {
+  const env = { ...process.env, DATABASE_URL: database.url, WEIXI_LOG_LEVEL: 'info', WEIXI_PLUGIN_STORE: join(work, 'store-worker'), WEIXI_PLUGIN_REGISTRY: registry.url };
+  const child = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['packages/cli/src/main.ts', 'worker'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      if (/Weixi worker running/.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}; stderr: ${stderr}`)));
+  });
+  return { child, logs: () => stderr };
+}
+
+/** Waits for the worker's log line `msg` about greeting (and `version`, when given). */
+const workerLogged = (msg: string, version?: string) =>
+  within(`worker logs ${msg} ${version ?? ''}`, SECONDS, async () =>
+    worker.logs().split('\n').some((line) => line.includes(`"msg":"${msg}"`) && line.includes('"plugin":"greeting"') && (version === undefined || line.includes(`"version":"${version}"`))),
+  );
+
 const hello = async (server: Server) => {
   const r = await server.api.gql<{ greeting_hello: string }>(`query { greeting_hello(regionCode: "JS-NJ") }`);
   return r.errors ? `error: ${r.errors[0]!.message}` : r.data!.greeting_hello;
@@ -57,6 +82,7 @@ const bothAnswer = async (expected: string | RegExp) => {
 
 let a: Server;
 let b: Server;
+let worker: Awaited<ReturnType<typeof startWorker>>;
 const pids: number[] = [];
 
 describe.skipIf(!onPostgres)('plugins from a registry across server processes (PostgreSQL)', () => {
@@ -67,12 +93,13 @@ describe.skipIf(!onPostgres)('plugins from a registry across server processes (P
     database = await createTestDatabase();
     await insertTestRegions(database);
     const adminKey = (await createApiKey(database.db, { role: 'admin', name: 'installs test' })).key;
-    [a, b] = await Promise.all([startServer('A', adminKey), startServer('B', adminKey)]);
-    pids.push(a.process.child.pid!, b.process.child.pid!);
+    [a, b, worker] = await Promise.all([startServer('A', adminKey), startServer('B', adminKey), startWorker()]);
+    pids.push(a.process.child.pid!, b.process.child.pid!, worker.child.pid!);
   }, 300_000);
 
   afterAll(async () => {
     for (const s of servers) await s.process.stop();
+    await stopApiProcess(worker?.child);
     await database?.close();
     await registry?.stop();
     if (work) await rm(work, { recursive: true, force: true });
@@ -84,6 +111,7 @@ describe.skipIf(!onPostgres)('plugins from a registry across server processes (P
     expect(installPlugin).toEqual({ id: 'greeting', version: '1.0.0', signatureState: 'VERIFIED' });
     await within('B lists greeting', SECONDS, async () => (await b.api.ok<any>(`query { plugin(id: "greeting") { version status } }`)).plugin?.version === '1.0.0');
     for (const s of servers) expect(existsSync(join(s.store, 'greeting', '1.0.0', 'weixi-signature.json'))).toBe(true);
+    await workerLogged('plugin loaded from the store', '1.0.0');
   });
 
   it('enabled for one city on A, its field answers on both', async () => {
@@ -100,6 +128,7 @@ describe.skipIf(!onPostgres)('plugins from a registry across server processes (P
     await bothAnswer('你好 from 1.1.0');
     const { plugin } = await b.api.ok<any>(`query { plugin(id: "greeting") { version settings(regionCode: "JS-NJ") } }`);
     expect(plugin).toEqual({ version: '1.1.0', settings: { salutation: '你好' } });
+    await workerLogged('plugin version replaced', '1.1.0');
   });
 
   it('a failing upgrade on B is rolled back on both', async () => {
@@ -120,6 +149,7 @@ describe.skipIf(!onPostgres)('plugins from a registry across server processes (P
       await within(`${s.name} drops greeting`, SECONDS, async () => (await s.api.ok<any>(`query { plugin(id: "greeting") { id } }`)).plugin === null);
       expect(existsSync(join(s.store, 'greeting'))).toBe(false);
     }
-    expect([a, b].map((s) => [s.process.child.pid, s.process.child.exitCode])).toEqual(pids.map((pid) => [pid, null]));
+    await workerLogged('plugin uninstalled');
+    expect([a.process.child, b.process.child, worker.child].map((c) => [c.pid, c.exitCode])).toEqual(pids.map((pid) => [pid, null]));
   });
 });
