@@ -23,7 +23,9 @@ beforeAll(async () => {
   registry = await startRegistry();
   work = await mkdtemp(join(tmpdir(), 'weixi-store-test-'));
   process.env.WEIXI_FIXTURE_MARKER = join(work, 'marker');
-  await registry.publish(await writeLibraryPackage('weixi-greeting-words', '1.0.0', 'and welcome'));
+  const library = await writeLibraryPackage('weixi-greeting-words', '1.0.0', 'and welcome');
+  await registry.publish(library);
+  await rm(library, { recursive: true, force: true });
   await publish({ version: '1.0.0' });
   await publish({ version: '1.1.0', renamed: true, dependencies: { 'weixi-greeting-words': '^1.0.0' } });
   await publish({ version: '1.0.0', name: 'weixi-plugin-unsigned' }, false);
