@@ -5,6 +5,8 @@
  * sweep, naming it: add a sample that targets the out-of-scope side of the fixture.
  */
 import type { Fixture } from './fixture.js';
+import { generatePublisherKeys } from '@weixi/plugin-store';
+import { SWEEP_PUBLISHER } from './plugin-installs.js';
 import { IN_SCOPE_AGENT, OUT_OF_SCOPE_AGENT } from './roles.js';
 
 export interface MutationSample {
@@ -123,6 +125,13 @@ export const MUTATION_SAMPLES: Record<string, (c: SampleContext) => MutationSamp
   ],
   revokeApiKey: ({ fixture }) => [{ label: 'the key of an out-of-scope operator', args: { prefix: fixture.outKeyPrefix } }],
   revokeJwt: ({ n }) => [{ label: "a subject's JWTs", args: { subject: `sweep-subject-${n}` } }],
+  // Plugin installs (admin only) act on what plugin-installs.ts prepared.
+  installPlugin: () => [{ label: 'a signed plugin from the registry', args: { name: 'weixi-plugin-arriving' } }],
+  upgradePlugin: () => [{ label: 'an installed plugin to 1.1.0', args: { id: 'greeting', range: '~1.1.0' } }],
+  uninstallPlugin: () => [{ label: 'an installed plugin', args: { id: 'parting' }, destructive: true }],
+  purgePlugin: () => [{ label: "an uninstalled plugin's settings", args: { id: 'departed' }, destructive: true }],
+  trustPublisher: ({ n }) => [{ label: 'a new publisher key', args: { publisher: `sweep-${n}`, publicKey: generatePublisherKeys().publicKey } }],
+  untrustPublisher: () => [{ label: 'a trusted key', args: { keyId: SWEEP_PUBLISHER.keyId }, destructive: true }],
   // An upload (the test client sends a Blob variable as a multipart request) of a month of the out-of-scope customer's usage.
   importFile: ({ fixture, n }) => {
     const file = (cents: number) => new Blob([`msisdn,month,revenue_cents\n${fixture.out.msisdn},2026-10,${cents}\n`]);

@@ -21,8 +21,8 @@ export interface Visibility {
 
 /** Types whose ids are not region data: anyone who may read them may read them all. */
 const OPEN_TYPES = ['Plugin'];
-/** Types only platform admins may read (keys, the audit log). */
-const ADMIN_TYPES = ['ApiKey', 'AuditEntry'];
+/** Types only platform admins may read (keys, the audit log, plugins installed from a registry). */
+const ADMIN_TYPES = ['ApiKey', 'AuditEntry', 'InstalledPlugin'];
 
 const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
 

@@ -8,6 +8,7 @@ import { buildClientSchema, getIntrospectionQuery, type GraphQLSchema, type Intr
 import { loadPlugins } from '@weixi/platform';
 import type { GraphQLHttpClient } from '@weixi/testing';
 import { startTestApi, type TestApi } from '../api/harness.js';
+import { installSweepPlugins, startPluginRegistry } from './plugin-installs.js';
 import { createFixture, type Fixture } from './fixture.js';
 import { tablesOf } from './fingerprint.js';
 import { connectionNodes } from './leaks.js';
@@ -46,8 +47,10 @@ export async function startSweep(): Promise<Sweep> {
   const previousSecret = process.env.WEIXI_JWT_SECRET;
   process.env.WEIXI_JWT_SECRET = SWEEP_JWT_SECRET;
   // Its tokens outlive the day the sweep moves the clock on: a longer maximum lifetime than the default.
-  const api = await startTestApi(undefined, { plugins, auth: { jwt: { secret: SWEEP_JWT_SECRET, maxLifetimeSeconds: 30 * 24 * 3600 } } });
+  const registry = await startPluginRegistry();
+  const api = await startTestApi(undefined, { plugins, auth: { jwt: { secret: SWEEP_JWT_SECRET, maxLifetimeSeconds: 30 * 24 * 3600 } }, pluginStore: registry.pluginStore });
   const fixture = await createFixture(api, await introspect(api));
+  await installSweepPlugins(api);
   const schema = await introspect(api);
   const clients = await Promise.all(
     SWEEP_ROLES.map(async (role) => {
@@ -64,6 +67,7 @@ export async function startSweep(): Promise<Sweep> {
     tables: await tablesOf(api),
     async close() {
       await api.close();
+      await registry.close();
       if (previousSecret === undefined) delete process.env.WEIXI_JWT_SECRET;
       else process.env.WEIXI_JWT_SECRET = previousSecret;
     },

@@ -40,6 +40,7 @@ const OPAQUE_TO_ADMIN: Record<string, string> = {
   contactPolicy: 'a policy holds no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
   kpiSettings: 'settings hold no ids, names or customer data; its refusal of an out-of-scope region is still swept for every other role',
   myTasks: "an agent's own queue, empty for an admin (no agent id); the agents' queues are swept against the oracle",
+  trustedPublishers: 'publisher keys hold no ids, names or customer data; its refusal for every other role is still swept',
 };
 
 /** Mutation samples (`name: label`) that change nothing out of scope even as admin, with the reason. Keep it empty. */

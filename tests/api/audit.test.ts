@@ -31,6 +31,8 @@ const log = async (filter: Record<string, unknown> = {}, first = 100) => (await 
 const DISPATCH_MUTATIONS = ['upsertTeams', 'upsertAgents', 'setDispatchRules', 'runDispatch', 'recordContactAttempt', 'drawQualityAudits', 'recordAuditResult'];
 /** Audited in planner.test.ts. */
 const PLANNER_MUTATIONS = ['runPlanner'];
+/** Audited in plugin-installs.test.ts (they need a registry). */
+const PLUGIN_INSTALL_MUTATIONS = ['installPlugin', 'upgradePlugin', 'uninstallPlugin', 'purgePlugin', 'trustPublisher', 'untrustPublisher'];
 const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString('base64');
 
 beforeAll(async () => {
@@ -105,9 +107,9 @@ describe('the audit log of mutations', () => {
     expect(c1).toBe(globalId('Customer', 1));
 
     // Every mutation of the schema is exercised here, in api-keys.test.ts, (revokeJwt) in authentication.test.ts, (upsertRegions) in regions.test.ts
-    // or (dispatch control) in dispatch.test.ts, so a new one gets a case.
+    // (dispatch control) in dispatch.test.ts or (plugin installs) in plugin-installs.test.ts, so a new one gets a case.
     const { __type } = await api.ok(`query { __type(name: "Mutation") { fields { name } } }`);
-    const covered = new Set([...done.map(([operation]) => operation), 'flaky_openTask', 'createApiKey', 'revokeApiKey', 'revokeJwt', 'upsertRegions', ...DISPATCH_MUTATIONS, ...PLANNER_MUTATIONS]);
+    const covered = new Set([...done.map(([operation]) => operation), 'flaky_openTask', 'createApiKey', 'revokeApiKey', 'revokeJwt', 'upsertRegions', ...DISPATCH_MUTATIONS, ...PLANNER_MUTATIONS, ...PLUGIN_INSTALL_MUTATIONS]);
     expect(__type.fields.map((f: any) => f.name).filter((name: string) => !covered.has(name))).toEqual([]);
   });
 

@@ -367,6 +367,34 @@ export const pluginStorage = pgTable(
   (t) => [uniqueIndex('plugin_storage_key_idx').on(t.pluginId, sql`coalesce(${t.regionId}, 0)`, t.key)],
 );
 
+/** Plugins installed from a private npm registry into the plugin store (migration 0022), one version each. */
+export const installedPlugins = pgTable('installed_plugins', {
+  pluginId: text('plugin_id').primaryKey(),
+  packageName: text('package_name').notNull().unique(),
+  version: text('version').notNull(),
+  /** The version before the last upgrade. */
+  previousVersion: text('previous_version'),
+  /** The tarball's `dist.integrity` (sha512 SRI) checked at install; every process checks its copy against it. */
+  integrity: text('integrity').notNull(),
+  registry: text('registry').notNull(),
+  publisher: text('publisher'),
+  keyId: text('key_id'),
+  signatureState: text('signature_state', { enum: ['verified', 'unsigned', 'unknown_publisher', 'bad_signature'] }).notNull(),
+  installedBy: text('installed_by').notNull(),
+  installedAt: ts('installed_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Publishers whose ed25519 keys may sign plugins installed here (the allow-list). */
+export const trustedPublishers = pgTable('trusted_publishers', {
+  keyId: text('key_id').primaryKey(),
+  publisher: text('publisher').notNull(),
+  /** SPKI PEM. */
+  publicKey: text('public_key').notNull(),
+  addedBy: text('added_by').notNull(),
+  addedAt: ts('added_at').notNull().defaultNow(),
+});
+
 /** Failure counts per plugin and region; the circuit breaker trips a plugin off where it keeps failing. */
 export const pluginHealth = pgTable(
   'plugin_health',

@@ -19,7 +19,7 @@ import type { WeixiContext } from './context.js';
 import { toClientError } from './errors.js';
 
 /** Mutations acting on a plugin named by another argument than `pluginId`. */
-const PLUGIN_ARGS: Record<string, string> = { enablePlugin: 'id', disablePlugin: 'id', updatePluginSettings: 'id' };
+const PLUGIN_ARGS: Record<string, string> = { enablePlugin: 'id', disablePlugin: 'id', updatePluginSettings: 'id', upgradePlugin: 'id', uninstallPlugin: 'id', purgePlugin: 'id' };
 
 /** Mutations whose core function records its successes itself, in its transaction, as this operation. */
 const RECORDED_BY_CORE: Record<string, string> = { createApiKey: 'apiKey.create', revokeApiKey: 'apiKey.revoke', revokeJwt: 'jwt.revoke' };

@@ -1,6 +1,7 @@
 import type { Clock, PluginHost } from '@weixi/core';
 import type { Principal } from '@weixi/core/access';
 import type { Database } from '@weixi/db';
+import type { PluginInstallations } from '@weixi/plugin-store';
 import type { JobRunner } from '@weixi/jobs';
 import type { LiveStreams } from './live.js';
 import { createLoaders, type Loaders } from './loaders.js';
@@ -14,6 +15,8 @@ export interface WeixiContext {
   database: Database;
   clock: Clock;
   plugins?: PluginHost;
+  /** Plugins installed from a registry, when the server runs a plugin host. */
+  installations?: PluginInstallations;
   jobs?: JobRunner;
   /** Changed ids for subscriptions, when the server follows live notices. */
   live?: LiveStreams;
@@ -32,6 +35,7 @@ export interface ContextOptions {
   database: Database;
   clock: Clock;
   plugins?: PluginHost;
+  installations?: PluginInstallations;
   jobs?: JobRunner;
   live?: LiveStreams;
   requestId?: string;

@@ -87,6 +87,8 @@ export const ROOT_FIELD_ACTIONS: Readonly<Record<string, Action>> = {
   churnModels: 'backtest',
   plugins: 'plugins',
   plugin: 'plugins',
+  installedPlugins: 'administer',
+  trustedPublishers: 'administer',
   upsertCustomers: 'ingest',
   recordUsage: 'ingest',
   recordEvents: 'ingest',

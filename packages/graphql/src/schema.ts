@@ -15,6 +15,7 @@ import { registerImport } from './types/import.js';
 import { registerJobs } from './types/jobs.js';
 import { registerPluginFields } from './types/plugin-fields.js';
 import { registerPlugins } from './types/plugins.js';
+import { registerPluginInstalls } from './types/plugin-installs.js';
 import { registerPluginTypes } from './types/plugin-types.js';
 import { registerRegion } from './types/region.js';
 import { createRefs } from './types/refs.js';
@@ -66,7 +67,7 @@ export function buildSchema(options: BuildSchemaOptions = {}): GraphQLSchema {
   registerIngest(builder, refs, enums);
   registerImport(builder);
   registerTiers(builder);
-  registerPlugins(builder);
+  registerPluginInstalls(builder, registerPlugins(builder).Plugin);
   registerJobs(builder);
   const role = registerRoleEnum(builder);
   registerApiKeys(builder, role);

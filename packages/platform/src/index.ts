@@ -3,6 +3,7 @@ export { startServer, type WeixiServer, type WeixiServerOptions } from './server
 export { startOperationsServer, type Metrics, type OperationsServer, type OperationsSettings, type Readiness, type TracingOptions } from './operations/index.js';
 export { createLogger, isClientError, type Logger } from './log.js';
 export { loadPlugins, type LoadPluginsOptions } from './plugins.js';
+export { createInstallations, type PluginStoreSettings } from './plugin-installs.js';
 export { printSchemaWithPlugins } from './plugin-schema.js';
 export { accessGraphQLError, type AuthOptions } from './auth.js';
 export type { HardeningOptions } from './hardening.js';

@@ -10,6 +10,8 @@ import { startOutboxLoop } from './outbox.js';
 import type { AuthOptions } from './auth.js';
 import { startServer, type WeixiServer } from './server.js';
 import { followPluginChanges } from './plugin-changes.js';
+import { createInstallations, followPluginInstalls, type PluginStoreSettings } from './plugin-installs.js';
+import type { PluginInstallations } from '@weixi/plugin-store';
 import type { HardeningOptions } from './hardening.js';
 import type { OriginOptions } from './origins.js';
 import { createMetrics, type Metrics, type OperationsSettings } from './operations/index.js';
@@ -44,6 +46,8 @@ export interface PlatformOptions {
   churn?: ChurnDefinition;
   /** How requests authenticate; default from the environment (WEIXI_JWT_*). */
   auth?: AuthOptions;
+  /** Where plugins installed from a registry are kept, and the default registry (else from the environment). */
+  pluginStore?: PluginStoreSettings;
   /** Query limits, rate limits, error masking, persisted operations, CORS origins and Host names for the GraphQL server. */
   server?: HardeningOptions & OriginOptions & OperationsSettings;
 }
@@ -51,6 +55,7 @@ export interface PlatformOptions {
 export interface Platform {
   server: WeixiServer;
   plugins: PluginHost;
+  installations: PluginInstallations;
   jobs: JobRunner;
   /** The process plugin code runs in, when not in this one. */
   extensionHost?: ExtensionHost;
@@ -68,6 +73,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     database: options.database,
     clock,
     plugins: runtime.plugins,
+    installations: runtime.installations,
     jobs: runtime.jobs,
     logger,
     port: options.port,
@@ -77,6 +83,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   return {
     server,
     plugins: runtime.plugins,
+    installations: runtime.installations,
     jobs: runtime.jobs,
     extensionHost: runtime.extensionHost,
     async close() {
@@ -90,6 +97,8 @@ export type WorkerOptions = Omit<PlatformOptions, 'runJobs' | 'port' | 'host' | 
 
 export interface Worker {
   plugins: PluginHost;
+  /** Plugins installed from a registry: install, upgrade, uninstall, followed in every process. */
+  installations: PluginInstallations;
   jobs: JobRunner;
   extensionHost?: ExtensionHost;
   /** Its jobs' and plugins' metrics (Prometheus). */
@@ -143,17 +152,22 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
   const kpiJobs = registerKpiJobs(host, options.database, clock);
   // Listening before reading the state at start, so no change made meanwhile is missed.
   const changes = await followPluginChanges(options.database, host, logger);
+  const installations = createInstallations({ database: options.database, host, clock, logger, settings: options.pluginStore });
+  const installs = await followPluginInstalls(options.database, installations, logger);
   await host.start();
+  await installations.start();
   const outbox = runJobs ? startOutboxLoop(host, logger, options.jobs?.pollMs) : undefined;
   if (runJobs) jobs.start();
   metrics.observe(options.database, host, extensionHost);
   return {
     plugins: host,
+    installations,
     jobs,
     metrics,
     extensionHost,
     async close() {
       await outbox?.stop();
+      await installs.stop();
       await changes.stop();
       await jobs.stop();
       dispatch.dispose();

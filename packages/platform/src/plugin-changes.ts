@@ -9,6 +9,7 @@
 import type { PluginHost } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import type { Logger } from './log.js';
+import { listenNotices } from './notices.js';
 
 export const PLUGIN_CHANGES_CHANNEL = 'weixi_plugins';
 
@@ -17,17 +18,8 @@ export async function followPluginChanges(database: Database, host: PluginHost, 
     logger.debug('plugin change notice', { plugin: pluginId });
     host.reload(pluginId).catch((error: unknown) => logger.error('could not follow a plugin change', { plugin: pluginId, error }));
   };
-  const client = database.client;
-  if (client.kind === 'pglite') {
-    const unlisten = await client.pglite.listen(PLUGIN_CHANGES_CHANNEL, onNotice);
-    return { stop: () => unlisten() };
-  }
-  let connections = 0;
-  const listening = await client.sql.listen(PLUGIN_CHANGES_CHANNEL, onNotice, () => {
-    // The first call is the initial LISTEN; later ones follow a reconnect, after which notices may be missing.
-    if (connections++ === 0) return;
+  return listenNotices(database, PLUGIN_CHANGES_CHANNEL, onNotice, () => {
     logger.warn('plugin change notices reconnected; re-reading every plugin');
     host.reloadAll().catch((error: unknown) => logger.error('could not re-read plugins', { error }));
   });
-  return { stop: () => listening.unlisten() };
 }

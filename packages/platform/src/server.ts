@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
+import type { PluginInstallations } from '@weixi/plugin-store';
 import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
 import { buildSchema, createContext } from '@weixi/graphql';
@@ -37,6 +38,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions, Ope
   logger?: Logger;
   /** Plugins: their fields join the schema, which is rebuilt and swapped in whenever the host changes. */
   plugins?: PluginHost;
+  /** Plugins installed from a registry (installPlugin, upgradePlugin, ...). */
+  installations?: PluginInstallations;
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
@@ -84,7 +87,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     context: async ({ request, req, [SOCKET_PRINCIPAL]: socketPrincipal }: { request: Request; req?: object; [SOCKET_PRINCIPAL]?: Principal }) => {
       // A WebSocket connection authenticated once, as it opened (websocket.ts).
       const principal = socketPrincipal ?? (await door.principal(request));
-      return createContext({ principal, database: options.database, clock, plugins: host, jobs: options.jobs, live: live.events, requestId: requestIdOf({ req }) });
+      return createContext({ principal, database: options.database, clock, plugins: host, installations: options.installations, jobs: options.jobs, live: live.events, requestId: requestIdOf({ req }) });
     },
     landingPage: false,
     logging: {

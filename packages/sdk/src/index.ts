@@ -631,6 +631,18 @@ export interface PluginContext<S = Record<string, unknown>> {
 export interface WeixiPlugin<S = Record<string, unknown>> {
   activate(ctx: PluginContext<S>): void | Promise<void>;
   deactivate?(): void | Promise<void>;
+  /**
+   * Run once per stored settings level (global and each region that set any) when this version replaces
+   * `fromVersion` through an upgrade, before it activates; all levels change in one transaction, and an
+   * upgrade that fails to activate restores them. `settings` holds only the keys set at that level; return
+   * them in this version's shape (they are checked against its settings schema). Pure: no `ctx` here.
+   *
+   * @example
+   * ```ts
+   * migrateSettings: (fromVersion, { greeting, ...rest }) => (greeting === undefined ? rest : { ...rest, salutation: greeting }),
+   * ```
+   */
+  migrateSettings?(fromVersion: string, settings: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** Defines a plugin; use it as the default export of the plugin's entry module. */

@@ -151,7 +151,7 @@ describe('weixi plugin new', () => {
   });
 
   it('is listed in the help', async () => {
-    expect((await weixi('help')).stdout).toMatch(/\n {2}plugin +create a new plugin package from a template/);
+    expect((await weixi('help')).stdout).toMatch(/\n {2}plugin +create a plugin package \(new\); install, upgrade, uninstall plugins from a registry; sign them/);
     expect((await weixi('plugin', 'new', '--help')).stdout).toContain('Usage: weixi plugin new <name> [--kind tactic|channel|warning] [--dir plugins]');
   });
 });

@@ -12,6 +12,7 @@ import type { Command } from '../command.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { parseOptions } from '../arguments.js';
 import { tarballSpecifiers } from '../tarballs.js';
+import { registryCommand, REGISTRY_USAGE } from './plugin-registry.js';
 
 const KINDS = ['tactic', 'channel', 'warning'] as const;
 type Kind = (typeof KINDS)[number];
@@ -45,16 +46,18 @@ concept file (offer.ts, rule.ts or sender.ts), a test that runs through @weixi/t
   -h, --help    show this help
 
 Example: pnpm weixi plugin new warning-complaints --kind warning
-Outside the repository: pnpm weixi plugin new tactic-campus-summer --dir ../my-plugins --from dist/packages`;
+Outside the repository: pnpm weixi plugin new tactic-campus-summer --dir ../my-plugins --from dist/packages
+
+${REGISTRY_USAGE}`;
 
 export const plugin: Command = {
   name: 'plugin',
-  summary: 'create a new plugin package from a template (plugin new <name>)',
+  summary: 'create a plugin package (new); install, upgrade, uninstall plugins from a registry; sign them',
   usage: USAGE,
   async run(args) {
     const [sub, ...rest] = args;
-    if (sub === undefined) throw new UsageError('no subcommand given: use new', 'plugin');
-    if (sub !== 'new') throw new UsageError(`unknown subcommand '${sub}': use new`, 'plugin');
+    if (sub === undefined) throw new UsageError('no subcommand given: use new, install, upgrade, uninstall, purge, list, keygen, sign or trust', 'plugin');
+    if (sub !== 'new') return registryCommand(sub, rest);
     const positional = rest.filter((a, i) => !a.startsWith('-') && !['--kind', '--dir', '--from'].includes(rest[i - 1] ?? ''));
     const values = parseOptions('plugin', rest.filter((a) => !positional.includes(a)), {
       kind: { type: 'string' },

@@ -213,6 +213,55 @@ export class PluginHost {
     this.changed();
   }
 
+  /**
+   * Adds a plugin installed at runtime (from the plugin store) and follows its enablement, as `start` does
+   * for the plugins it was given: it becomes active where it is enabled (settings kept from an earlier install).
+   */
+  addPlugin(plugin: InstalledPlugin): Promise<PluginState> {
+    return this.exclusive(async () => {
+      const id = plugin.manifest.id;
+      this.options.plugins = [...this.options.plugins.filter((p) => p.manifest.id !== id), plugin];
+      this.states.set(id, { id, manifest: plugin.manifest, status: 'inactive' });
+      await this.follow(id, false);
+      return this.states.get(id)!;
+    });
+  }
+
+  /**
+   * Swaps a plugin for another version of it (an upgrade or its rollback): the running one is deactivated,
+   * the new one activated where the plugin is enabled. A failed activation shows in the returned state.
+   */
+  replacePlugin(plugin: InstalledPlugin): Promise<PluginState> {
+    return this.exclusive(async () => {
+      const id = plugin.manifest.id;
+      await this.deactivate(id);
+      this.options.plugins = this.options.plugins.map((p) => (p.manifest.id === id ? plugin : p));
+      this.states.set(id, { id, manifest: plugin.manifest, status: 'inactive' });
+      await this.follow(id, true);
+      this.changed();
+      return this.states.get(id)!;
+    });
+  }
+
+  /** Drops a plugin that was uninstalled: deactivated, and no longer listed. Its settings rows stay. */
+  removePlugin(pluginId: string): Promise<void> {
+    return this.exclusive(async () => {
+      const wasActive = this.active.has(pluginId);
+      await this.deactivate(pluginId);
+      this.options.plugins = this.options.plugins.filter((p) => p.manifest.id !== pluginId);
+      this.states.delete(pluginId);
+      this.enabledIn.delete(pluginId);
+      if (wasActive) this.changed();
+    });
+  }
+
+  /** Runs `work` in turn with enablement reloads, so a plugin is never swapped while its state is read. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.reloading.then(work);
+    this.reloading = next.catch(() => undefined);
+    return next;
+  }
+
   private async follow(pluginId: string, quiet: boolean): Promise<void> {
     const plugin = this.options.plugins.find((p) => p.manifest.id === pluginId);
     if (!plugin) return;

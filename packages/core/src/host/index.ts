@@ -12,3 +12,4 @@ export { type ScoreSummary, type TrainRequest, type TrainResult } from './churn-
 export { TacticRegistry, tacticSampleInput, type DefinedTactic } from './tactics.js';
 export { CORE_JOB_PREFIX, type CoreJobRegions, type JobRegion } from './core-jobs.js';
 export { regionDay, startOfDate } from './services.js';
+export { validateSettings } from './settings-schema.js';

@@ -28,7 +28,7 @@ async function pluginRegion(ctx: WeixiContext, args: { id: string; regionCode?: 
 }
 
 /** Plugin administration: list, inspect, enable and disable per region, and settings per region. */
-export function registerPlugins(builder: WeixiBuilder): void {
+export function registerPlugins(builder: WeixiBuilder) {
   const Status = enumOf(builder, 'PluginStatus', ['active', 'inactive', 'failed', 'refused'] as const, 'Where a plugin stands, for the caller: an operator sees its own regions.', {
     active: 'Running and enabled in at least one region the caller sees (for admins: anywhere).',
     inactive: 'Installed, enabled in no region the caller sees.',
@@ -145,6 +145,7 @@ export function registerPlugins(builder: WeixiBuilder): void {
       },
     }),
   }));
+  return { Plugin };
 }
 
 const SECRET_MASK = '********';
