@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePublisherKeys } from '@weixi/plugin-store';
-import { publishFixture, publishGreetingReleases } from '../../packages/plugin-store/src/fixture-plugin.test-support.js';
-import { startRegistry, type TestRegistry } from '../../packages/plugin-store/src/verdaccio.test-support.js';
+import { publishFixture } from '../../packages/plugin-store/src/fixture-plugin.test-support.js';
+import type { TestRegistry } from '../../packages/plugin-store/src/verdaccio.test-support.js';
+import { hello, startGreetingRegistry } from './greeting-registry.js';
 import { startTestApi, type TestApi } from './harness.js';
 
 const acme = generatePublisherKeys();
@@ -22,14 +23,9 @@ let api: TestApi;
 const INSTALLED = 'id packageName version previousVersion signatureState publisher keyId installedBy availableVersions plugin { status enabledRegions }';
 const LOG = `query ($filter: AuditLogFilter) { auditLog(filter: $filter, first: 50) { edges { node { operation objects plugin outcome errorCode detail } } } }`;
 const log = async (filter: Record<string, unknown>) => (await api.ok(LOG, { filter })).auditLog.edges.map((e: any) => e.node);
-const hello = async () => {
-  const r = await api.gql(`query { greeting_hello(regionCode: "JS-NJ") }`);
-  return r.errors ? r.errors[0]!.message : r.data!.greeting_hello;
-};
 
 beforeAll(async () => {
-  registry = await startRegistry();
-  await publishGreetingReleases(registry, { privateKey: acme.privateKey, publisher: 'acme' });
+  registry = await startGreetingRegistry({ privateKey: acme.privateKey, publisher: 'acme' });
   await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-stranger' }, { privateKey: stranger.privateKey, publisher: 'stranger' });
   await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-dependent', id: 'dependent', pluginDependencies: { greeting: '~1.0.0' } }, { privateKey: acme.privateKey, publisher: 'acme' });
   store = await mkdtemp(join(tmpdir(), 'weixi-api-store-'));
@@ -67,7 +63,7 @@ describe('plugins from a private registry over the API', () => {
   it('serves the installed plugin once enabled, with no restart', async () => {
     await api.ok(`mutation { enablePlugin(id: "greeting", regionCode: "JS-NJ") { plugin { status } } }`);
     await api.ok(`mutation { updatePluginSettings(id: "greeting", regionCode: "JS-NJ", settings: { greeting: "你好" }) { plugin { id } } }`);
-    expect(await hello()).toBe('你好 from 1.0.0');
+    expect(await hello(api)).toBe('你好 from 1.0.0');
   });
 
   it('keeps a plugin other installed plugins depend on: no upgrade out of their range, no uninstall', async () => {
@@ -83,14 +79,14 @@ describe('plugins from a private registry over the API', () => {
   it('upgrades with settings kept and migrated, and rolls a failing upgrade back', async () => {
     const { upgradePlugin } = await api.ok(`mutation { upgradePlugin(id: "greeting", range: "~1.1.0") { ${INSTALLED} } }`);
     expect(upgradePlugin).toMatchObject({ version: '1.1.0', previousVersion: '1.0.0', plugin: { status: 'ACTIVE', enabledRegions: ['JS-NJ', 'JS-NJ-GL'] } });
-    expect(await hello()).toBe('你好 from 1.1.0');
+    expect(await hello(api)).toBe('你好 from 1.1.0');
     const { plugin } = await api.ok(`query { plugin(id: "greeting") { settings(regionCode: "JS-NJ") } }`);
     expect(plugin.settings).toEqual({ salutation: '你好' });
 
     const failed = await api.gql(`mutation { upgradePlugin(id: "greeting") { version } }`);
     expect(failed.errors![0]!.extensions!.code).toBe('CONFLICT');
     expect(failed.errors![0]!.message).toContain("plugin 'greeting' 1.2.0 failed to activate (greeting 1.2.0 cannot start); rolled back to 1.1.0");
-    expect(await hello()).toBe('你好 from 1.1.0');
+    expect(await hello(api)).toBe('你好 from 1.1.0');
     const { installedPlugins } = await api.ok(`query { installedPlugins { id version previousVersion plugin { status } } }`);
     expect(installedPlugins).toEqual([{ id: 'greeting', version: '1.1.0', previousVersion: '1.0.0', plugin: { status: 'ACTIVE' } }]);
     expect(existsSync(join(store, 'greeting', '1.2.0'))).toBe(false);
@@ -105,7 +101,7 @@ describe('plugins from a private registry over the API', () => {
     expect(enabled.errors![0]!.message).toContain('is enabled in JS-NJ, JS-NJ-GL');
     await api.ok(`mutation { disablePlugin(id: "greeting", regionCode: "JS-NJ") { plugin { status } } }`);
     expect((await api.ok(`mutation { uninstallPlugin(id: "greeting") { version } }`)).uninstallPlugin.version).toBe('1.1.0');
-    expect(await hello()).toContain('Cannot query field "greeting_hello"');
+    expect(await hello(api)).toContain('Cannot query field "greeting_hello"');
     expect((await api.ok(`query { plugin(id: "greeting") { id } installedPlugins { id } }`))).toEqual({ plugin: null, installedPlugins: [] });
     expect(existsSync(join(store, 'greeting', '1.1.0'))).toBe(false);
 

@@ -2,8 +2,9 @@
  * Plugins and the host's own child code, bundled to one ES module each with esbuild, in the API process.
  * The extension host runs under Node's permission model without worker threads or child processes, so
  * it can neither run a TypeScript loader (tsx needs a loader thread, esbuild a child process) nor resolve
- * workspace packages it may not read: it gets plain JavaScript, one file per plugin, named by plugin id.
+ * workspace packages it may not read: it gets plain JavaScript, one file per plugin version, named by plugin id.
  */
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -26,13 +27,19 @@ export class Bundler {
 
   constructor(readonly dir: string) {}
 
-  /** The file URL of a plugin's bundle, built once per process. */
+  /**
+   * The file URL of a plugin's bundle, built once per process and entry. Each entry (a version installed
+   * from a registry has its own folder) gets its own file, `<id>.<hash of the entry>.mjs`: an upgrade's new
+   * code is a new module for the host, and a host restarted after a rollback reads the old version's file.
+   */
   plugin(pluginId: string, entry: string): Promise<string> {
-    let built = this.plugins.get(pluginId);
+    const key = `${pluginId}\0${entry}`;
+    let built = this.plugins.get(key);
     if (!built) {
-      built = bundle(entry, join(this.dir, 'plugins', `${pluginId}.mjs`)).then((file) => pathToFileURL(file).href);
-      built.catch(() => this.plugins.delete(pluginId));
-      this.plugins.set(pluginId, built);
+      const file = `${pluginId}.${createHash('sha256').update(entry).digest('hex').slice(0, 12)}.mjs`;
+      built = bundle(entry, join(this.dir, 'plugins', file)).then((path) => pathToFileURL(path).href);
+      built.catch(() => this.plugins.delete(key));
+      this.plugins.set(key, built);
     }
     return built;
   }

@@ -13,6 +13,8 @@ import { Endpoint } from './rpc.js';
 export interface HostRoot {
   activate(pluginId: string, url: string, ctx: RemoteContext): Promise<void>;
   deactivate(pluginId: string): Promise<void>;
+  /** A version's `migrateSettings` over stored settings, its module imported without activating it (an upgrade). */
+  migrateSettings(pluginId: string, url: string, fromVersion: string, settings: Record<string, unknown>): Promise<Record<string, unknown>>;
   ping(): Promise<true>;
 }
 
@@ -21,8 +23,8 @@ export interface Fatal {
   fatal: { message: string; plugin: string | null };
 }
 
-/** Plugin bundles are named `<plugin id>.mjs`, so a stack names the plugin whose code is in it. */
-export const pluginOfStack = (stack: string | undefined): string | null => /[/\\]plugins[/\\]([a-z0-9][a-z0-9-]*)\.mjs/.exec(stack ?? '')?.[1] ?? null;
+/** Plugin bundles are named `<plugin id>.<entry hash>.mjs`, so a stack names the plugin whose code is in it. */
+export const pluginOfStack = (stack: string | undefined): string | null => /[/\\]plugins[/\\]([a-z0-9][a-z0-9-]*)\.[0-9a-f]+\.mjs/.exec(stack ?? '')?.[1] ?? null;
 
 const meter = new Meter();
 const active = new Map<string, { module: WeixiPlugin<never>; context: ChildContext }>();
@@ -51,6 +53,11 @@ const root: HostRoot = {
     } finally {
       await plugin.context.disposeOwn();
     }
+  },
+  async migrateSettings(pluginId, url, fromVersion, settings) {
+    const module = ((await import(url)) as { default?: WeixiPlugin<never> }).default;
+    if (!module?.migrateSettings) return settings;
+    return meter.run(pluginId, () => module.migrateSettings!(fromVersion, settings));
   },
   ping: async () => true,
 };

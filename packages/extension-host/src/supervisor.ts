@@ -140,6 +140,12 @@ export class ExtensionHost {
         if (!this.activated.delete(id) || !running || running.endpoint.closed) return;
         await this.track({ pluginId: id, kind: 'call' }, this.limits.callMs, async () => (await running.root).deactivate(id));
       },
+      // An upgrade's settings migration runs here too, never in the API process. The host awaits it.
+      migrateSettings: ((fromVersion: string, settings: Record<string, unknown>) =>
+        this.track({ pluginId: id, kind: 'call' }, this.limits.callMs, async () => {
+          const root = await (await this.start()).root;
+          return root.migrateSettings(id, await this.bundler!.plugin(id, plugin.entry), fromVersion, settings);
+        })) as never,
     };
   };
 

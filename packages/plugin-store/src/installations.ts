@@ -5,7 +5,6 @@
  * same download and checks, pinned to the recorded integrity) and adds, replaces or removes the plugin in
  * its running host, with no restart.
  */
-import { pathToFileURL } from 'node:url';
 import { and, eq, inArray } from 'drizzle-orm';
 import semver from 'semver';
 import { NotFoundError, recordAudit, WeixiError, type Clock, type PluginHost, type PluginState } from '@weixi/core';
@@ -116,7 +115,7 @@ export class PluginInstallations {
       const names = broken.map((d) => `'${d.id}' (needs ${d.range})`).join(', ');
       throw new WeixiError('CONFLICT', `plugin '${current.pluginId}' ${stored.version} would break ${names}; upgrade them first or choose a range they accept`, [{ path: 'range', message: `breaks ${names}` }]);
     }
-    const module = await importPlugin(stored);
+    const module = await this.loadPlugin(stored);
     const snapshot = await this.db.transaction(async (tx) => {
       // Only from the version read above: two upgrades at once from two processes, one wins.
       const moved = await tx
@@ -234,6 +233,13 @@ export class PluginInstallations {
   }
 
   /** The plugins here that declare a dependency on `pluginId`, with the range they need. */
+  /** The new version's module through the host's loader: in the extension host when plugins run out of process. */
+  private async loadPlugin(stored: StoredPlugin): Promise<WeixiPlugin<never>> {
+    const module = await this.options.host.load({ manifest: stored.manifest, entry: stored.entry });
+    if (!module || typeof module.activate !== 'function') throw new PluginRefusedError('INVALID_MANIFEST', `${stored.entry} has no default export made with definePlugin({ activate })`);
+    return module;
+  }
+
   private dependents(pluginId: string): Array<{ id: string; range: string }> {
     return this.options.host.list().flatMap((s) => {
       const range = s.manifest?.dependencies?.[pluginId];
@@ -293,10 +299,4 @@ export class PluginInstallations {
       detail: { message: `allowUnsigned: signature ${stored.signature.state}: ${stored.signature.problem ?? ''}` },
     });
   }
-}
-
-async function importPlugin(stored: StoredPlugin): Promise<WeixiPlugin<never>> {
-  const module = ((await import(pathToFileURL(stored.entry).href)) as { default?: WeixiPlugin<never> }).default;
-  if (!module || typeof module.activate !== 'function') throw new PluginRefusedError('INVALID_MANIFEST', `${stored.entry} has no default export made with definePlugin({ activate })`);
-  return module;
 }

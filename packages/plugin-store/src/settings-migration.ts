@@ -19,7 +19,8 @@ export async function migrateSettings(tx: Tx, manifest: PluginManifest, module: 
   for (const row of rows) {
     let migrated: Record<string, unknown>;
     try {
-      migrated = module.migrateSettings(fromVersion, structuredClone(row.settings));
+      // Awaited: out of process (the extension host) the call is remote, though a plugin's own is synchronous.
+      migrated = await module.migrateSettings(fromVersion, structuredClone(row.settings));
     } catch (error) {
       throw new Error(`plugin '${manifest.id}' ${manifest.version}: migrateSettings threw for stored settings ${row.id}: ${(error as Error).message}`);
     }

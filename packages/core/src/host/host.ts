@@ -635,7 +635,7 @@ export class PluginHost {
     try {
       // Declared types join with the plugin, before its code runs, and leave with it.
       subscriptions.push(this.types.add(id, pluginNamespace(plugin.manifest), plugin.manifest.contributes?.graphqlTypes ?? []));
-      const module = this.options.loadModule ? await this.options.loadModule(plugin) : ((await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> }).default;
+      const module = await this.load(plugin);
       if (!module || typeof module.activate !== 'function') throw new Error(`${plugin.entry} has no default export made with definePlugin({ activate })`);
       await module.activate(this.context(plugin, subscriptions) as never);
       this.active.set(id, { module, subscriptions });
@@ -647,6 +647,16 @@ export class PluginHost {
       this.states.set(id, { id, manifest: plugin.manifest, status: 'failed', error: message });
       this.logger.error('plugin failed to activate', { plugin: id, error: message });
     }
+  }
+
+  /**
+   * A plugin's module as this host runs plugins: imported here, or a proxy of one running in the extension
+   * host (`loadModule`). Anything else that must call plugin code (an upgrade's settings migration) loads
+   * it through this, so no plugin code runs in the API process when plugins run out of it.
+   */
+  async load(plugin: InstalledPlugin): Promise<WeixiPlugin<never> | undefined> {
+    if (this.options.loadModule) return this.options.loadModule(plugin);
+    return ((await import(pathToFileURL(plugin.entry).href)) as { default?: WeixiPlugin<never> }).default;
   }
 
   private async deactivate(pluginId: string): Promise<void> {
