@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('the built packages', () => {
   it('packs @weixi/sdk, @weixi/testing, @weixi/client and the packages they need', () => {
     expect(readdirSync(packages).sort()).toEqual(
-      ['client', 'contact-policy', 'core', 'db', 'demo', 'dispatch', 'graphql', 'import', 'jobs', 'kpis', 'live', 'model', 'planner', 'platform', 'plugin-store', 'sdk', 'testing', 'warnings'].map((name) => `weixi-${name}-0.1.0.tgz`),
+      ['client', 'contact-policy', 'core', 'db', 'demo', 'dispatch', 'extension-host', 'graphql', 'import', 'jobs', 'kpis', 'live', 'model', 'planner', 'platform', 'plugin-store', 'sdk', 'testing', 'warnings'].map((name) => `weixi-${name}-0.1.0.tgz`),
     );
   });
 
