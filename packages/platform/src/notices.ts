@@ -1,4 +1,5 @@
 import type { Database } from '@weixi/db';
+import type { Logger } from './log.js';
 
 /**
  * LISTENs on a channel of the database (PGlite or PostgreSQL) and calls `onNotice` with each payload.
@@ -16,4 +17,25 @@ export async function listenNotices(database: Database, channel: string, onNotic
     if (connections++ > 0) onReconnect();
   });
   return { stop: () => listening.unlisten() };
+}
+
+/**
+ * Follows a channel whose payload is a plugin id: `one(pluginId)` for each notice, `all()` after a
+ * reconnect (notices may have been missed), each failure logged with `what` ("plugin change", ...).
+ */
+export function followPluginNotices(
+  database: Database,
+  channel: string,
+  logger: Logger,
+  what: string,
+  follow: { one(pluginId: string): Promise<unknown>; all(): Promise<unknown> },
+): Promise<{ stop(): Promise<void> }> {
+  const onNotice = (pluginId: string) => {
+    logger.debug(`${what} notice`, { plugin: pluginId });
+    follow.one(pluginId).catch((error: unknown) => logger.error(`could not follow a ${what}`, { plugin: pluginId, error }));
+  };
+  return listenNotices(database, channel, onNotice, () => {
+    logger.warn(`${what} notices reconnected; following every plugin again`);
+    follow.all().catch((error: unknown) => logger.error(`could not follow every ${what} again`, { error }));
+  });
 }

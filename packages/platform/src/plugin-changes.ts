@@ -9,17 +9,10 @@
 import type { PluginHost } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import type { Logger } from './log.js';
-import { listenNotices } from './notices.js';
+import { followPluginNotices } from './notices.js';
 
 export const PLUGIN_CHANGES_CHANNEL = 'weixi_plugins';
 
-export async function followPluginChanges(database: Database, host: PluginHost, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const onNotice = (pluginId: string) => {
-    logger.debug('plugin change notice', { plugin: pluginId });
-    host.reload(pluginId).catch((error: unknown) => logger.error('could not follow a plugin change', { plugin: pluginId, error }));
-  };
-  return listenNotices(database, PLUGIN_CHANGES_CHANNEL, onNotice, () => {
-    logger.warn('plugin change notices reconnected; re-reading every plugin');
-    host.reloadAll().catch((error: unknown) => logger.error('could not re-read plugins', { error }));
-  });
+export function followPluginChanges(database: Database, host: PluginHost, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  return followPluginNotices(database, PLUGIN_CHANGES_CHANNEL, logger, 'plugin change', { one: (id) => host.reload(id), all: () => host.reloadAll() });
 }

@@ -14,7 +14,7 @@ import type { Database } from '@weixi/db';
 import { PluginInstallations, PluginStore } from '@weixi/plugin-store';
 import { SDK_VERSION } from '@weixi/sdk';
 import type { Logger } from './log.js';
-import { listenNotices } from './notices.js';
+import { followPluginNotices } from './notices.js';
 
 export const PLUGIN_INSTALLS_CHANNEL = 'weixi_plugin_installs';
 
@@ -59,13 +59,6 @@ export function createInstallations(options: { database: Database; host: PluginH
   return new PluginInstallations({ database: options.database, host: options.host, store, clock: options.clock, logger: options.logger, ...(registry ? { defaultRegistry: registry } : {}), ...(token ? { token } : {}) });
 }
 
-export async function followPluginInstalls(database: Database, installations: PluginInstallations, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  const onNotice = (pluginId: string) => {
-    logger.debug('plugin install notice', { plugin: pluginId });
-    installations.sync(pluginId).catch((error: unknown) => logger.error('could not follow a plugin install', { plugin: pluginId, error }));
-  };
-  return listenNotices(database, PLUGIN_INSTALLS_CHANNEL, onNotice, () => {
-    logger.warn('plugin install notices reconnected; syncing every installed plugin');
-    installations.start().catch((error: unknown) => logger.error('could not re-read installed plugins', { error }));
-  });
+export function followPluginInstalls(database: Database, installations: PluginInstallations, logger: Logger): Promise<{ stop(): Promise<void> }> {
+  return followPluginNotices(database, PLUGIN_INSTALLS_CHANNEL, logger, 'plugin install', { one: (id) => installations.sync(id), all: () => installations.start() });
 }
