@@ -64,7 +64,7 @@ const root: HostRoot = {
 
 const endpoint = new Endpoint(
   { send: (batch) => void process.send!(batch), onMessage: (handler) => void process.on('message', (batch: Batch) => handler(batch)) },
-  { root, usage: () => meter.usage() },
+  { root, usage: () => meter.usage(), around: (handle) => meter.batch(handle) },
 );
 
 function fatal(error: unknown): void {

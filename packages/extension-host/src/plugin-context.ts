@@ -6,6 +6,7 @@
  */
 import type { Disposable, PluginContext } from '@weixi/sdk';
 import type { Meter } from './meter.js';
+import { RESOLVE_MANY, resolveManyOf } from './field-batch.js';
 import { wrapFunctions } from './marshal.js';
 
 /** The context as it crosses from the API process: every member async (a remote call). */
@@ -28,14 +29,20 @@ export function childContext(remote: RemoteContext, meter: Meter): ChildContext 
   const registrations = new WeakSet<Disposable>();
   const metered = (fn: AnyFunction) => (...args: unknown[]) => meter.run(id, () => fn(...args));
   const register =
-    <F extends AnyFunction>(remoteRegister: F) =>
+    <F extends AnyFunction>(remoteRegister: F, shape: (args: unknown[]) => unknown[] = (args) => args) =>
     (...args: Parameters<F>): Disposable => {
-      const result = Promise.resolve(remoteRegister(...args.map((a) => wrapFunctions(a, metered)))) as Promise<Disposable>;
+      const result = Promise.resolve(remoteRegister(...shape(args.map((a) => wrapFunctions(a, metered))))) as Promise<Disposable>;
       pending.push(result.catch((error: unknown) => void (refused ??= error)));
       const disposable = { dispose: async () => (await result.catch(() => null))?.dispose() };
       registrations.add(disposable);
       return disposable;
     };
+  // A field's spec (the last argument) also carries the batched form of its resolver (field-batch.ts).
+  const field = (args: unknown[]) => {
+    const spec = args.at(-1) as { resolve?: unknown } | null;
+    if (typeof spec?.resolve !== 'function') return args;
+    return [...args.slice(0, -1), { ...spec, [RESOLVE_MANY]: resolveManyOf(spec.resolve as AnyFunction) }];
+  };
   const quiet = (p: unknown) => void Promise.resolve(p).catch(() => undefined);
   const log = remote.logger;
   const subscriptions: Disposable[] = [];
@@ -50,7 +57,7 @@ export function childContext(remote: RemoteContext, meter: Meter): ChildContext 
     },
     settings: remote.settings,
     storage: remote.storage,
-    graphql: { addField: register(remote.graphql.addField), addRootField: register(remote.graphql.addRootField) },
+    graphql: { addField: register(remote.graphql.addField, field), addRootField: register(remote.graphql.addRootField, field) },
     jobs: { handle: register(remote.jobs.handle) },
     warnings: { defineRule: register(remote.warnings.defineRule), defineModel: register(remote.warnings.defineModel) },
     tactics: { define: register(remote.tactics.define) },

@@ -6,6 +6,7 @@
  */
 import { tacticSampleInput, warningRuleSampleInput } from '@weixi/core';
 import type { Disposable, PluginContext, PluginManifest, TacticImplementation, WarningRuleDefinition, WarningRuleInput } from '@weixi/sdk';
+import { batchedResolve, RESOLVE_MANY } from './field-batch.js';
 import type { RemoteContext } from './plugin-context.js';
 
 /** How long a call into the plugin may take, by what it serves. */
@@ -29,6 +30,13 @@ async function answeringSample<I, O>(build: (input: I) => Promise<O>, sample: I)
   return (input) => (JSON.stringify(input) === key ? answer : build(input));
 }
 
+/** A field's spec from the host: its resolver batched per tick through `resolveMany` (field-batch.ts). */
+function fieldSpec<S extends { resolve: unknown }>(spec: S, hand: Hand): S {
+  const { [RESOLVE_MANY]: many, ...rest } = spec as S & { [RESOLVE_MANY]?: unknown };
+  const handed = hand(rest, 'field') as S;
+  return typeof many === 'function' ? { ...handed, resolve: batchedResolve(hand(many, 'field') as never) } : handed;
+}
+
 export function remoteContext(ctx: PluginContext, manifest: PluginManifest, hand: Hand): RemoteContext {
   const registration =
     <F extends AnyFunction>(register: F, kind: CallKind) =>
@@ -49,7 +57,10 @@ export function remoteContext(ctx: PluginContext, manifest: PluginManifest, hand
       set: (regionCode, key, value) => storage.set(regionCode, key, value),
       delete: (regionCode, key) => storage.delete(regionCode, key),
     },
-    graphql: { addField: registration(ctx.graphql.addField, 'field'), addRootField: registration(ctx.graphql.addRootField, 'field') },
+    graphql: {
+      addField: (type, name, spec) => plain(ctx.graphql.addField(type, name, fieldSpec(spec, hand))),
+      addRootField: (type, name, spec) => plain(ctx.graphql.addRootField(type, name, fieldSpec(spec, hand))),
+    },
     jobs: { handle: registration(ctx.jobs.handle, 'job') },
     events: { on: registration(ctx.events.on, 'call') },
     channels: { register: registration(channels.register, 'call'), report: (report) => channels.report(report), optOut: (request) => channels.optOut(request) },

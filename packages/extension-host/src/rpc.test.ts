@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch } from './protocol.js';
-import { Endpoint, RpcClosedError, type Port } from './rpc.js';
-
-/** Two ports joined like a child process' IPC channel: each message is structured-cloned and arrives later. */
-function pair(): [Port, Port] {
-  const handlers: Array<(batch: Batch) => void> = [];
-  const port = (to: number): Port => ({
-    send: (batch) => {
-      const copy = structuredClone(batch);
-      setTimeout(() => handlers[to]?.(copy), 0);
-    },
-    onMessage: (handler) => void (handlers[1 - to] = handler),
-  });
-  return [port(1), port(0)];
-}
+import { pair } from './port-pair.test-support.js';
+import { Endpoint, RpcClosedError } from './rpc.js';
 
 const connect = (root: object) => {
   const [a, b] = pair();

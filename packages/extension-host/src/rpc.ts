@@ -34,6 +34,8 @@ export interface EndpointOptions {
   usage?(): HostUsage;
   /** Figures the peer sent. */
   onUsage?(usage: HostUsage): void;
+  /** Runs the handling of one received message (the child meters a batch's calls with it). */
+  around?(handle: () => void): void;
 }
 
 const ROOT = 0;
@@ -41,6 +43,8 @@ const ROOT = 0;
 const SENT_ERRORS = 1_000;
 /** On a decoded error: the peer's id for it. */
 const ORIGIN = Symbol('rpc.origin');
+/** Endpoints with frames waiting for their flush. */
+const scheduled = new Set<Endpoint>();
 const proxyIds = new WeakMap<AnyFunction, { endpoint: Endpoint; id: number }>();
 
 export class Endpoint {
@@ -120,15 +124,25 @@ export class Endpoint {
     });
   }
 
+  /**
+   * Sends what every endpoint queued so far now rather than at its own turn of the check phase: for a
+   * caller that itself gathered a tick's calls in a `setImmediate` (field-batch.ts), which saves a turn.
+   */
+  static flushAll(): void {
+    for (const endpoint of scheduled) endpoint.flush();
+  }
+
   private push(frame: Frame): void {
     this.queue.push(frame);
     if (this.scheduled) return;
     this.scheduled = true;
+    scheduled.add(this);
     setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    scheduled.delete(this);
     const frames = this.queue;
     this.queue = [];
     this.encoded.clear();
@@ -160,15 +174,19 @@ export class Endpoint {
     this.stats.received++;
     if (batch.rpc.some((f) => f.t === 'call')) this.stats.receivedWithCalls++;
     if (batch.usage) this.options.onUsage?.(batch.usage);
-    try {
-      for (const frame of batch.rpc) {
-        if (frame.t === 'call') this.invoke(frame.id, frame.fn, frame.args);
-        else if (frame.t === 'release') this.released(frame.fn, frame.count);
-        else this.settle(frame.id, frame.t, frame.value);
+    const handle = () => {
+      try {
+        for (const frame of batch.rpc) {
+          if (frame.t === 'call') this.invoke(frame.id, frame.fn, frame.args);
+          else if (frame.t === 'release') this.released(frame.fn, frame.count);
+          else this.settle(frame.id, frame.t, frame.value);
+        }
+      } finally {
+        this.decoded.clear();
       }
-    } finally {
-      this.decoded.clear();
-    }
+    };
+    if (this.options.around) this.options.around(handle);
+    else handle();
   }
 
   private invoke(id: number, fn: number, args: unknown[]): void {

@@ -16,30 +16,38 @@ const contained = (ctx: WeixiContext, registration: FieldRegistration, regionId:
  * What a plugin resolver may serve: the codes of every region the caller sees as a whole (an operator's
  * subtrees, all for admins, none for an agent, whose customers reach plugins only as parents), those of
  * them where the plugin is enabled, and the plugin's services narrowed to the caller and to those regions.
+ * One frozen object per plugin and region in a request, shared by its resolvers for every parent: a page
+ * of 100 customers builds it once, and an out-of-process plugin receives (and decodes) it once per batch.
  */
 async function requestOf(ctx: WeixiContext, pluginId: string, regionCode: string | null): Promise<FieldRequest> {
   if (!ctx.plugins) throw new Error(`plugin field of '${pluginId}' resolved without a plugin host`);
-  const { enabledRegionCodes, services } = perRequest(ctx, pluginId);
-  return { regionCodes: await ctx.loaders.visibleRegionCodes(), enabledRegionCodes, regionCode, services };
-}
-
-type PerRequest = Pick<FieldRequest, 'enabledRegionCodes' | 'services'>;
-const requestParts = new WeakMap<WeixiContext, Map<string, PerRequest>>();
-
-/**
- * A plugin's services and enabled regions, once per request and shared by its resolvers for every parent:
- * a page of 100 customers builds them once, and an out-of-process plugin receives them once per batch.
- */
-function perRequest(ctx: WeixiContext, pluginId: string): PerRequest {
   let byPlugin = requestParts.get(ctx);
   if (!byPlugin) requestParts.set(ctx, (byPlugin = new Map()));
   let parts = byPlugin.get(pluginId);
   if (!parts) {
-    parts = { enabledRegionCodes: ctx.plugins!.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code), services: ctx.plugins!.services(pluginId, ctx.principal) };
+    parts = {
+      enabledRegionCodes: Object.freeze(ctx.plugins.enablement(pluginId).visibleTo(ctx.principal).map((r) => r.code)),
+      services: ctx.plugins.services(pluginId, ctx.principal),
+      byRegion: new Map(),
+    };
     byPlugin.set(pluginId, parts);
   }
-  return parts;
+  let request = parts.byRegion.get(regionCode);
+  if (!request) {
+    const regionCodes = await ctx.loaders.visibleRegionCodes();
+    // Another resolver of the page may have made it while this one waited.
+    request = parts.byRegion.get(regionCode) ?? Object.freeze({ regionCodes, enabledRegionCodes: parts.enabledRegionCodes, regionCode, services: parts.services });
+    parts.byRegion.set(regionCode, request);
+  }
+  return request;
 }
+
+interface PerRequest {
+  enabledRegionCodes: readonly string[];
+  services: FieldRequest['services'];
+  byRegion: Map<string | null, FieldRequest>;
+}
+const requestParts = new WeakMap<WeixiContext, Map<string, PerRequest>>();
 
 /**
  * The region a root field is asked about, checked before its resolver runs: it exists (NOT_FOUND), the
