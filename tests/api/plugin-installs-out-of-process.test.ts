@@ -41,6 +41,10 @@ describe('a registry plugin in the extension host', () => {
     await api.ok(`mutation { enablePlugin(id: "greeting", regionCode: "JS-NJ") { plugin { status } } }`);
     await api.ok(`mutation { updatePluginSettings(id: "greeting", regionCode: "JS-NJ", settings: { greeting: "你好" }) { plugin { id } } }`);
     expect(await hello(api)).toBe('你好 from 1.0.0');
+    // Its calls are measured where they ran.
+    const { plugin: running } = await api.ok(`query { plugin(id: "greeting") { runtime { where calls cpuMs crashes } } }`);
+    expect(running.runtime).toMatchObject({ where: 'EXTENSION_HOST', crashes: 0 });
+    expect(running.runtime.calls).toBeGreaterThan(0);
 
     // 1.1.0 renames the setting; its migrateSettings is plugin code, so it runs in the extension host.
     const { upgradePlugin } = await api.ok(`mutation { upgradePlugin(id: "greeting", range: "~1.1.0") { version previousVersion } }`);

@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadPlugins } from '@weixi/platform';
 import { generatePublisherKeys } from '@weixi/plugin-store';
 import { publishFixture } from '../../packages/plugin-store/src/fixture-plugin.test-support.js';
 import type { TestRegistry } from '../../packages/plugin-store/src/verdaccio.test-support.js';
@@ -29,7 +31,9 @@ beforeAll(async () => {
   await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-stranger' }, { privateKey: stranger.privateKey, publisher: 'stranger' });
   await publishFixture(registry, { version: '1.0.0', name: 'weixi-plugin-dependent', id: 'dependent', pluginDependencies: { greeting: '~1.0.0' } }, { privateKey: acme.privateKey, publisher: 'acme' });
   store = await mkdtemp(join(tmpdir(), 'weixi-api-store-'));
-  api = await startTestApi('2026-11-15T04:00:00Z', { pluginStore: { dir: store, registry: registry.url } });
+  // `steady` is a plugin the server starts with (as from plugins/ or WEIXI_PLUGINS), not from the registry.
+  const { plugins } = await loadPlugins({ packages: [fileURLToPath(new URL('../plugins/fixtures/steady', import.meta.url))], baseDir: process.cwd() });
+  api = await startTestApi('2026-11-15T04:00:00Z', { plugins, pluginStore: { dir: store, registry: registry.url } });
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -64,6 +68,29 @@ describe('plugins from a private registry over the API', () => {
     await api.ok(`mutation { enablePlugin(id: "greeting", regionCode: "JS-NJ") { plugin { status } } }`);
     await api.ok(`mutation { updatePluginSettings(id: "greeting", regionCode: "JS-NJ", settings: { greeting: "你好" }) { plugin { id } } }`);
     expect(await hello(api)).toBe('你好 from 1.0.0');
+  });
+
+  it('shows the catalog on plugins: installed and available versions, publisher, signature, where its code runs', async () => {
+    const { plugins } = await api.ok(
+      `query { plugins(first: 100) { edges { node { id version installation { version availableVersions publisher signatureState } runtime { where calls crashes } } } } }`,
+    );
+    const nodes: any[] = plugins.edges.map((e: any) => e.node);
+    const greeting = nodes.find((n) => n.id === 'greeting');
+    expect(greeting).toEqual({
+      id: 'greeting',
+      version: '1.0.0',
+      installation: { version: '1.0.0', availableVersions: ['1.0.0', '1.1.0', '1.2.0'], publisher: 'acme', signatureState: 'VERIFIED' },
+      runtime: { where: 'IN_PROCESS', calls: 0, crashes: 0 },
+    });
+    // A plugin the server was started with was not installed from a registry.
+    expect(nodes.find((n) => n.id === 'steady')).toMatchObject({ installation: null, runtime: { where: 'IN_PROCESS' } });
+
+    const operator = await api.key({ role: 'operator', regionCodes: ['JS'] });
+    const refused = await api.as(operator).gql(`query { plugin(id: "greeting") { id installation { version } runtime { calls } } }`);
+    expect(refused.errors!.map((e) => [e.path, e.extensions!.code])).toEqual([
+      [['plugin', 'installation'], 'FORBIDDEN'],
+      [['plugin', 'runtime'], 'FORBIDDEN'],
+    ]);
   });
 
   it('keeps a plugin other installed plugins depend on: no upgrade out of their range, no uninstall', async () => {
@@ -128,6 +155,7 @@ describe('plugins from a private registry over the API', () => {
     expect(forbidden.errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const listing = await api.as(operator).gql(`query { installedPlugins { id } }`);
     expect(listing.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+
     const { untrustPublisher } = await api.ok(`mutation ($k: String!) { untrustPublisher(keyId: $k) { publisher } }`, { k: acme.keyId });
     expect(untrustPublisher.publisher).toBe('acme');
 

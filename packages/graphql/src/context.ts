@@ -6,6 +6,21 @@ import type { JobRunner } from '@weixi/jobs';
 import type { LiveStreams } from './live.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
+/** A plugin's figures where its code runs (the extension host measures them per plugin). */
+export interface PluginRuntimeFigures {
+  cpuMicros: number;
+  heapBytes: number;
+  calls: number;
+  crashes: number;
+  lastCrash: string | null;
+}
+
+/** Where plugin code runs in this process, and what each plugin used there. */
+export interface PluginRuntime {
+  where: 'extension-host' | 'in-process';
+  figures(pluginId: string): PluginRuntimeFigures | undefined;
+}
+
 /**
  * What every resolver gets: who is asking (`principal`, authenticated before execution), the database,
  * the clock, the plugin host and job runner (when they run) and the request's DataLoaders.
@@ -17,6 +32,8 @@ export interface WeixiContext {
   plugins?: PluginHost;
   /** Plugins installed from a registry, when the server runs a plugin host. */
   installations?: PluginInstallations;
+  /** Where plugin code runs, for admins' `Plugin.runtime`. */
+  pluginRuntime?: PluginRuntime;
   jobs?: JobRunner;
   /** Changed ids for subscriptions, when the server follows live notices. */
   live?: LiveStreams;
@@ -36,6 +53,7 @@ export interface ContextOptions {
   clock: Clock;
   plugins?: PluginHost;
   installations?: PluginInstallations;
+  pluginRuntime?: PluginRuntime;
   jobs?: JobRunner;
   live?: LiveStreams;
   requestId?: string;

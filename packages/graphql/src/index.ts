@@ -1,5 +1,5 @@
 export { buildSchema, type BuildSchemaOptions } from './schema.js';
-export { createContext, type WeixiContext } from './context.js';
+export { createContext, type PluginRuntime, type PluginRuntimeFigures, type WeixiContext } from './context.js';
 export { createLoaders, Loaders } from './loaders.js';
 export { toClientError } from './errors.js';
 export { MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from './connections.js';

@@ -12,6 +12,7 @@ import { startServer, type WeixiServer } from './server.js';
 import { followPluginChanges } from './plugin-changes.js';
 import { createInstallations, followPluginInstalls, type PluginStoreSettings } from './plugin-installs.js';
 import type { PluginInstallations } from '@weixi/plugin-store';
+import type { PluginRuntime } from '@weixi/graphql';
 import type { HardeningOptions } from './hardening.js';
 import type { OriginOptions } from './origins.js';
 import { createMetrics, type Metrics, type OperationsSettings } from './operations/index.js';
@@ -74,6 +75,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     clock,
     plugins: runtime.plugins,
     installations: runtime.installations,
+    pluginRuntime: pluginRuntimeOf(runtime.extensionHost),
     jobs: runtime.jobs,
     logger,
     port: options.port,
@@ -177,6 +179,11 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
       await extensionHost?.stop();
     },
   };
+}
+
+function pluginRuntimeOf(extensionHost: ExtensionHost | undefined): PluginRuntime {
+  if (!extensionHost) return { where: 'in-process', figures: () => undefined };
+  return { where: 'extension-host', figures: (pluginId) => extensionHost.figures().find((f) => f.pluginId === pluginId) };
 }
 
 function extensionHostMode(asked: PlatformOptions['extensionHost']): 'process' | 'in-process' {

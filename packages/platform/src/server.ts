@@ -6,7 +6,7 @@ import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { PluginInstallations } from '@weixi/plugin-store';
 import type { JobRunner } from '@weixi/jobs';
 import type { Database } from '@weixi/db';
-import { buildSchema, createContext } from '@weixi/graphql';
+import { buildSchema, createContext, type PluginRuntime } from '@weixi/graphql';
 import { jwtOptionsFromEnv } from '@weixi/core/access';
 import { graphiqlWelcome, type AuthOptions } from './auth.js';
 import { authenticateFirst, DEFAULT_AUTH_FAILURES } from './authenticate-first.js';
@@ -40,6 +40,8 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions, Ope
   plugins?: PluginHost;
   /** Plugins installed from a registry (installPlugin, upgradePlugin, ...). */
   installations?: PluginInstallations;
+  /** Where plugin code runs and what each plugin used there (`Plugin.runtime`); default: in this process, unmeasured. */
+  pluginRuntime?: PluginRuntime;
   jobs?: JobRunner;
   /** How requests authenticate (JWT settings; API keys always work). Default: from the environment. */
   auth?: AuthOptions;
@@ -87,7 +89,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     context: async ({ request, req, [SOCKET_PRINCIPAL]: socketPrincipal }: { request: Request; req?: object; [SOCKET_PRINCIPAL]?: Principal }) => {
       // A WebSocket connection authenticated once, as it opened (websocket.ts).
       const principal = socketPrincipal ?? (await door.principal(request));
-      return createContext({ principal, database: options.database, clock, plugins: host, installations: options.installations, jobs: options.jobs, live: live.events, requestId: requestIdOf({ req }) });
+      return createContext({ principal, database: options.database, clock, plugins: host, installations: options.installations, pluginRuntime: options.pluginRuntime, jobs: options.jobs, live: live.events, requestId: requestIdOf({ req }) });
     },
     landingPage: false,
     logging: {

@@ -1,13 +1,22 @@
 import { WeixiError } from '@weixi/core';
 import { listTrustedPublishers, trustPublisher, untrustPublisher, type InstalledPluginRow, type PluginInstallations, type TrustedPublisherRow } from '@weixi/plugin-store';
 import type { WeixiBuilder } from '../builder.js';
-import type { WeixiContext } from '../context.js';
+import type { PluginRuntime, PluginRuntimeFigures, WeixiContext } from '../context.js';
+import { authorize } from '../permissions.js';
 import { enumOf } from './enums.js';
 import type { registerPlugins } from './plugins.js';
 
 function installationsOf(ctx: WeixiContext): PluginInstallations {
   if (!ctx.installations) throw new WeixiError('NOT_FOUND', 'this server runs without a plugin store');
   return ctx.installations;
+}
+
+const installed = new WeakMap<WeixiContext, Promise<Map<string, InstalledPluginRow>>>();
+/** The installed plugins by id, read once per request (a page of plugins asks for each). */
+function installedById(ctx: WeixiContext): Promise<Map<string, InstalledPluginRow>> {
+  let rows = installed.get(ctx);
+  if (!rows) installed.set(ctx, (rows = installationsOf(ctx).list().then((list) => new Map(list.map((r) => [r.pluginId, r])))));
+  return rows;
 }
 
 const by = (ctx: WeixiContext) => ({ actor: ctx.principal.actor, role: ctx.principal.kind });
@@ -51,6 +60,43 @@ export function registerPluginInstalls(builder: WeixiBuilder, Plugin: ReturnType
       }),
     }),
   });
+  const Runtime = builder.objectRef<PluginRuntimeFigures & { where: PluginRuntime['where'] }>('PluginRuntime').implement({
+    description: 'Where the plugin\'s code runs in this server process and what it used there since the process started.',
+    fields: (t) => ({
+      where: t.field({
+        type: enumOf(builder, 'PluginRuntimeWhere', ['extension_host', 'in_process'] as const, 'Where plugin code runs.', {
+          extension_host: 'In the supervised extension host process (WEIXI_EXTENSION_HOST=process): figures are measured per plugin.',
+          in_process: 'In the server process itself: no figures are measured.',
+        }),
+        resolve: (r) => (r.where === 'extension-host' ? 'extension_host' : 'in_process'),
+      }),
+      cpuMs: t.float({ description: 'CPU time of its code (the synchronous part of every call into it).', resolve: (r) => r.cpuMicros / 1000 }),
+      heapBytes: t.float({ description: 'Heap growth during its calls, summed.', resolve: (r) => r.heapBytes }),
+      calls: t.float({ description: 'Calls into its code.', resolve: (r) => r.calls }),
+      crashes: t.exposeInt('crashes', { description: 'Extension host crashes it was named as the cause of.' }),
+      lastCrash: t.exposeString('lastCrash', { nullable: true }),
+    }),
+  });
+  builder.objectFields(Plugin, (t) => ({
+    installation: t.field({
+      type: Installed,
+      nullable: true,
+      description: 'Where it was installed from, the installed and available versions, publisher and signature state (admins only); null for a plugin this server was started with (plugins/ or WEIXI_PLUGINS).',
+      resolve: async (p, _a, ctx) => {
+        authorize(ctx.principal, 'administer');
+        return ctx.installations ? ((await installedById(ctx)).get(p.id) ?? null) : null;
+      },
+    }),
+    runtime: t.field({
+      type: Runtime,
+      description: 'Where its code runs and its CPU time, heap growth, calls and crashes in this server process (admins only).',
+      resolve: (p, _a, ctx) => {
+        authorize(ctx.principal, 'administer');
+        const where = ctx.pluginRuntime?.where ?? 'in-process';
+        return { where, ...(ctx.pluginRuntime?.figures(p.id) ?? { cpuMicros: 0, heapBytes: 0, calls: 0, crashes: 0, lastCrash: null }) };
+      },
+    }),
+  }));
   const Trusted = builder.objectRef<TrustedPublisherRow>('TrustedPublisher').implement({
     description: 'A publisher key whose signed plugins install without allowUnsigned.',
     fields: (t) => ({
