@@ -93,6 +93,18 @@ describe('PluginStore.fetch', () => {
     expect(existsSync(process.env.WEIXI_FIXTURE_MARKER!)).toBe(false);
   });
 
+  it('places a version once when processes sharing the store fetch it at the same time', async () => {
+    const dir = await mkdtemp(join(work, 'shared-'));
+    const stores = Array.from({ length: 4 }, () => new PluginStore({ dir, sdkVersion: SDK_VERSION, provided: { '@weixi/sdk': sdkDir } }));
+    const stored = await Promise.all(stores.map((store) => store.fetch(request('weixi-plugin-greeting'))));
+    expect(new Set(stored.map((s) => `${s.dir} ${s.integrity}`)).size).toBe(1);
+    expect(stored[0]!.dir).toBe(join(dir, 'greeting', '1.1.0'));
+    // One complete folder (its dependency included), and nothing left over from the losers.
+    expect(await readdir(join(dir, 'greeting'))).toEqual(['1.1.0']);
+    expect(existsSync(join(stored[0]!.dir, 'node_modules', 'weixi-greeting-words', 'package.json'))).toBe(true);
+    expect(await readdir(join(dir, '.incoming')).catch(() => [])).toEqual([]);
+  });
+
   it('refuses a tarball whose bytes do not match the registry integrity', async () => {
     const error = await refusal(await newStore(), 'weixi-plugin-swapped');
     expect(error.reason).toBe('INTEGRITY_MISMATCH');

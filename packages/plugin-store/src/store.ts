@@ -101,8 +101,13 @@ export class PluginStore {
       await this.installDependencies(staging, request, progress);
       await writeFile(join(staging, RECEIPT), JSON.stringify({ packageName: request.name, version: version.version, integrity, signature }));
       await mkdir(join(this.options.dir, plugin.id), { recursive: true });
-      // A folder of this version from another package or build (an earlier install of the same id) is moved aside.
-      if (await exists(placed)) await rename(placed, `${staging}-replaced`).catch(() => undefined);
+      if (await exists(placed)) {
+        // Another process sharing the store placed this very build meanwhile: it stays (it may be loading it).
+        const raced = await this.read(placed, integrity);
+        if (raced) return { ...raced, signature };
+        // A folder of this version from another package or build (an earlier install of the same id) is moved aside.
+        await rename(placed, `${staging}-replaced`).catch(() => undefined);
+      }
       await rename(staging, placed).catch(async (error: NodeJS.ErrnoException) => {
         // Another process sharing the store placed the same version first.
         if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
