@@ -170,6 +170,7 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
     async close() {
       await outbox?.stop();
       await installs.stop();
+      installations.stop();
       await changes.stop();
       await jobs.stop();
       dispatch.dispose();

@@ -60,5 +60,5 @@ export function createInstallations(options: { database: Database; host: PluginH
 }
 
 export function followPluginInstalls(database: Database, installations: PluginInstallations, logger: Logger): Promise<{ stop(): Promise<void> }> {
-  return followPluginNotices(database, PLUGIN_INSTALLS_CHANNEL, logger, 'plugin install', { one: (id) => installations.sync(id), all: () => installations.start() });
+  return followPluginNotices(database, PLUGIN_INSTALLS_CHANNEL, logger, 'plugin install', { one: (id) => installations.follow(id), all: () => installations.start() });
 }

@@ -51,6 +51,8 @@ export interface PluginInstallationsOptions {
   /** Bearer token for registries that require a login to read (`WEIXI_PLUGIN_REGISTRY_TOKEN`). */
   token?: string;
   logger?: PluginLogger;
+  /** The longest wait between two tries of a plugin that could not be loaded (default 60 s). */
+  maxRetryMs?: number;
 }
 
 export class PluginInstallations {
@@ -58,6 +60,10 @@ export class PluginInstallations {
   private readonly loaded = new Map<string, { version: string; integrity: string }>();
   /** Syncs run one at a time: a local change and its own notice may cross. */
   private syncing: Promise<unknown> = Promise.resolve();
+  /** Plugins whose last sync failed (the registry unreachable, say): failures in a row, and the timer of the next try. */
+  private readonly attempts = new Map<string, number>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(private readonly options: PluginInstallationsOptions) {}
 
@@ -65,10 +71,46 @@ export class PluginInstallations {
     return this.options.database.db;
   }
 
-  /** Loads every installed plugin into the host (at boot, and after missed notices). */
+  /**
+   * Loads every installed plugin into the host (at boot, and after missed notices). A plugin that cannot
+   * be loaded now (its registry down while this process starts) does not stop the others or the boot:
+   * it is tried again in the background, as `follow` does.
+   */
   async start(): Promise<void> {
     const rows = await this.db.select({ pluginId: installedPlugins.pluginId }).from(installedPlugins);
-    for (const row of rows) await this.sync(row.pluginId).catch((error: unknown) => this.options.logger?.error('could not load an installed plugin', { plugin: row.pluginId, error: String(error) }));
+    for (const row of rows) await this.follow(row.pluginId);
+  }
+
+  /**
+   * Brings one plugin in line with its row (`sync`) after a change notice; when that fails, tries again
+   * after 1 s, then doubling up to `maxRetryMs`, until it succeeds, a newer notice takes over or `stop()`.
+   */
+  async follow(pluginId: string): Promise<void> {
+    clearTimeout(this.retries.get(pluginId));
+    this.retries.delete(pluginId);
+    try {
+      await this.sync(pluginId);
+      this.attempts.delete(pluginId);
+    } catch (error) {
+      if (this.stopped) return;
+      const attempt = (this.attempts.get(pluginId) ?? 0) + 1;
+      this.attempts.set(pluginId, attempt);
+      const retryInMs = Math.min(this.options.maxRetryMs ?? 60_000, 1000 * 2 ** (attempt - 1));
+      this.options.logger?.error('could not load an installed plugin; trying again', { plugin: pluginId, attempt, retryInMs, error: String(error) });
+      this.retries.set(pluginId, setTimeout(() => void this.follow(pluginId), retryInMs).unref());
+    }
+  }
+
+  /** Plugins this process could not load yet, with the failed attempts so far. */
+  get pending(): ReadonlyMap<string, number> {
+    return this.attempts;
+  }
+
+  /** Stops trying again (the process is closing). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
   }
 
   async list(): Promise<InstalledPluginRow[]> {
@@ -175,12 +217,12 @@ export class PluginInstallations {
    * removes a plugin no longer installed. Called after a change here and on every change notice.
    */
   sync(pluginId: string): Promise<PluginState | undefined> {
-    const next = this.syncing.then(() => this.follow(pluginId));
+    const next = this.syncing.then(() => this.apply(pluginId));
     this.syncing = next.catch(() => undefined);
     return next;
   }
 
-  private async follow(pluginId: string): Promise<PluginState | undefined> {
+  private async apply(pluginId: string): Promise<PluginState | undefined> {
     const { host, store } = this.options;
     const [row] = await this.db.select().from(installedPlugins).where(eq(installedPlugins.pluginId, pluginId));
     const loaded = this.loaded.get(pluginId);
