@@ -14,7 +14,9 @@ import { generatePublisherKeys, listTrustedPublishers, packedFiles, signPluginFo
 import { parseCommandLine } from '../arguments.js';
 import { CliError, UsageError } from '../cli-error.js';
 import { describeDatabase, withDatabase } from '../database.js';
+import { applyMigrations } from '../migrations.js';
 import { withPluginHost } from '../plugin-host.js';
+import { describeMigrations } from './migrate.js';
 
 export const REGISTRY_USAGE = `       weixi plugin install <package>[@<range>] [--registry URL] [--allow-unsigned]
        weixi plugin upgrade <id> [--range R] [--registry URL] [--allow-unsigned]
@@ -60,14 +62,28 @@ async function audited<T>(database: Database, operation: string, pluginId: strin
   }
 }
 
+/** Runs `work` on the database, migrated first: a registry command may be the first one run on it. */
+function withMigratedDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  return withDatabase(async (database) => {
+    const report = await applyMigrations(database);
+    if (report.applied.length > 0) process.stderr.write(`${describeMigrations(report)}\n`);
+    return work(database);
+  });
+}
+
+/** Runs `work` on the plugin installations of the database. */
 function withInstallations<T>(work: (installations: PluginInstallations, database: Database) => Promise<T>): Promise<T> {
-  return withDatabase((database) =>
-    withPluginHost(database, async (host) => {
+  return withMigratedDatabase(async (database) => {
+    return withPluginHost(database, async (host) => {
       const installations = createInstallations({ database, host, clock: systemClock, logger: createLogger('error') });
       await installations.start();
-      return work(installations, database);
-    }),
-  );
+      try {
+        return await work(installations, database);
+      } finally {
+        installations.stop();
+      }
+    });
+  });
 }
 
 const progress = (step: string, fields?: Record<string, unknown>) => {
@@ -154,7 +170,7 @@ export async function registryCommand(sub: string, args: string[]): Promise<numb
     case 'trust': {
       if (!values.key || !values.publisher) throw new UsageError('trust needs --publisher NAME and --key public.pem', 'plugin');
       const publicKey = await readFile(values.key, 'utf8');
-      return withDatabase(async (database) => {
+      return withMigratedDatabase(async (database) => {
         const row = await audited(database, 'trustPublisher', null, [`publisher:${values.publisher}`], () => trustPublisher(database.db, { publisher: values.publisher!, publicKey, by: actor() }));
         process.stdout.write(`trusted ${row.publisher} key ${row.keyId}\n`);
         return 0;
@@ -162,14 +178,14 @@ export async function registryCommand(sub: string, args: string[]): Promise<numb
     }
     case 'untrust': {
       const keyId = one('key id');
-      return withDatabase(async (database) => {
+      return withMigratedDatabase(async (database) => {
         const row = await audited(database, 'untrustPublisher', null, [`key:${keyId}`], () => untrustPublisher(database.db, keyId));
         process.stdout.write(`no longer trusted: ${row.publisher} key ${row.keyId}\n`);
         return 0;
       });
     }
     case 'publishers':
-      return withDatabase(async (database) => {
+      return withMigratedDatabase(async (database) => {
         for (const row of await listTrustedPublishers(database.db)) process.stdout.write(`${row.keyId}  ${row.publisher}  added by ${row.addedBy}\n`);
         return 0;
       });
