@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { batchedResolve, resolveManyOf, type Settled } from './field-batch.js';
+import { batchedResolve, resolveManyOf, type Answers } from './field-batch.js';
 import { Meter } from './meter.js';
 import { pair } from './port-pair.test-support.js';
 import { Endpoint } from './rpc.js';
 
-type ResolveMany = (calls: unknown[][]) => Promise<Settled[]>;
+type ResolveMany = (calls: unknown[][]) => Promise<Answers>;
 
 /** A resolver in a "child" endpoint, batched in a "parent" one, as the extension host joins them. */
 async function across(resolve: (...args: any[]) => unknown, meter?: Meter) {

@@ -9,23 +9,34 @@ import { Endpoint } from './rpc.js';
 
 type Resolve = (...args: unknown[]) => unknown;
 
-/** One call's outcome as it crosses: its value, or its error. */
-export type Settled = { v: unknown } | { e: unknown };
+/** A batch's answers as they cross: each call's value, and the errors of those that failed, by index. */
+export interface Answers {
+  values: unknown[];
+  errors: Record<number, unknown>;
+}
 
 /** The spec member carrying the batched form; the host never sees it. */
 export const RESOLVE_MANY = 'resolveMany';
 
-/** The extension host's side: the batched form of a (metered) resolver. */
-export function resolveManyOf(resolve: Resolve): (calls: unknown[][]) => Promise<Settled[]> {
-  return async (calls) => {
-    const results = calls.map((args) => {
+/**
+ * The extension host's side: the batched form of a (metered) resolver. Answers at once when every call did
+ * (a computed field), else once the last promise settles.
+ */
+export function resolveManyOf(resolve: Resolve): (calls: unknown[][]) => Answers | Promise<Answers> {
+  return (calls) => {
+    const answers: Answers = { values: new Array(calls.length), errors: {} };
+    const waiting: Array<Promise<void>> = [];
+    calls.forEach((args, i) => {
       try {
-        return Promise.resolve(resolve(...args));
+        const value = resolve(...args);
+        if (typeof (value as PromiseLike<unknown> | null)?.then === 'function') {
+          waiting.push(Promise.resolve(value).then((v) => void (answers.values[i] = v), (error: unknown) => void (answers.errors[i] = error)));
+        } else answers.values[i] = value;
       } catch (error) {
-        return Promise.reject(error);
+        answers.errors[i] = error;
       }
     });
-    return (await Promise.allSettled(results)).map((r): Settled => (r.status === 'fulfilled' ? { v: r.value } : { e: r.reason }));
+    return waiting.length === 0 ? answers : Promise.all(waiting).then(() => answers);
   };
 }
 
@@ -39,16 +50,12 @@ interface PendingCall {
  * The API process' side: a resolver whose calls in one tick go to `resolveMany` together. A failure of the
  * whole batch (the host died, the batch ran over its limit) fails every call of it.
  */
-export function batchedResolve(resolveMany: (calls: unknown[][]) => Promise<Settled[]>): Resolve {
+export function batchedResolve(resolveMany: (calls: unknown[][]) => Promise<Answers>): Resolve {
   let queue: PendingCall[] | undefined;
   const run = async (calls: PendingCall[]) => {
     try {
-      const settled = await resolveMany(calls.map((c) => c.args));
-      calls.forEach((call, i) => {
-        const outcome = settled[i];
-        if (outcome && 'e' in outcome) call.reject(outcome.e);
-        else call.resolve(outcome?.v);
-      });
+      const { values, errors } = await resolveMany(calls.map((c) => c.args));
+      calls.forEach((call, i) => (i in errors ? call.reject(errors[i]) : call.resolve(values[i])));
     } catch (error) {
       for (const call of calls) call.reject(error);
     }
