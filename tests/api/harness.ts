@@ -61,11 +61,11 @@ export async function insertTestRegions(database: TestDatabase): Promise<void> {
 }
 
 /** A fresh database of the configured kind with a small region tree, served over real HTTP. */
-export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions } & Pick<PlatformOptions, 'extensionHost' | 'extensionHostLimits' | 'logger' | 'pluginStore'> = {}): Promise<TestApi> {
+export async function startTestApi(now = '2026-11-15T04:00:00Z', options: { plugins?: InstalledPlugin[]; failureThreshold?: number; server?: HardeningOptions; auth?: AuthOptions } & Pick<PlatformOptions, 'extensionHost' | 'extensionHostLimits' | 'extensionHostGroups' | 'logger' | 'pluginStore'> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
   await insertTestRegions(database);
   const clock = new TestClock(new Date(now));
-  const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold, server: options.server, auth: options.auth, extensionHost: options.extensionHost, extensionHostLimits: options.extensionHostLimits, logger: options.logger, pluginStore: options.pluginStore });
+  const platform = await startPlatform({ database, clock, plugins: options.plugins ?? [], runJobs: false, failureThreshold: options.failureThreshold, server: options.server, auth: options.auth, extensionHost: options.extensionHost, extensionHostLimits: options.extensionHostLimits, extensionHostGroups: options.extensionHostGroups, logger: options.logger, pluginStore: options.pluginStore });
   const { server, plugins, jobs } = platform;
   const key = async (grant: CreateApiKeyInput) => (await createApiKey(database.db, grant)).key;
   const adminKey = await key({ role: 'admin', name: 'test admin' });

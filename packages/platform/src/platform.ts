@@ -1,7 +1,7 @@
 import { PluginHost, systemClock, type ChurnDefinition, type Clock, type InstalledPlugin } from '@weixi/core';
 import type { Database } from '@weixi/db';
 import { createJobRunner, type JobRunner } from '@weixi/jobs';
-import { ExtensionHost, type ExtensionHostLimits } from '@weixi/extension-host';
+import { ExtensionHosts, parsePluginGroups, type ExtensionHostLimits, type PluginGroups } from '@weixi/extension-host';
 import { registerDispatchJob } from './dispatch-job.js';
 import { registerKpiJobs } from './kpi-jobs.js';
 import { registerPlannerJob } from './planner-job.js';
@@ -41,6 +41,8 @@ export interface PlatformOptions {
   extensionHost?: 'process' | 'in-process';
   /** Limits of the extension host (call timeouts, heartbeat, heap, restart backoff). */
   extensionHostLimits?: Partial<ExtensionHostLimits>;
+  /** How plugins are split over extension hosts (a crash takes only its group down); default: `WEIXI_EXTENSION_HOST_GROUPS`, else one host. */
+  extensionHostGroups?: PluginGroups;
   /** Failures in a row after which a plugin is switched off in a region. */
   failureThreshold?: number;
   /** Who counts as churned in warning backtests (default: status, or 3 months without revenue). */
@@ -59,7 +61,7 @@ export interface Platform {
   installations: PluginInstallations;
   jobs: JobRunner;
   /** The process plugin code runs in, when not in this one. */
-  extensionHost?: ExtensionHost;
+  extensionHost?: ExtensionHosts;
   close(): Promise<void>;
 }
 
@@ -102,7 +104,7 @@ export interface Worker {
   /** Plugins installed from a registry: install, upgrade, uninstall, followed in every process. */
   installations: PluginInstallations;
   jobs: JobRunner;
-  extensionHost?: ExtensionHost;
+  extensionHost?: ExtensionHosts;
   /** Its jobs' and plugins' metrics (Prometheus). */
   metrics: Metrics;
   close(): Promise<void>;
@@ -131,7 +133,10 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
     // A run queued before its plugin was disabled in its region (by any process) is cancelled, not run.
     refuse: (run) => host.refuseRun(run.pluginId, run.regionId, run.regionCode),
   });
-  const extensionHost = extensionHostMode(options.extensionHost) === 'process' ? new ExtensionHost({ plugins: options.plugins ?? [], logger, limits: options.extensionHostLimits }) : undefined;
+  const extensionHost =
+    extensionHostMode(options.extensionHost) === 'process'
+      ? new ExtensionHosts({ plugins: options.plugins ?? [], logger, limits: options.extensionHostLimits, groups: options.extensionHostGroups ?? parsePluginGroups(process.env.WEIXI_EXTENSION_HOST_GROUPS) })
+      : undefined;
   const host = new PluginHost({
     loadModule: extensionHost?.loadModule,
     database: options.database,
@@ -182,7 +187,7 @@ async function startRuntime(options: WorkerOptions, clock: Clock, logger: Logger
   };
 }
 
-function pluginRuntimeOf(extensionHost: ExtensionHost | undefined): PluginRuntime {
+function pluginRuntimeOf(extensionHost: ExtensionHosts | undefined): PluginRuntime {
   if (!extensionHost) return { where: 'in-process', figures: () => undefined };
   return { where: 'extension-host', figures: (pluginId) => extensionHost.figures().find((f) => f.pluginId === pluginId) };
 }
