@@ -127,4 +127,18 @@ describe('rpc', () => {
     expect(bad.status).toBe('rejected');
     expect(good).toEqual({ status: 'fulfilled', value: 3 });
   });
+
+  it('carries an own "__proto__" key as data, beside functions, without touching any prototype', async () => {
+    const { client } = connect({ echo: async (value: Record<string, unknown>) => ({ value, keys: Object.keys(value), call: await (value.twice as (n: number) => Promise<number>)(4) }) });
+    const root = await client.root<{ echo(value: unknown): Promise<{ value: Record<string, unknown>; keys: string[]; call: number }> }>();
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "nested": {"__proto__": {"deep": 1}}}') as Record<string, unknown>;
+    value.twice = (n: number) => 2 * n;
+    const answer = await root.echo(value);
+    expect(answer.keys).toEqual(['__proto__', 'nested', 'twice']);
+    expect(Object.getOwnPropertyDescriptor(answer.value, '__proto__')?.value).toEqual({ polluted: true });
+    expect(Object.getPrototypeOf(answer.value)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(answer.value.nested, '__proto__')?.value).toEqual({ deep: 1 });
+    expect(answer.call).toBe(8);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
 });

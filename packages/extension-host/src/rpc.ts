@@ -64,8 +64,8 @@ export class Endpoint {
    * gets): encoded once and sent by reference, which structured clone keeps within a message.
    */
   private encoded = new Map<object, unknown>();
-  /** What each object of the batch being read decoded to, for the same reason. */
-  private decoded = new Map<object, unknown>();
+  /** Objects of the batch being read that were decoded already, for the same reason. */
+  private decoded = new Set<object>();
   /** Functions encoded so far (to tell an object holding functions from plain data). */
   private exports = 0;
   private nextFunction = ROOT + 1;
@@ -273,27 +273,49 @@ export class Endpoint {
     if (known) return known;
     const exports = this.exports;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = this.encode((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value)) {
+      const encoded = this.encode((value as Record<string, unknown>)[key]);
+      if (key === '__proto__') Object.defineProperty(out, key, { value: encoded, writable: true, enumerable: true, configurable: true });
+      else out[key] = encoded;
+    }
     // Only objects with functions are kept: plain data may change between two calls of one tick.
     if (this.exports !== exports) this.encoded.set(value, out);
     return out;
   }
 
+  /**
+   * Decodes in place: a received message is this side's own copy, so only the tagged values in it are
+   * replaced (by proxies, errors, signals) and plain data is left as it arrived, not copied again.
+   */
   private decode(value: unknown): unknown {
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => this.decode(v));
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (v !== null && typeof v === 'object') {
+          const d = this.decode(v);
+          if (d !== v) value[i] = d;
+        }
+      }
+      return value;
+    }
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) return value;
     const tagged = value as Record<string, unknown>;
     if (FN in tagged) return this.proxy(tagged[FN] as number);
     if (ERR in tagged) return this.decodeError(tagged[ERR] as WireError);
     if (SIGNAL in tagged) return this.decodeSignal(tagged[SIGNAL] as { aborted: boolean; reason: unknown; subscribe: unknown });
-    const known = this.decoded.get(tagged);
-    if (known) return known;
-    const out: Record<string, unknown> = {};
-    this.decoded.set(tagged, out);
-    for (const key of Object.keys(tagged)) out[key] = this.decode(tagged[key]);
-    return out;
+    // An object the message holds several times (the services every resolver of a page gets) is decoded once.
+    if (this.decoded.has(tagged)) return tagged;
+    this.decoded.add(tagged);
+    for (const key of Object.keys(tagged)) {
+      const v = tagged[key];
+      if (v === null || typeof v !== 'object') continue;
+      const d = this.decode(v);
+      // defineProperty: an own "__proto__" key (from JSON) must stay a key, not become the prototype.
+      if (d !== v) Object.defineProperty(tagged, key, { value: d, writable: true, enumerable: true, configurable: true });
+    }
+    return tagged;
   }
 
   /** One function per signal: the peer calls it with a listener that this side calls on abort. */
