@@ -5,7 +5,8 @@
  * workspace packages it may not read: it gets plain JavaScript, one file per plugin version, named by plugin id.
  */
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -28,15 +29,16 @@ export class Bundler {
   constructor(readonly dir: string) {}
 
   /**
-   * The file URL of a plugin's bundle, built once per process and entry. Each entry (a version installed
-   * from a registry has its own folder) gets its own file, `<id>.<hash of the entry>.mjs`: an upgrade's new
-   * code is a new module for the host, and a host restarted after a rollback reads the old version's file.
+   * The file URL of a plugin's bundle, built once per process, entry and change of the entry file. Each
+   * entry (a version installed from a registry has its own folder) gets its own file, `<id>.<hash>.mjs`:
+   * an upgrade's new code is a new module for the host, a host restarted after a rollback reads the old
+   * version's file, and a version placed again at the same path (reinstalled) is bundled again.
    */
-  plugin(pluginId: string, entry: string): Promise<string> {
-    const key = `${pluginId}\0${entry}`;
+  async plugin(pluginId: string, entry: string): Promise<string> {
+    const key = `${pluginId}\0${entry}\0${(await stat(entry)).mtimeMs}`;
     let built = this.plugins.get(key);
     if (!built) {
-      const file = `${pluginId}.${createHash('sha256').update(entry).digest('hex').slice(0, 12)}.mjs`;
+      const file = `${pluginId}.${createHash('sha256').update(key).digest('hex').slice(0, 12)}.mjs`;
       built = bundle(entry, join(this.dir, 'plugins', file)).then((path) => pathToFileURL(path).href);
       built.catch(() => this.plugins.delete(key));
       this.plugins.set(key, built);
@@ -50,4 +52,12 @@ export class Bundler {
     this.child ??= bundle(join(dirname(here), `child${here.endsWith('.ts') ? '.ts' : '.js'}`), join(this.dir, 'child.mjs'));
     return this.child;
   }
+}
+
+let shared: Promise<Bundler> | undefined;
+
+/** One bundler for the process (its extension hosts, every plugin group's, share the bundles). */
+export function sharedBundler(): Promise<Bundler> {
+  shared ??= mkdtemp(join(tmpdir(), 'weixi-extension-host-')).then((dir) => new Bundler(dir));
+  return shared;
 }

@@ -8,12 +8,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PluginUnavailableError, type InstalledPlugin, type PluginHost } from '@weixi/core';
 import type { PluginLogger, WeixiPlugin } from '@weixi/sdk';
-import { Bundler } from './bundle.js';
+import { Bundler, sharedBundler } from './bundle.js';
 import type { Fatal, HostRoot } from './child.js';
 import { wrapFunctions } from './marshal.js';
 import type { Batch, HostUsage, PluginUsage } from './protocol.js';
@@ -189,7 +187,7 @@ export class ExtensionHost {
   }
 
   private async spawn(): Promise<Running> {
-    this.bundler ??= new Bundler(this.options.cacheDir ?? (await mkdtemp(join(tmpdir(), 'weixi-extension-host-'))));
+    this.bundler ??= this.options.cacheDir ? new Bundler(this.options.cacheDir) : await sharedBundler();
     const entry = await this.bundler.childEntry();
     const readable = [this.bundler.dir, ...new Set(this.options.plugins.map((p) => packageFolder(p.entry)))];
     const env = Object.fromEntries(HOST_ENV.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]!]));
