@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Columns } from './columns.js';
 import { batchedResolve, resolveManyOf, type Answers } from './field-batch.js';
 import { Meter } from './meter.js';
 import { pair } from './port-pair.test-support.js';
 import { Endpoint } from './rpc.js';
 
-type ResolveMany = (calls: unknown[][]) => Promise<Answers>;
+type ResolveMany = (columns: Columns, count: number) => Promise<Answers>;
 
 /** A resolver in a "child" endpoint, batched in a "parent" one, as the extension host joins them. */
 async function across(resolve: (...args: any[]) => unknown, meter?: Meter) {
@@ -13,9 +14,9 @@ async function across(resolve: (...args: any[]) => unknown, meter?: Meter) {
   const parent = new Endpoint(b);
   const { resolveMany } = await parent.root<{ resolveMany: ResolveMany }>();
   let batches = 0;
-  const counted: ResolveMany = (calls) => {
+  const counted: ResolveMany = (columns, count) => {
     batches++;
-    return resolveMany(calls);
+    return resolveMany(columns, count);
   };
   return { child, parent, resolve: batchedResolve(counted), batches: () => batches };
 }

@@ -3,8 +3,9 @@
  * the API process (a page of 100 customers asks for its plugin field 100 times) leaves as ONE call of
  * `resolveMany` in the extension host, which runs the resolver for each and answers with one list. Each
  * call stays its own promise with its own error, as in process; what is saved is a frame, a promise
- * and a timer per parent on both sides, and most of the bytes to clone.
+ * and a timer per parent on both sides, and most of the objects to clone (the calls cross as columns).
  */
+import { fromColumns, toColumns, type Columns } from './columns.js';
 import { Endpoint } from './rpc.js';
 
 type Resolve = (...args: unknown[]) => unknown;
@@ -22,9 +23,10 @@ export const RESOLVE_MANY = 'resolveMany';
  * The extension host's side: the batched form of a (metered) resolver. Answers at once when every call did
  * (a computed field), else once the last promise settles.
  */
-export function resolveManyOf(resolve: Resolve): (calls: unknown[][]) => Answers | Promise<Answers> {
-  return (calls) => {
-    const answers: Answers = { values: new Array(calls.length), errors: {} };
+export function resolveManyOf(resolve: Resolve): (columns: Columns, count: number) => Answers | Promise<Answers> {
+  return (columns, count) => {
+    const calls = fromColumns(columns, count);
+    const answers: Answers = { values: new Array(count), errors: {} };
     const waiting: Array<Promise<void>> = [];
     calls.forEach((args, i) => {
       try {
@@ -50,11 +52,11 @@ interface PendingCall {
  * The API process' side: a resolver whose calls in one tick go to `resolveMany` together. A failure of the
  * whole batch (the host died, the batch ran over its limit) fails every call of it.
  */
-export function batchedResolve(resolveMany: (calls: unknown[][]) => Promise<Answers>): Resolve {
+export function batchedResolve(resolveMany: (columns: Columns, count: number) => Promise<Answers>): Resolve {
   let queue: PendingCall[] | undefined;
   const run = async (calls: PendingCall[]) => {
     try {
-      const { values, errors } = await resolveMany(calls.map((c) => c.args));
+      const { values, errors } = await resolveMany(toColumns(calls.map((c) => c.args)), calls.length);
       calls.forEach((call, i) => (i in errors ? call.reject(errors[i]) : call.resolve(values[i])));
     } catch (error) {
       for (const call of calls) call.reject(error);
