@@ -18,7 +18,8 @@ const row = async (id: number) =>
   ))[0]!;
 
 beforeAll(async () => {
-  api = await startTestApi('2026-11-15T04:00:00Z', { plugins: [PAGER_PLUGIN] });
+  // In process: the test reads the pager's gateway, which lives in the memory of the process the plugin runs in.
+  api = await startTestApi('2026-11-15T04:00:00Z', { plugins: [PAGER_PLUGIN], extensionHost: 'in-process' });
   await api.ok(`mutation { enablePlugin(id: "pager") { plugin { status } } updatePluginSettings(id: "pager", settings: { failFirst: true }) { plugin { id } } }`);
   const r = await api.ok(`mutation ($c: [CustomerInput!]!) { upsertCustomers(customers: $c) { customers { id } } }`, { c: [customerInput('13500000001')] });
   customerId = localId(r.upsertCustomers.customers[0].id);

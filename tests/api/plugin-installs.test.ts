@@ -33,7 +33,8 @@ beforeAll(async () => {
   store = await mkdtemp(join(tmpdir(), 'weixi-api-store-'));
   // `steady` is a plugin the server starts with (as from plugins/ or WEIXI_PLUGINS), not from the registry.
   const { plugins } = await loadPlugins({ packages: [fileURLToPath(new URL('../plugins/fixtures/steady', import.meta.url))], baseDir: process.cwd() });
-  api = await startTestApi('2026-11-15T04:00:00Z', { plugins, pluginStore: { dir: store, registry: registry.url } });
+  // In process: the catalog below shows IN_PROCESS; plugin-installs-out-of-process.test.ts covers the extension host.
+  api = await startTestApi('2026-11-15T04:00:00Z', { plugins, extensionHost: 'in-process', pluginStore: { dir: store, registry: registry.url } });
 }, 120_000);
 afterAll(async () => {
   await api?.close();

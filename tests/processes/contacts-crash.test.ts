@@ -60,7 +60,8 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('contacts outbox across a kil
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'weixi-pager-'));
     process.env.PAGER_GATEWAY_FILE = join(dir, 'delivered');
-    api = await startTestApi(new Date().toISOString(), { plugins: [PAGER_PLUGIN] });
+    // In process: the test reads the pager's gateway from this process' memory and a file the extension host cannot write.
+    api = await startTestApi(new Date().toISOString(), { plugins: [PAGER_PLUGIN], extensionHost: 'in-process' });
     await api.ok(`mutation { enablePlugin(id: "pager") { plugin { status } } }`);
     // The sender runs on the wall clock: no quiet hours for pages, whatever the hour in Nanjing when this runs.
     await api.ok(`mutation { setContactPolicy(regionCode: "JS", policy: { quietHours: { pager: null } }) }`);

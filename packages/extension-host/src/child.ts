@@ -11,7 +11,8 @@ import { Endpoint } from './rpc.js';
 
 /** What the API process calls here. */
 export interface HostRoot {
-  activate(pluginId: string, url: string, ctx: RemoteContext): Promise<void>;
+  /** `entry` is the plugin's own module, named in errors as in process (`url` is its bundle). */
+  activate(pluginId: string, url: string, entry: string, ctx: RemoteContext): Promise<void>;
   deactivate(pluginId: string): Promise<void>;
   /** A version's `migrateSettings` over stored settings, its module imported without activating it (an upgrade). */
   migrateSettings(pluginId: string, url: string, fromVersion: string, settings: Record<string, unknown>): Promise<Record<string, unknown>>;
@@ -30,10 +31,10 @@ const meter = new Meter();
 const active = new Map<string, { module: WeixiPlugin<never>; context: ChildContext }>();
 
 const root: HostRoot = {
-  async activate(pluginId, url, remote) {
+  async activate(pluginId, url, entry, remote) {
     const imported = (await import(url)) as { default?: WeixiPlugin<never> };
     const module = imported.default;
-    if (!module || typeof module.activate !== 'function') throw new Error(`plugin '${pluginId}' has no default export made with definePlugin({ activate })`);
+    if (!module || typeof module.activate !== 'function') throw new Error(`${entry} has no default export made with definePlugin({ activate })`);
     const context = childContext(remote, meter);
     try {
       await meter.run(pluginId, () => module.activate(context.ctx as never));

@@ -130,7 +130,7 @@ export class ExtensionHost {
         const url = await this.bundler!.plugin(id, plugin.entry);
         const root = await running.root;
         const remote = remoteContext(ctx as never, plugin.manifest, this.hand(id));
-        await this.track({ pluginId: id, kind: 'call' }, this.limits.activateMs, () => root.activate(id, url, remote));
+        await this.track({ pluginId: id, kind: 'call' }, this.limits.activateMs, () => root.activate(id, url, plugin.entry, remote));
         this.activated.set(id, plugin);
       },
       deactivate: async () => {

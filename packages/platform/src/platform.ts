@@ -36,7 +36,7 @@ export interface PlatformOptions {
   /**
    * Where plugin code runs: `process`, in an extension host process started and supervised here (a plugin
    * that hangs, crashes or leaks takes down only that process), or `in-process`. Default:
-   * WEIXI_EXTENSION_HOST, else `in-process`.
+   * WEIXI_EXTENSION_HOST, else `process`.
    */
   extensionHost?: 'process' | 'in-process';
   /** Limits of the extension host (call timeouts, heartbeat, heap, restart backoff). */
@@ -193,7 +193,7 @@ function pluginRuntimeOf(extensionHost: ExtensionHosts | undefined): PluginRunti
 }
 
 function extensionHostMode(asked: PlatformOptions['extensionHost']): 'process' | 'in-process' {
-  const mode = asked ?? process.env.WEIXI_EXTENSION_HOST ?? 'in-process';
+  const mode = asked ?? process.env.WEIXI_EXTENSION_HOST ?? 'process';
   if (mode !== 'process' && mode !== 'in-process') throw new Error(`WEIXI_EXTENSION_HOST is ${JSON.stringify(mode)}: use process or in-process`);
   return mode;
 }

@@ -148,11 +148,12 @@ describe('createTestPlatform data and errors', () => {
     }
   });
 
-  it('says which plugin failed to activate at boot', async () => {
+  // Out of process the module imported is a bundle; the error still names the plugin's own file.
+  it.each(['in-process', 'process'] as const)('says which plugin failed to activate at boot, and its file (%s)', async (extensionHost) => {
     // clock.ts has no default export made with definePlugin
     const entry = fileURLToPath(new URL('./clock.ts', import.meta.url));
     const manifest = { id: 'not-a-plugin', displayName: 'x', description: 'x', version: '1.0.0', engines: { weixi: '^0.1.0' } };
-    await expect(createTestPlatform({ plugins: [{ manifest, entry }], enable: [{ plugin: 'not-a-plugin' }] })).rejects.toThrow(
+    await expect(createTestPlatform({ plugins: [{ manifest, entry }], enable: [{ plugin: 'not-a-plugin' }], extensionHost })).rejects.toThrow(
       /plugin 'not-a-plugin' failed to activate: .*clock\.ts has no default export made with definePlugin/,
     );
   });

@@ -10,7 +10,7 @@ import { jobRuns, regions, type Database } from '@weixi/db';
 import type { ContactPurpose, MessageTemplate } from '@weixi/sdk';
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from '@weixi/db/testing';
 import { seedDemoData } from '@weixi/demo';
-import { loadPlugins, startPlatform, type Logger, type Platform } from '@weixi/platform';
+import { loadPlugins, startPlatform, type Logger, type Platform, type PlatformOptions } from '@weixi/platform';
 import { FakeClock } from './clock.js';
 import { HARNESS_PLUGIN_ID, harnessPlugin, type CapturedChannel } from './harness-plugin.js';
 import { globalId, localId } from './ids.js';
@@ -49,6 +49,11 @@ export interface TestPlatformOptions {
   channels?: Array<string | CapturedChannel>;
   /** Failures in a row after which a plugin is switched off in a region (the platform's default is 5). */
   failureThreshold?: number;
+  /**
+   * Where plugin code runs (the platform's default: WEIXI_EXTENSION_HOST, else the extension host process).
+   * `in-process` for a test that reads what a plugin module keeps in memory.
+   */
+  extensionHost?: PlatformOptions['extensionHost'];
 }
 
 
@@ -206,7 +211,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     else if (options.seed) await seedDemoData(database, { customers: options.seed.customers, seed: options.seed.seed, now: clock.now() });
 
     const logs: LogEntry[] = [];
-    platform = await startPlatform({ database, clock, plugins, runJobs: false, logger: recordingLogger(logs), failureThreshold: options.failureThreshold });
+    platform = await startPlatform({ database, clock, plugins, runJobs: false, logger: recordingLogger(logs), failureThreshold: options.failureThreshold, extensionHost: options.extensionHost });
     const started = platform;
     const host = started.plugins;
     const activated = async (plugin: string, action: Promise<{ status: string; error?: string }>) => {

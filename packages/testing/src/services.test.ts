@@ -30,6 +30,8 @@ beforeAll(async () => {
     ],
     now: '2026-11-16T10:00:00+08:00',
     enable: [{ plugin: 'probe-all' }, { plugin: 'probe-none' }],
+    // In process: the probes hand their contexts to this test through the memory they share with it.
+    extensionHost: 'in-process',
   });
   all = probeContexts().get('probe-all')!;
   none = probeContexts().get('probe-none')!;
