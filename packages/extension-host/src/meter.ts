@@ -22,6 +22,8 @@ export class Meter {
   readonly running: string[] = [];
   private inBatch = false;
   private stretch: Stretch | undefined;
+  private rss = 0;
+  private rssReadAt = -Infinity;
 
   /** Handles one message: calls into plugins made by `handle` are measured in stretches. */
   batch(handle: () => void): void {
@@ -52,10 +54,18 @@ export class Meter {
     }
   }
 
+  /**
+   * The figures every message carries. The resident set is read at most once a second: it costs a file
+   * read of /proc (about 10 µs, most of `process.memoryUsage()`), where CPU time and heap take 2 µs each.
+   */
   usage(): HostUsage {
-    const memory = process.memoryUsage();
     const cpu = process.cpuUsage();
-    return { cpuMicros: cpu.user + cpu.system, heapUsed: memory.heapUsed, rss: memory.rss, plugins: Object.fromEntries(this.plugins) };
+    const now = performance.now();
+    if (now - this.rssReadAt >= 1000) {
+      this.rss = process.memoryUsage.rss();
+      this.rssReadAt = now;
+    }
+    return { cpuMicros: cpu.user + cpu.system, heapUsed: getHeapStatistics().used_heap_size, rss: this.rss, plugins: Object.fromEntries(this.plugins) };
   }
 
   private measured<T>(pluginId: string, fn: () => T): T {

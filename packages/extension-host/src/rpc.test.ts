@@ -107,6 +107,19 @@ describe('rpc', () => {
     expect(client.exportedCount).toBe(before);
   });
 
+  it('sends each holder of a shared object of functions once too (a page\'s requests, a few regions, the same services)', async () => {
+    type Request = { regionCode: string; services: { read(): Promise<number> } };
+    const received: Request[] = [];
+    const { client } = connect({ take: (request: Request) => void received.push(request) });
+    const root = await client.root<{ take(request: { regionCode: string; services: { read(): number } }): Promise<void> }>();
+    const services = { read: () => 42 };
+    const requests = ['JS-NJ', 'ZJ-HZ'].map((regionCode) => ({ regionCode, services }));
+    await Promise.all(Array.from({ length: 100 }, (_, i) => root.take(requests[i % 2]!)));
+    expect(new Set(received).size).toBe(2);
+    expect(received[0]!.services).toBe(received[1]!.services);
+    expect(received.map((r) => r.regionCode).slice(0, 3)).toEqual(['JS-NJ', 'ZJ-HZ', 'JS-NJ']);
+  });
+
   it('fails pending and later calls once closed', async () => {
     const { client } = connect({ never: () => new Promise(() => undefined) });
     const root = await client.root<{ never(): Promise<void> }>();

@@ -66,7 +66,7 @@ export class Endpoint {
   private encoded = new Map<object, unknown>();
   /** Objects of the batch being read that were decoded already, for the same reason. */
   private decoded = new Set<object>();
-  /** Functions encoded so far (to tell an object holding functions from plain data). */
+  /** Functions encoded so far, directly or inside an object encoded before (to tell an object holding functions from plain data). */
   private exports = 0;
   private nextFunction = ROOT + 1;
   private nextCall = 1;
@@ -270,7 +270,12 @@ export class Endpoint {
     if (proto !== Object.prototype && proto !== null) return value; // Date, Map, Set, typed arrays: structured clone
     // The receiver decodes a shared object once per message, so its functions count one reference each.
     const known = this.encoded.get(value);
-    if (known) return known;
+    if (known) {
+      // Its holder holds functions too: a page's 100 requests over a few regions, each with the same
+      // services, cross as those few objects, not as 100 copies.
+      this.exports++;
+      return known;
+    }
     const exports = this.exports;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
