@@ -197,8 +197,10 @@ describe('channel-sms over SMPP', () => {
     const sent = await Promise.all([1, 2, 3, 4, 5].map((n) => service(hangzhou, `rate ${n}`)));
     expect(sent.map((s) => s.status)).toEqual(Array(5).fill('sent'));
     const at = submitsTo('19900000003').slice(before).map((s) => s.at);
-    // where the SMSC reads them, with the slack of smsc.test.ts (which tests the pacing itself)
-    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((4 / 20) * 1000 - 10);
+    // Where the SMSC reads them: the region's rate reached the sender (unpaced, the five arrive within a
+    // few ms). One interval of slack, as a loaded machine delays a read (a CI run saw 188 ms); the pacing's
+    // precision is smsc.test.ts's.
+    expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((3 / 20) * 1000);
     await p.configure(ID, 'ZJ', { ratePerSecond: 1000 });
   });
 
