@@ -66,8 +66,8 @@ export class Endpoint {
   private encoded = new Map<object, unknown>();
   /** Objects of the batch being read that were decoded already, for the same reason. */
   private decoded = new Set<object>();
-  /** Functions encoded so far, directly or inside an object encoded before (to tell an object holding functions from plain data). */
-  private exports = 0;
+  /** Function references encoded so far, directly or inside an object encoded before (to tell an object holding functions from plain data). */
+  private functionRefs = 0;
   private nextFunction = ROOT + 1;
   private nextCall = 1;
   private queue: Frame[] = [];
@@ -225,7 +225,7 @@ export class Endpoint {
   }
 
   private exportFunction(fn: AnyFunction): number {
-    this.exports++;
+    this.functionRefs++;
     let id = this.idOf.get(fn);
     if (id === undefined) {
       id = this.nextFunction++;
@@ -273,10 +273,10 @@ export class Endpoint {
     if (known) {
       // Its holder holds functions too: a page's 100 requests over a few regions, each with the same
       // services, cross as those few objects, not as 100 copies.
-      this.exports++;
+      this.functionRefs++;
       return known;
     }
-    const exports = this.exports;
+    const refsBefore = this.functionRefs;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const encoded = this.encode((value as Record<string, unknown>)[key]);
@@ -284,7 +284,7 @@ export class Endpoint {
       else out[key] = encoded;
     }
     // Only objects with functions are kept: plain data may change between two calls of one tick.
-    if (this.exports !== exports) this.encoded.set(value, out);
+    if (this.functionRefs !== refsBefore) this.encoded.set(value, out);
     return out;
   }
 
