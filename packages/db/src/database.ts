@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDataDir } from './data-dir-lock.js';
+import { withPrelude } from './prelude.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -28,6 +29,13 @@ export interface Database {
   rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Calls `listener` with the text of every statement sent through drizzle; returns an unsubscribe. */
   onStatement(listener: (text: string) => void): () => void;
+  /**
+   * This database with `prelude` executed just before each of its statements, in that statement's own
+   * implicit transaction (or inside the transaction the statement belongs to): what the prelude sets with
+   * `set_config(..., true)` holds for that statement alone and never outlives it on a pooled connection.
+   * If the prelude fails, the statement fails without running. PostgreSQL only (row-level security).
+   */
+  withPrelude(prelude: SQL): Database;
   /** Applies pending migrations (safe to call from several processes at once on PostgreSQL). */
   migrate(): Promise<void>;
   close(): Promise<void>;
@@ -68,7 +76,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     // stops paying a Describe round trip and a parse and plan each time.
     const sql = postgres(target.url, { max: options.maxConnections ?? 10, onnotice: () => {}, pipeline_begin: true, prepare_repeated: 2 });
     const db = drizzlePostgres(sql, { schema, logger }) as unknown as Db;
-    return makeDatabase(db, { kind: 'postgres', sql }, listeners, async () => {
+    const preluded = (prelude: SQL) => drizzlePostgres(withPrelude(sql, prelude), { schema, logger }) as unknown as Db;
+    return makeDatabase(db, { kind: 'postgres', sql }, listeners, preluded, async () => {
       // One migrator at a time: a single-connection client holds a session advisory lock.
       const conn = postgres(target.url, { max: 1, onnotice: () => {} });
       try {
@@ -98,7 +107,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   }
   const client = pglite;
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
-  return makeDatabase(db, { kind: 'pglite', pglite: client }, listeners, async () => {
+  const noPrelude = () => {
+    throw new Error('a statement prelude needs PostgreSQL; the embedded database is one session');
+  };
+  return makeDatabase(db, { kind: 'pglite', pglite: client }, listeners, noPrelude, async () => {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
   }, async () => {
     try {
@@ -119,6 +131,7 @@ function makeDatabase(
   db: Db,
   client: DatabaseClient,
   listeners: Set<(text: string) => void>,
+  preluded: (prelude: SQL) => Db,
   migrate: () => Promise<void>,
   close: () => Promise<void>,
 ): Database {
@@ -127,6 +140,7 @@ function makeDatabase(
     kind: client.kind,
     client,
     rows: (query) => queryRows(db, query),
+    withPrelude: (prelude) => makeDatabase(preluded(prelude), client, listeners, preluded, migrate, close),
     onStatement(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

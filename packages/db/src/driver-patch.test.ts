@@ -162,4 +162,40 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('the patched postgres driver'
       await sql.end({ timeout: 1 });
     }
   });
+
+  it('runs a query\'s prelude just before it, for it alone, even pipelined among other queries', async () => {
+    database ??= await createTestDatabase();
+    const sql = postgres(database.url!, { max: 2, onnotice: () => {}, prepare_repeated: 2 });
+    const prelude = (value: string) => ({ text: "select set_config('weixi.probe', $1, true)", params: [value] });
+    const seen = (text: string, params: unknown[], value?: string) =>
+      sql.unsafe<{ v: string | null }[]>(text, params as string[], value === undefined ? {} : { prelude: prelude(value) }).then((rows) => rows[0]!.v);
+    try {
+      // Sixty at once on two connections: pipelined, with and without preludes, parameterless (extended
+      // protocol all the same), with parameters first described, then prepared.
+      const asked = Array.from({ length: 60 }, (_, i) => (i % 3 === 2 ? undefined : `v${i}`));
+      const texts = ["select coalesce(current_setting('weixi.probe', true), '') as v", "select coalesce(current_setting('weixi.probe', true), '') || $1::text as v"];
+      const answers = await Promise.all(asked.map((value, i) => (i % 2 ? seen(texts[1]!, ['!'], value) : seen(texts[0]!, [], value))));
+      expect(answers).toEqual(asked.map((value = '', i) => (i % 2 ? `${value}!` : value)));
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
+
+  it('fails a query whose prelude fails, without running it, and prepares the prelude again', async () => {
+    database ??= await createTestDatabase();
+    const sql = postgres(database.url!, { max: 1, onnotice: () => {} });
+    const role = (name: string) => ({ text: "select set_config('role', $1, true)", params: [name] });
+    try {
+      await sql`create table if not exists prelude_probe (n int)`;
+      await sql`truncate prelude_probe`;
+      const insert = (n: number, as: string) => sql.unsafe('insert into prelude_probe values ($1)', [n], { prelude: role(as) });
+      await expect(insert(1, 'no_such_role')).rejects.toMatchObject({ message: expect.stringContaining('no_such_role') });
+      await insert(2, 'postgres'); // and the connection goes on
+      expect(await sql`select n from prelude_probe`).toEqual([{ n: 2 }]);
+      expect((await sql`select current_user as u`)[0]!.u).toBe('postgres'); // the role ended with its query
+    } finally {
+      await sql`drop table if exists prelude_probe`;
+      await sql.end({ timeout: 1 });
+    }
+  });
 });
