@@ -219,6 +219,10 @@ describe.runIf(onPostgres)('row-level security on PostgreSQL, through an unscope
       const owner = String((await rows(database.db, 'select current_user as v'))[0]!.v);
       expect(await session(api.adminKey)).toBe(`${owner} `);
       expect(await rows(database.db, `select current_user as u, coalesce(current_setting('weixi.region_paths', true), '') as p`)).toEqual([{ u: owner, p: '' }]);
+      // Requests at once, pipelined on the one connection: each statement runs with its own request's scope.
+      const keysAtOnce = Array.from({ length: 12 }, (_, i) => [keys.operator, api.adminKey, keys.agent][i % 3]!);
+      expect(await Promise.all(keysAtOnce.map(session))).toEqual(keysAtOnce.map((key) =>
+        key === api.adminKey ? `${owner} ` : key === keys.agent ? 'weixi_scoped agent' : 'weixi_scoped operator'));
       // A scoped request that failed in the database leaves nothing behind either.
       await graphqlHttpClient(server.url, keys.operator).gql(`mutation { taskFor(customerId: ${id['ZJ-HZ']}) }`);
       expect(await session(api.adminKey)).toBe(`${owner} `);

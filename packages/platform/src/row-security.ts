@@ -1,23 +1,31 @@
 /**
- * Row-level security per request: on PostgreSQL, a non-admin request executes inside one transaction
- * that first switches to the scoped role and sets the principal's scope (`rowScopeSql`), with the
- * context's database and DataLoaders (built lazily, so the unscoped ones cost nothing) on that transaction. The policies of migration
- * `0005_row_level_security` then filter every row a resolver reads or writes, so a resolver that forgets
- * its scope predicate still cannot leak or change rows outside the principal's regions. Core functions
- * that open their own transaction get a savepoint of this one.
+ * Row-level security per request: on PostgreSQL, every statement a non-admin request sends through the
+ * context's database first switches to the scoped role and sets the principal's scope (`rowScopeSql`).
+ * The policies of migration `0005_row_level_security` then filter every row a resolver reads or writes,
+ * so a resolver that forgets its scope predicate still cannot leak or change rows outside the principal's
+ * regions.
+ *
+ * A query (and each subscription event) sends the scope as a prelude of each statement (our driver patch,
+ * `Database.withPrelude`): written with the statement, run in the statement's own implicit transaction,
+ * ended with it. So a query holds no connection between its statements and costs what an admin's does
+ * plus one Bind/Execute a statement; its statements see the same per-statement snapshots an admin's do.
+ * A mutation runs in one transaction that begins with the scope, so a database error anywhere rolls back
+ * all it wrote; core functions that open their own transaction get a savepoint of it.
  *
  * Not on PGlite: it is one session, so a request-long transaction would hold up every other request and
  * job; there the application's scope predicates are the only enforcement. Admins run without it. Work
  * that does not go through the context's database (the plugin host and its services, the job runner)
- * runs outside the transaction, as the table owner.
+ * runs unscoped, as the table owner.
  */
-import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { rowScopeSql, type Principal } from '@weixi/core/access';
 import { queryRows, type Database, type Db } from '@weixi/db';
 import { createLoaders, type WeixiContext } from '@weixi/graphql';
 
-type Statement = Parameters<Db['execute']>[0];
+
+/** A principal's scope statement. */
+type Scope = NonNullable<ReturnType<typeof rowScopeSql>>;
 
 /** The yoga plugin; one per server. */
 export function rowSecurity(): Plugin<WeixiContext> {
@@ -26,30 +34,42 @@ export function rowSecurity(): Plugin<WeixiContext> {
       const ctx = args.contextValue;
       const scope = ctx.database.kind === 'postgres' ? scopeOf(ctx.principal) : undefined;
       if (!scope) return;
-      setExecuteFn((execution: ExecutionArgs) =>
-        inScopedTransaction(ctx.database, scope, (database) =>
-          executeFn({ ...execution, contextValue: { ...(execution.contextValue as object), database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) } }),
-        ),
-      );
+      const mutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+      setExecuteFn((execution: ExecutionArgs) => {
+        const run = (database: Database) =>
+          executeFn({ ...execution, contextValue: { ...(execution.contextValue as object), database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) } });
+        const scoped = preludedDatabase(ctx.database, ctx.principal, scope);
+        return mutation ? inScopedTransaction(scoped, run) : run(scoped);
+      });
     },
   };
 }
 
 /**
- * Runs one execution as a request's would be: with fresh loaders and, on PostgreSQL for a non-admin, in
- * a scoped transaction. Subscriptions run each event through it (`subscriptions.ts`).
+ * Runs one execution as a query's would be: with fresh loaders and, on PostgreSQL for a non-admin, each
+ * statement scoped. Subscriptions run each event through it (`subscriptions.ts`).
  */
 export function inRequestScope(ctx: WeixiContext, execute: (ctx: WeixiContext) => ExecutionResult | Promise<ExecutionResult>): Promise<ExecutionResult> {
   const scope = ctx.database.kind === 'postgres' ? scopeOf(ctx.principal) : undefined;
-  const withLoaders = (database: Database) => ({ ...ctx, database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) });
-  if (!scope) return Promise.resolve(execute(withLoaders(ctx.database)));
-  return inScopedTransaction(ctx.database, scope, (database) => execute(withLoaders(database)));
+  const database = scope ? preludedDatabase(ctx.database, ctx.principal, scope) : ctx.database;
+  return Promise.resolve(execute({ ...ctx, database, loaders: createLoaders(database.db, ctx.clock, ctx.principal) }));
 }
 
-const scopes = new WeakMap<Principal, Statement | null>();
+const preluded = new WeakMap<Database['client'], WeakMap<Principal, Database>>();
+
+/** The database whose every statement carries the principal's scope, made once per principal object. */
+function preludedDatabase(database: Database, principal: Principal, scope: Scope): Database {
+  let byPrincipal = preluded.get(database.client);
+  if (!byPrincipal) preluded.set(database.client, (byPrincipal = new WeakMap()));
+  let scoped = byPrincipal.get(principal);
+  if (!scoped) byPrincipal.set(principal, (scoped = database.withPrelude(scope)));
+  return scoped;
+}
+
+const scopes = new WeakMap<Principal, Scope | null>();
 
 /** The principal's scope statement, made once per principal object (authentication remembers one for a moment). */
-function scopeOf(principal: Principal): Statement | undefined {
+function scopeOf(principal: Principal): Scope | undefined {
   let scope = scopes.get(principal);
   if (scope === undefined) {
     scope = rowScopeSql(principal) ?? null;
@@ -57,8 +77,6 @@ function scopeOf(principal: Principal): Statement | undefined {
   }
   return scope ?? undefined;
 }
-
-const written = new WeakMap<object, { sql: string; params: unknown[] }>();
 
 /** Thrown out of the transaction to roll it back after a database error ended it. */
 class RolledBack extends Error {
@@ -68,21 +86,19 @@ class RolledBack extends Error {
 }
 
 /**
- * Runs `execute` in a scoped transaction. GraphQL reports resolver errors in the result rather than
- * throwing, so a database error inside would otherwise commit an aborted transaction, which PostgreSQL
- * silently rolls back while the result claims the earlier writes: such a request is answered with
- * `data: null`, its errors and one saying nothing was kept. If the connection itself is lost, the
- * (patched) driver rejects the transaction and any statement it still sends, so the gate's permit is
- * freed and the request ends as DATABASE_UNAVAILABLE; nothing keeps the dead connection.
+ * Runs a mutation in one transaction on the scoped database (each of its statements carries the scope).
+ * GraphQL reports resolver errors in the result rather than throwing, so a database error inside would
+ * otherwise commit an aborted transaction, which PostgreSQL silently rolls back while the result claims
+ * the earlier writes: such a request is answered with `data: null`, its errors and one saying nothing was
+ * kept. If the connection itself is lost, the (patched) driver rejects the transaction and any statement
+ * it still sends, so the gate's permit is freed and the request ends as DATABASE_UNAVAILABLE; nothing
+ * keeps the dead connection.
  */
-async function inScopedTransaction(database: Database, scope: Statement, execute: (database: Database) => unknown): Promise<ExecutionResult> {
+async function inScopedTransaction(scoped: Database, execute: (database: Database) => unknown): Promise<ExecutionResult> {
   try {
-    return await connectionGate(database)(() =>
-      database.db.transaction(async (tx) => {
-        const scoped = sendScope(tx, scope);
-        const result = (await execute(scopedDatabase(database, tx))) as ExecutionResult;
-        const failed = await scoped;
-        if (failed) throw failed;
+    return await connectionGate(scoped)(() =>
+      scoped.db.transaction(async (tx) => {
+        const result = (await execute(transactionDatabase(scoped, tx))) as ExecutionResult;
         if (Symbol.asyncIterator in result) throw new Error('row security cannot scope incremental delivery (@defer, @stream)');
         if (result.errors?.length && (await aborted(tx))) throw new RolledBack(result);
         return result;
@@ -97,36 +113,6 @@ async function inScopedTransaction(database: Database, scope: Statement, execute
   }
 }
 
-/** The parts of drizzle's postgres.js transaction that send a statement at once, on its connection. */
-interface PipelinedTransaction {
-  dialect?: { sqlToQuery(statement: Statement): { sql: string; params: unknown[] } };
-  session?: {
-    client?: { unsafe(text: string, params: unknown[], options?: { prepare?: boolean }): { execute(): PromiseLike<unknown> } };
-    logger?: { logQuery(text: string, params: unknown[]): void };
-  };
-}
-
-/**
- * Sends the scope statement now, ahead of anything the resolvers send, without waiting for its answer:
- * postgres.js writes a connection's queries in the order they were executed and pipelines them, so the
- * first resolver statement travels with it (one round trip fewer) and still runs after it. Resolves to
- * the statement's error, if any, for the caller to throw before committing (everything after it failed
- * with it). Through drizzle and awaited when those internals are not there.
- */
-function sendScope(tx: Db, scope: Statement): Promise<unknown> {
-  const { dialect, session } = tx as unknown as PipelinedTransaction;
-  if (!dialect || !session?.client || !session.logger) return tx.execute(scope).then(() => undefined);
-  // The scope statement of a principal is one object (scopeOf): its text is written once.
-  let query = typeof scope === 'object' ? written.get(scope) : undefined;
-  if (!query) {
-    query = dialect.sqlToQuery(scope);
-    if (typeof scope === 'object') written.set(scope, query);
-  }
-  session.logger.logQuery(query.sql, query.params);
-  // Prepared: one text for every principal of a kind (the scope is in its parameters).
-  return Promise.resolve(session.client.unsafe(query.sql, query.params, { prepare: true }).execute()).then(() => undefined, (error: unknown) => error ?? new Error('the scope statement failed'));
-}
-
 async function aborted(tx: Db): Promise<boolean> {
   try {
     await tx.execute('select 1');
@@ -136,8 +122,8 @@ async function aborted(tx: Db): Promise<boolean> {
   }
 }
 
-/** The request's view of the database: statements on the transaction, everything else as before. */
-function scopedDatabase(database: Database, tx: Db): Database {
+/** The mutation's view of the database: statements on the transaction, everything else as before. */
+function transactionDatabase(database: Database, tx: Db): Database {
   return { ...database, db: tx, rows: (query) => queryRows(tx, query) };
 }
 

@@ -13,15 +13,19 @@ export const ROW_SCOPE_ROLE = 'weixi_scoped';
 const ALL_REGIONS = ['/'];
 
 /**
- * `select set_config(...)` for the role, `weixi.role`, `weixi.agent_id` and `weixi.region_paths` (a text
- * array literal, built by PostgreSQL from parameters); undefined for admins, whom no policy restricts.
- * Only meaningful as the first statement of a transaction.
+ * `select set_config(...)` for the role, `weixi.role`, `weixi.agent_id`, `weixi.region_paths` (a text
+ * array literal, built by PostgreSQL from parameters) and `weixi.region_ids`; undefined for admins, whom
+ * no policy restricts. Only meaningful run just before the statements it scopes, in their transaction
+ * (as a transaction's first statement, or a statement's prelude).
  */
 export function rowScopeSql(principal: Principal): SQL | undefined {
   if (principal.kind === 'admin') return undefined;
   const paths = principal.regionPaths === 'all' ? ALL_REGIONS : principal.regionPaths;
   const agentId = principal.kind === 'agent' ? principal.agentId : '';
   const pathArray = sql`array[${sql.join(paths.map((p) => sql`${p}`), sql`, `)}]::text[]`;
+  // `weixi.region_ids`, the ids of every region under the paths, is what the policies read (migration 0023).
   return sql`select set_config('role', ${ROW_SCOPE_ROLE}, true), set_config('weixi.role', ${principal.kind}, true),
-    set_config('weixi.agent_id', ${agentId}, true), set_config('weixi.region_paths', cast(${pathArray} as text), true)`;
+    set_config('weixi.agent_id', ${agentId}, true), set_config('weixi.region_paths', cast(${pathArray} as text), true),
+    set_config('weixi.region_ids', cast((select coalesce(array_agg(r.id), '{}') from regions r
+      where exists (select from unnest(${pathArray}) as p(path) where starts_with(r.path, p.path))) as text), true)`;
 }
