@@ -83,7 +83,7 @@ function withoutUsage(cond: SegmentCondition): boolean | undefined {
 export function compileCustomerPredicates<K extends string>(
   conditions: Readonly<Record<K, SegmentCondition>>,
   opts: CompileOptions,
-): { from: SQL; predicates: Record<K, SQL> } {
+): { from: SQL; predicates: Record<K, SQL>; usageFrom?: SQL } {
   // When no predicate can hold without usage rows, customers without any need not be joined at all, and
   // PostgreSQL moves the conditions into the usage subquery's HAVING: it aggregates, filters, then joins
   // the few that pass instead of every customer. Otherwise every customer is joined, and a metric guarded
@@ -92,10 +92,27 @@ export function compileCustomerPredicates<K extends string>(
   const c: Compilation = { now: opts.now, usage: new UsageAggregates(opts.customerIds), correlateGuarded: !needsUsage && !opts.customerIds };
   const predicates = {} as Record<K, SQL>;
   for (const key of Object.keys(conditions) as K[]) predicates[key] = conditionSql(conditions[key], c);
-  return { from: sql`${customers} c${c.usage.join(needsUsage ? 'inner' : 'left')}`, predicates };
+  // Conditions on usage alone, none holding without usage rows, read nothing of `customers`: they can be
+  // evaluated over the aggregates `m` alone, each row a customer (monthly_usage's foreign key).
+  const aggregates = needsUsage && Object.values<SegmentCondition>(conditions).every(onUsageAlone) ? c.usage.subquery() : undefined;
+  const from = sql`${customers} c${c.usage.join(needsUsage ? 'inner' : 'left')}`;
+  return { from, predicates, ...(aggregates ? { usageFrom: sql`${aggregates} m` } : {}) };
 }
 
-export function compileCustomerPredicate(def: SegmentCondition, opts: { now: Date }): { from: SQL; where: SQL } {
-  const { from, predicates } = compileCustomerPredicates({ where: def }, opts);
-  return { from, where: predicates.where };
+/** Whether `cond` reads usage metrics only (no customer field, attribute, region or tier). */
+function onUsageAlone(cond: SegmentCondition): boolean {
+  if (cond.and) return cond.and.every(onUsageAlone);
+  if (cond.or) return cond.or.every(onUsageAlone);
+  if (cond.not) return onUsageAlone(cond.not);
+  return isMetric(cond);
+}
+
+/**
+ * One condition's FROM and WHERE over `customers c`; with `usageFrom` when the WHERE reads the usage
+ * aggregates `m` alone: `select count(*) from ${usageFrom} where ${where}` counts the same members without
+ * joining a million customers (`m.customer_id` is the member's id).
+ */
+export function compileCustomerPredicate(def: SegmentCondition, opts: { now: Date }): { from: SQL; where: SQL; usageFrom?: SQL } {
+  const { from, predicates, usageFrom } = compileCustomerPredicates({ where: def }, opts);
+  return { from, where: predicates.where, ...(usageFrom ? { usageFrom } : {}) };
 }

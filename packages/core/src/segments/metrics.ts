@@ -99,11 +99,17 @@ export class UsageAggregates implements UsageSource {
    * INNER when the caller knows a customer without usage rows cannot match.
    */
   join(kind: 'left' | 'inner' = 'left'): SQL {
-    if (this.columns.size === 0 || this.from === undefined || this.to === undefined) return sql``;
+    const aggregates = this.subquery();
+    return aggregates ? sql` ${sql.raw(kind)} join ${aggregates} m on m.customer_id = c.id` : sql``;
+  }
+
+  /** The aggregates a customer (`customer_id`) as a subquery; undefined when no metric asked for any. */
+  subquery(): SQL | undefined {
+    if (this.columns.size === 0 || this.from === undefined || this.to === undefined) return undefined;
     const customerId = sql.identifier(monthlyUsage.customerId.name);
     const selected = [...this.columns.values()].map((col) => sql`${col.expr} as ${sql.identifier(col.name)}`);
     const scope = this.customerIds ? sql` and ${customerId} = any(${sql.param([...this.customerIds])}::int[])` : sql``;
-    return sql` ${sql.raw(kind)} join (select ${customerId} as customer_id, ${sql.join(selected, sql`, `)} from ${monthlyUsage} where ${UsageAggregates.window(this.from, this.to)}${scope} group by ${customerId}) m on m.customer_id = c.id`;
+    return sql`(select ${customerId} as customer_id, ${sql.join(selected, sql`, `)} from ${monthlyUsage} where ${UsageAggregates.window(this.from, this.to)}${scope} group by ${customerId})`;
   }
 }
 

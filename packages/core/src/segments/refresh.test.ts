@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { customers, monthlyUsage, regions, segmentMemberships, segments } from '@weixi/db';
 import { createTestDatabase, type TestDatabase } from '@weixi/db/testing';
@@ -126,5 +126,28 @@ describe('refreshSegment', () => {
   it('throws NotFoundError for an unknown segment', async () => {
     await expect(refreshSegment(database.db, 999_999, { now: day1 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(refreshSegment(database.db, 999_999, { now: day1 })).rejects.toThrow('segment 999999 does not exist');
+  });
+});
+
+describe('countSegmentPreview', () => {
+  const counted = async (definition: SegmentCondition, within?: ReturnType<typeof sql>) => {
+    const texts: string[] = [];
+    const stop = database.onStatement((text) => texts.push(text));
+    try {
+      const n = await countSegmentPreview(database.db, definition, { now: day1, ...(within ? { within } : {}) });
+      return { n, readsCustomers: texts.some((text) => /\bfrom "customers" c\b/.test(text)) };
+    } finally {
+      stop();
+    }
+  };
+
+  it('counts a definition on usage alone over the usage aggregates, without joining every customer', async () => {
+    expect(await counted(bigSpenders)).toEqual({ n: 2, readsCustomers: false });
+    const either: SegmentCondition = { or: [bigSpenders, { not: { metric: { metric: 'revenueCents', measure: 'total', months: 3, op: 'lt', value: 1000 } } }] };
+    expect(await counted(either)).toEqual({ n: 2, readsCustomers: false });
+    // A scope bound still applies: Ben alone.
+    expect((await counted(bigSpenders, sql`${customers.id} = ${ids.Ben!}`)).n).toBe(1);
+    // With a customer condition beside it, customers are read.
+    expect(await counted({ and: [bigSpenders, { tier: { in: ['gold'] } }] })).toEqual({ n: 0, readsCustomers: true });
   });
 });

@@ -83,8 +83,11 @@ function inOwnerSubtree(regionId: number): SQL {
  * `customers` table, e.g. the caller's scope) bounds the customers counted.
  */
 export async function countSegmentPreview(db: Db, def: SegmentCondition, opts: { now: Date; within?: SQL }): Promise<number> {
-  const { from, where } = compileCustomerPredicate(def, opts);
-  const bound = opts.within ? sql` and c.id in (select ${customers.id} from ${customers} where ${opts.within})` : sql``;
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${from} where ${where}${bound}`);
+  const { from, where, usageFrom } = compileCustomerPredicate(def, opts);
+  // Over usage alone when it can (compile.ts): joining every customer to the aggregates cost a parallel
+  // plan that built the aggregate once per worker (1.7x the hand-written count at a million customers).
+  const member = usageFrom ? sql`m.customer_id` : sql`c.id`;
+  const bound = opts.within ? sql` and ${member} in (select ${customers.id} from ${customers} where ${opts.within})` : sql``;
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${usageFrom ?? from} where ${where}${bound}`);
   return row!.n;
 }
