@@ -72,7 +72,8 @@ const scopes = new WeakMap<Principal, Scope | null>();
 function scopeOf(principal: Principal): Scope | undefined {
   let scope = scopes.get(principal);
   if (scope === undefined) {
-    scope = rowScopeSql(principal) ?? null;
+    // Generic plans: see rowScopeSql's `genericPlans`.
+    scope = rowScopeSql(principal, { genericPlans: true }) ?? null;
     scopes.set(principal, scope);
   }
   return scope ?? undefined;
