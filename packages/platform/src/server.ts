@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin } from 'graphql-yoga';
+import { useRequestBodyLimit } from './limits/request-body.js';
 import type { GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { PluginInstallations } from '@weixi/plugin-store';
@@ -113,7 +114,8 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     plugins: [{ onEnveloped: ({ setSchema }) => setSchema(schema) } satisfies Plugin, ...operations.plugins, door.plugin, useInputErrors(), ...protections.plugins, rowSecurity(), useScopedSubscriptions((ctx) => {
       const { authorization, address } = credentialOf(ctx);
       return door.authenticate(authorization, address);
-    }), useRequestErrors(logger)],
+    }), useRequestErrors(logger), useRequestBodyLimit()],
+    maxRequestBodySize: false, // useRequestBodyLimit, at a fraction of the CPU
   });
   const bindHost = options.host ?? '127.0.0.1';
   const knownHost = hostCheck(bindHost, options);
