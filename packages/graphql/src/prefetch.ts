@@ -7,8 +7,8 @@
  *
  * Each subquery is built from the loader's own specification (table, parent column, sort keys, scope
  * predicate: `taskScope`, `regionVisibility`, `customerScope`), so it returns exactly what the loader would;
- * it runs in the same statement as the page, on the same session (under row security, the request's
- * scoped transaction), so the policies apply to it too. A selection the prefetch does not understand
+ * it runs in the same statement as the page, on the same session (under row security, with the request's
+ * scope), so the policies apply to it too. A selection the prefetch does not understand
  * (cursors on a nested connection, arguments out of range) is left to the loaders.
  */
 import { getArgumentValues, type FieldNode, type GraphQLField, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';

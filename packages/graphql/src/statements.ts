@@ -1,6 +1,6 @@
 /**
- * Select statements built once per shape and run on whichever session a request uses (the database, or
- * its row-security transaction). Building a drizzle select (its SQL tree, column list and text) was about
+ * Select statements built once per shape and run on whichever session a request uses (the database, its
+ * row-scoped view or a mutation's transaction). Building a drizzle select (its SQL tree, column list and text) was about
  * a tenth of a small request's CPU, spent again for every loader of every request; a loader's statement
  * only differs from one request to the next in its ids, which become a placeholder.
  *

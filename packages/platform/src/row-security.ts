@@ -23,7 +23,6 @@ import { rowScopeSql, type Principal } from '@weixi/core/access';
 import { queryRows, type Database, type Db } from '@weixi/db';
 import { createLoaders, type WeixiContext } from '@weixi/graphql';
 
-
 /** A principal's scope statement. */
 type Scope = NonNullable<ReturnType<typeof rowScopeSql>>;
 
@@ -132,7 +131,7 @@ type Gate = <T>(run: () => Promise<T>) => Promise<T>;
 const gates = new WeakMap<Database['client'], Gate>();
 
 /**
- * At most pool size - 1 request transactions at once per connection pool. Each holds a connection for
+ * At most pool size - 1 mutation transactions at once per connection pool. Each holds a connection for
  * the whole request while its resolvers may need another one (plugin services, the job runner); without
  * this bound a burst of scoped requests could hold every connection and wait on each other forever.
  */

@@ -22,7 +22,7 @@ type PlannerRunRow = typeof plannerRuns.$inferSelect;
 const perRequest = new WeakMap<Loaders, DataLoader<number, NextBestAction[]>>();
 /**
  * One preview per city of the customers a request asks about. The customers were read in the caller's
- * scope; the preview writes (and deletes) its run record outside the request's row-security transaction.
+ * scope; the preview writes (and deletes) its run record outside the request's row security (`auditDatabase`, unscoped).
  */
 function actionsLoader(ctx: WeixiContext) {
   let found = perRequest.get(ctx.loaders);
