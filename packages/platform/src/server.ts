@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { useRequestBodyLimit } from './limits/request-body.js';
+import { inFlightRequests } from './drain.js';
 import type { GraphQLSchema } from 'graphql';
 import { systemClock, type Clock, type PluginHost } from '@weixi/core';
 import type { PluginInstallations } from '@weixi/plugin-store';
@@ -50,7 +51,11 @@ export interface WeixiServerOptions extends HardeningOptions, OriginOptions, Ope
   metrics?: Metrics;
   /** Changes subscriptions stream from; default: this server follows the database's live notices. `false`: none. */
   live?: LiveEvents | false;
+  /** On close, how long requests in flight may take to finish before their connections are cut (default 5 s). */
+  drainMs?: number;
 }
+
+const DEFAULT_DRAIN_MS = 5_000;
 
 export interface WeixiServer {
   /** The GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
@@ -121,6 +126,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
   const knownHost = hostCheck(bindHost, options);
   // The built console (examples/console) at /console/, when there is one (WEIXI_CONSOLE_DIR or its dist/).
   const consoleFiles = staticFiles(consoleDirectory(), '/console');
+  const inFlight = inFlightRequests();
   const server = createHttpServer((req, res) => {
     if (knownHost && !knownHost(req)) {
       refuseHost(res);
@@ -133,6 +139,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     if (operations.handle(req, res)) return;
     if (consoleFiles?.(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
+    inFlight.track(req, res);
     void yoga(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -155,12 +162,14 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
       subscription?.dispose();
       await sockets?.close();
       await live.close();
-      await new Promise<void>((resolve, reject) => {
-        void protections.close();
-        void operations.close();
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      });
+      void protections.close();
+      void operations.close();
+      // No new connections or requests; those in flight finish (up to drainMs) before the rest are cut.
+      const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      server.closeIdleConnections();
+      await inFlight.settled(options.drainMs ?? DEFAULT_DRAIN_MS);
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
