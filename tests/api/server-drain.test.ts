@@ -17,6 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+/** Resolvers of `slow` that read the database on their way out, in the order they finished. */
+const finished: string[] = [];
+
 /** `slow(ms)` answers after `ms`, reading the database on the way out. */
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({
@@ -28,6 +31,7 @@ const schema = new GraphQLSchema({
         resolve: async (_root, args: { ms: string }, ctx: { database: TestDatabase }) => {
           await new Promise((resolve) => setTimeout(resolve, Number(args.ms)));
           const [row] = await ctx.database.rows<{ v: string }>(sql`select 'db' as v`);
+          finished.push(args.ms);
           return row!.v;
         },
       },
@@ -48,6 +52,24 @@ describe('stopping a server', () => {
     await server.close();
     // Answered whole: before the drain, close cut the connection and the request got no answer.
     expect(await answer).toMatchObject({ status: 200, body: { data: { slow: 'db' } } });
+  });
+
+  it('waits for a request whose client left: its resolvers still run, and read the database', async () => {
+    const server = await startServer({ database, schema, logger: createLogger('error') });
+    const leaving = new AbortController();
+    const answer = fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ slow(ms: "401") }' }),
+      signal: leaving.signal,
+    }).catch(() => 'left');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    leaving.abort();
+    expect(await answer).toBe('left');
+    await server.close();
+    // Counted by its response alone, the request was over when its client left: close returned at once,
+    // before the resolver's database read.
+    expect(finished).toContain('401');
   });
 
   it('cuts a request still running after drainMs', async () => {

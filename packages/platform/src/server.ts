@@ -139,8 +139,7 @@ export async function startServer(options: WeixiServerOptions): Promise<WeixiSer
     if (operations.handle(req, res)) return;
     if (consoleFiles?.(req, res)) return;
     res.setHeader('X-Request-Id', assignRequestId(req));
-    inFlight.track(req, res);
-    void yoga(req, res);
+    inFlight.track(req, Promise.resolve(yoga(req, res)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
