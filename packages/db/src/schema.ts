@@ -224,6 +224,11 @@ export const retentionTasks = pgTable(
     customerId: integer('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
+    /**
+     * The customer's region, copied and kept equal by the database (migration 0024): region scope tests the
+     * task's own row. Never null in the database; optional here because a trigger sets it on every insert.
+     */
+    regionId: integer('region_id'),
     reason: text('reason').notNull(),
     tactic: text('tactic'),
     channel: text('channel'),
@@ -266,6 +271,9 @@ export const retentionTasks = pgTable(
   (t) => [
     uniqueIndex('retention_tasks_idempotency_idx').on(t.customerId, t.idempotencyKey),
     index('retention_tasks_customer_idx').on(t.customerId, t.id),
+    index('retention_tasks_region_due_idx').on(t.regionId, t.dueAt, t.id),
+    index('retention_tasks_due_idx').on(t.dueAt, t.id),
+    index('retention_tasks_assignee_due_idx').on(t.assignee, t.dueAt, t.id),
     index('retention_tasks_state_due_idx').on(t.state, t.dueAt),
     index('retention_tasks_assignee_idx').on(t.assignee, t.state),
     index('retention_tasks_dispatched_idx').on(t.assignee, t.dispatchedAt),

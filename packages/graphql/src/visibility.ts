@@ -29,7 +29,7 @@ function perPrincipal(build: (principal: Principal) => SQL): (principal: Princip
 export const customerScope = perPrincipal((principal) => customerScopeSql(principal, { customerId: customers.id, regionId: customers.regionId }));
 
 /** Tasks the principal sees: those of its customers, or for an agent its own tasks. */
-export const taskScope = perPrincipal((principal) => taskScopeSql(principal, { assignee: retentionTasks.assignee, customerId: retentionTasks.customerId }));
+export const taskScope = perPrincipal((principal) => taskScopeSql(principal, { assignee: retentionTasks.assignee, regionId: retentionTasks.regionId }));
 
 /** True when nothing bounds the principal's customers, so stored totals (a segment's count) are its totals. */
 export function seesAllCustomers(principal: Principal): boolean {

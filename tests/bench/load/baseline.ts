@@ -40,7 +40,7 @@ function customerScope(sql: Sql, scope: BaselineScope) {
 
 function taskScope(sql: Sql, scope: BaselineScope) {
   if (scope.kind === 'all') return sql`true`;
-  if (scope.kind === 'regions') return sql`t.customer_id in (select c.id from customers c where ${customerScope(sql, scope)})`;
+  if (scope.kind === 'regions') return sql`t.region_id in (select id from regions where path like ${`${scope.path}%`})`;
   return sql`t.assignee = ${scope.agentId}`;
 }
 

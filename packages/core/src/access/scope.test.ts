@@ -103,7 +103,7 @@ describe('scope predicates on a real database', () => {
   });
 
   it('taskScopeSql gives agents their own tasks and others the tasks of customers in scope', async () => {
-    const columns = { assignee: retentionTasks.assignee, customerId: retentionTasks.customerId };
+    const columns = { assignee: retentionTasks.assignee, regionId: retentionTasks.regionId };
     expect(await tasksWhere(taskScopeSql(admin, columns))).toEqual(['axb', 'gl', 'hz', 'sz']);
     expect(await tasksWhere(taskScopeSql(agent('a-1'), columns))).toEqual(['gl', 'hz']);
     expect(await tasksWhere(taskScopeSql(agent('a-1', ['/JS/']), columns))).toEqual(['gl']);

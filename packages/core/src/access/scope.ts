@@ -5,7 +5,7 @@
  * look at integrator scopes (`read`, `ingest`): those gate operations, not rows.
  */
 import { like, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { customers, regions, retentionTasks } from '@weixi/db';
+import { regions, retentionTasks } from '@weixi/db';
 import { escapeLike } from '../customers/list.js';
 import type { Principal } from './principal.js';
 
@@ -57,11 +57,10 @@ export function customerScopeSql(principal: Principal, columns: { customerId: Op
  * A predicate on retention tasks: an agent's own tasks (whose customers are within its regions, when it
  * has any); for everyone else, the tasks of the customers in their region scope.
  */
-export function taskScopeSql(principal: Principal, columns: { assignee: Operand; customerId: Operand }): SQL {
+export function taskScopeSql(principal: Principal, columns: { assignee: Operand; regionId: Operand }): SQL {
   const paths = principal.kind === 'agent' ? principal.regionPaths : visibleRegionPaths(principal);
-  const inRegions = paths === 'all' || paths === 'none'
-    ? undefined
-    : sql`${columns.customerId} in (select ${customers.id} from ${customers} where ${inSubtrees(paths, customers.regionId)})`;
+  // A task's region is its customer's (kept so by the database, migration 0024).
+  const inRegions = paths === 'all' || paths === 'none' ? undefined : inSubtrees(paths, columns.regionId);
   if (principal.kind === 'agent') {
     const own = sql`${columns.assignee} = ${principal.agentId}`;
     return inRegions ? sql`(${own} and ${inRegions})` : own;

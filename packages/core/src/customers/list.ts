@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, ilike, inArray, isNull, like, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, ilike, inArray, isNull, like, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { customers, regions, segmentMemberships, type CustomerStatus, type Db, type Tier } from '@weixi/db';
 import { IssueList } from '../errors.js';
 import { keysetBounds, keysetOrder, type PageRequest, type SortDirection } from '../pages.js';
@@ -35,20 +35,26 @@ export interface CustomerFilter {
   where?: SQL | null;
 }
 
+/**
+ * `regionIdColumn` within the subtree of any of the regions of `codes`; an unknown code is a BAD_USER_INPUT
+ * issue at `${path}[i]`.
+ */
+export async function inRegionSubtrees(db: Db, codes: readonly string[], path: string, regionIdColumn: AnyColumn): Promise<SQL> {
+  const found = await regionsByCode(db, codes);
+  const issues = new IssueList();
+  codes.forEach((code, i) => {
+    if (!found.has(code)) issues.add(`${path}[${i}]`, `region ${JSON.stringify(code)} does not exist`);
+  });
+  issues.throwIfAny();
+  const subtrees = [...found.values()].map((r) => like(regions.path, `${escapeLike(r.path)}%`));
+  return inArray(regionIdColumn, db.select({ id: regions.id }).from(regions).where(subtrees.length === 1 ? subtrees[0] : sql.join(subtrees, sql` or `)));
+}
+
 /** Builds the WHERE clause for a filter; unknown region codes are reported at `${path}.regionCodes[i]`. */
 export async function customerFilterSql(db: Db, filter: CustomerFilter | null | undefined, path = 'filter'): Promise<SQL | undefined> {
   if (!filter) return undefined;
   const parts: (SQL | undefined)[] = [];
-  if (filter.regionCodes?.length) {
-    const found = await regionsByCode(db, filter.regionCodes);
-    const issues = new IssueList();
-    filter.regionCodes.forEach((code, i) => {
-      if (!found.has(code)) issues.add(`${path}.regionCodes[${i}]`, `region ${JSON.stringify(code)} does not exist`);
-    });
-    issues.throwIfAny();
-    const subtrees = [...found.values()].map((r) => like(regions.path, `${escapeLike(r.path)}%`));
-    parts.push(inArray(customers.regionId, db.select({ id: regions.id }).from(regions).where(subtrees.length === 1 ? subtrees[0] : sql.join(subtrees, sql` or `))));
-  }
+  if (filter.regionCodes?.length) parts.push(await inRegionSubtrees(db, filter.regionCodes, `${path}.regionCodes`, customers.regionId));
   if (filter.statuses?.length) parts.push(inArray(customers.status, [...filter.statuses]));
   if (filter.tiers?.length) parts.push(inArray(customers.tier, [...filter.tiers]));
   if (filter.segmentId != null) {

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { customers, retentionTasks, type Db, type TaskState } from '@weixi/db';
-import { customerFilterSql } from '../customers/list.js';
+import { retentionTasks, type Db, type TaskState } from '@weixi/db';
+import { inRegionSubtrees } from '../customers/list.js';
 import { keysetBounds, keysetOrder, type PageRequest } from '../pages.js';
 import type { RetentionTask } from './tasks.js';
 
@@ -24,10 +24,7 @@ export async function taskFilterSql(db: Db, filter: TaskFilter | null | undefine
   if (filter.tactic != null) parts.push(eq(retentionTasks.tactic, filter.tactic));
   if (filter.channel != null) parts.push(eq(retentionTasks.channel, filter.channel));
   if (filter.dueBefore != null) parts.push(lt(retentionTasks.dueAt, filter.dueBefore));
-  if (filter.regionCodes?.length) {
-    const inRegions = await customerFilterSql(db, { regionCodes: filter.regionCodes }, path);
-    parts.push(inArray(retentionTasks.customerId, db.select({ id: customers.id }).from(customers).where(inRegions)));
-  }
+  if (filter.regionCodes?.length) parts.push(await inRegionSubtrees(db, filter.regionCodes, `${path}.regionCodes`, retentionTasks.regionId));
   return and(...parts);
 }
 
