@@ -39,8 +39,10 @@ const schema = new GraphQLSchema({
   }),
 });
 
+const post = (url: string, ms: number, signal?: AbortSignal) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: `{ slow(ms: "${ms}") }` }), signal });
 const ask = (url: string, ms: number) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: `{ slow(ms: "${ms}") }` }) })
+  post(url, ms)
     .then(async (response) => ({ status: response.status, body: (await response.json()) as unknown }))
     .catch((error: unknown) => ({ status: 0, body: String(error) }));
 
@@ -57,12 +59,7 @@ describe('stopping a server', () => {
   it('waits for a request whose client left: its resolvers still run, and read the database', async () => {
     const server = await startServer({ database, schema, logger: createLogger('error') });
     const leaving = new AbortController();
-    const answer = fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: '{ slow(ms: "401") }' }),
-      signal: leaving.signal,
-    }).catch(() => 'left');
+    const answer = post(server.url, 401, leaving.signal).catch(() => 'left');
     await new Promise((resolve) => setTimeout(resolve, 100));
     leaving.abort();
     expect(await answer).toBe('left');

@@ -4,9 +4,9 @@
  * tasks and those tasks' customers, which `customerScopeSql` and `taskScopeSql` express. None of these
  * look at integrator scopes (`read`, `ingest`): those gate operations, not rows.
  */
-import { like, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { regions, retentionTasks } from '@weixi/db';
-import { escapeLike } from '../customers/list.js';
+import { sql, type AnyColumn, type SQL } from 'drizzle-orm';
+import { retentionTasks } from '@weixi/db';
+import { inSubtreesSql } from '../regions/subtrees.js';
 import type { Principal } from './principal.js';
 
 type Operand = AnyColumn | SQL;
@@ -40,7 +40,7 @@ export function regionScopeSql(principal: Principal, regionIdColumn: Operand): S
   const paths = visibleRegionPaths(principal);
   if (paths === 'all') return sql`true`;
   if (paths === 'none') return sql`false`;
-  return inSubtrees(paths, regionIdColumn);
+  return inSubtreesSql(paths, regionIdColumn);
 }
 
 /**
@@ -50,7 +50,7 @@ export function regionScopeSql(principal: Principal, regionIdColumn: Operand): S
 export function customerScopeSql(principal: Principal, columns: { customerId: Operand; regionId: Operand }): SQL {
   if (principal.kind !== 'agent') return regionScopeSql(principal, columns.regionId);
   const assigned = sql`${columns.customerId} in (select ${retentionTasks.customerId} from ${retentionTasks} where ${retentionTasks.assignee} = ${principal.agentId})`;
-  return principal.regionPaths === 'all' ? assigned : sql`(${assigned} and ${inSubtrees(principal.regionPaths, columns.regionId)})`;
+  return principal.regionPaths === 'all' ? assigned : sql`(${assigned} and ${inSubtreesSql(principal.regionPaths, columns.regionId)})`;
 }
 
 /**
@@ -60,16 +60,10 @@ export function customerScopeSql(principal: Principal, columns: { customerId: Op
 export function taskScopeSql(principal: Principal, columns: { assignee: Operand; regionId: Operand }): SQL {
   const paths = principal.kind === 'agent' ? principal.regionPaths : visibleRegionPaths(principal);
   // A task's region is its customer's (kept so by the database, migration 0024).
-  const inRegions = paths === 'all' || paths === 'none' ? undefined : inSubtrees(paths, columns.regionId);
+  const inRegions = paths === 'all' || paths === 'none' ? undefined : inSubtreesSql(paths, columns.regionId);
   if (principal.kind === 'agent') {
     const own = sql`${columns.assignee} = ${principal.agentId}`;
     return inRegions ? sql`(${own} and ${inRegions})` : own;
   }
   return paths === 'all' ? sql`true` : (inRegions ?? sql`false`);
-}
-
-function inSubtrees(paths: readonly string[], regionIdColumn: Operand): SQL {
-  if (paths.length === 0) return sql`false`;
-  const matches = or(...paths.map((p) => like(regions.path, `${escapeLike(p)}%`)))!;
-  return sql`${regionIdColumn} in (select ${regions.id} from ${regions} where ${matches})`;
 }

@@ -1,9 +1,12 @@
 import { and, eq, getTableColumns, ilike, inArray, isNull, like, sql, type AnyColumn, type SQL } from 'drizzle-orm';
-import { customers, regions, segmentMemberships, type CustomerStatus, type Db, type Tier } from '@weixi/db';
+import { customers, segmentMemberships, type CustomerStatus, type Db, type Tier } from '@weixi/db';
 import { IssueList } from '../errors.js';
 import { keysetBounds, keysetOrder, type PageRequest, type SortDirection } from '../pages.js';
 import { regionsByCode } from '../regions/regions.js';
+import { escapeLike, inSubtreesSql } from '../regions/subtrees.js';
 import type { Customer } from './upsert.js';
+
+export { escapeLike };
 
 /** Columns a customer list can be sorted by; the id breaks ties so every position is unique. */
 export const CUSTOMER_ORDER_COLUMNS = {
@@ -46,8 +49,7 @@ export async function inRegionSubtrees(db: Db, codes: readonly string[], path: s
     if (!found.has(code)) issues.add(`${path}[${i}]`, `region ${JSON.stringify(code)} does not exist`);
   });
   issues.throwIfAny();
-  const subtrees = [...found.values()].map((r) => like(regions.path, `${escapeLike(r.path)}%`));
-  return inArray(regionIdColumn, db.select({ id: regions.id }).from(regions).where(subtrees.length === 1 ? subtrees[0] : sql.join(subtrees, sql` or `)));
+  return inSubtreesSql([...found.values()].map((r) => r.path), regionIdColumn);
 }
 
 /** Builds the WHERE clause for a filter; unknown region codes are reported at `${path}.regionCodes[i]`. */
@@ -74,10 +76,6 @@ export async function customerFilterSql(db: Db, filter: CustomerFilter | null | 
   return and(...parts);
 }
 
-/** Escapes LIKE wildcards, so a code such as `A_B` matches only itself. */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The sort key values of a row, for its cursor. */
 export function customerSortKey(customer: Customer, order: CustomerOrder): unknown[] {

@@ -4,6 +4,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { customers } from '@weixi/db';
+import { escapeLike } from '../regions/subtrees.js';
 import { addDays, tenureBoundary } from './calendar.js';
 import {
   CUSTOMER_FIELD_KINDS,
@@ -43,10 +44,6 @@ const TYPES: Readonly<Record<FieldKind['kind'], SQL>> = {
   boolean: sql`boolean`,
   enum: sql`text`,
 };
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
 
 /** `expr op value`, with `ne`/`notIn` as exact complements of `eq`/`in` (they match null). */
 function comparison(expr: SQL, kind: FieldKind['kind'], op: ComparisonOp, value: string, values: string[]): SQL {
