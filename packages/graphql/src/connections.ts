@@ -1,4 +1,4 @@
-import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { parseCursorConnectionArgs } from '@pothos/plugin-relay';
 import { InputError, isIsoDate, type PageRequest } from '@weixi/core';
 import type { ChildArgs, ChildLoaders } from './loaders.js';
 import { once } from './once.js';
@@ -89,9 +89,22 @@ function checkPageSize(args: ConnectionArgs): void {
   }
 }
 
+/** An edge whose cursor is written only if asked for (most pages are read without cursors). */
+class Edge<T> {
+  #cursor: string | undefined;
+  constructor(
+    readonly node: T,
+    private readonly key: CursorKey<T>,
+  ) {}
+  get cursor(): string {
+    return (this.#cursor ??= encodeCursor(this.key.of(this.node)));
+  }
+}
+
 /**
  * Resolves a keyset-paged connection: `fetch` gets the bounds decoded and checked against `key`, and
  * returns rows in page order (reversed when inverted); `count` runs only if `totalCount` is selected.
+ * Pothos's `resolveCursorConnection`, with cursors made when read.
  */
 export async function keysetConnection<T>(
   args: ConnectionArgs,
@@ -100,31 +113,49 @@ export async function keysetConnection<T>(
   count: () => Promise<number>,
 ) {
   checkPageSize(args);
-  const result = await resolveCursorConnection(
-    { args, toCursor: (row: T) => encodeCursor(key.of(row)), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
-    ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) =>
-      fetch({
-        before: before ? decodeCursor(before, 'before', key.parts) : null,
-        after: after ? decodeCursor(after, 'after', key.parts) : null,
-        limit,
-        inverted,
-      }),
-  );
-  return { ...result, totalCount: once(count) };
+  const { before, after, limit, inverted, expectedSize, hasPreviousPage, hasNextPage } = parseCursorConnectionArgs({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE });
+  const rows = await fetch({
+    before: before ? decodeCursor(before, 'before', key.parts) : null,
+    after: after ? decodeCursor(after, 'after', key.parts) : null,
+    limit,
+    inverted,
+  });
+  const nodes = rows.slice(0, expectedSize);
+  if (inverted) nodes.reverse();
+  const edges = nodes.map((node) => new Edge(node, key));
+  const given = args.after ?? args.before ?? '';
+  return {
+    edges,
+    pageInfo: {
+      get startCursor() {
+        return edges.length > 0 ? edges[0]!.cursor : given;
+      },
+      get endCursor() {
+        return edges.length > 0 ? edges[edges.length - 1]!.cursor : given;
+      },
+      hasPreviousPage: hasPreviousPage(rows.length),
+      hasNextPage: hasNextPage(rows.length),
+    },
+    totalCount: once(count),
+  };
 }
 
-/** A nested connection (a customer's tasks, a task's transitions, ...) served by its batched loaders. */
+/**
+ * A nested connection (a customer's tasks, a task's transitions, ...) served by its batched loaders, or by
+ * the rows its parent's page fetched for it (`prefetched`, see prefetch.ts).
+ */
 export function childConnection<Row>(
   args: ConnectionArgs,
   loaders: ChildLoaders<Row>,
   parentId: number,
   key: CursorKey<Row>,
   childArgs?: ChildArgs,
+  prefetched?: Row[],
 ) {
   return keysetConnection(
     args,
     key,
-    (page) => loaders.pages.load({ parentId, page, args: childArgs }),
+    (page) => (prefetched ? Promise.resolve(prefetched) : loaders.pages.load({ parentId, page, args: childArgs })),
     () => loaders.count.load({ parentId, args: childArgs }),
   );
 }

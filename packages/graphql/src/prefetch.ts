@@ -2,8 +2,10 @@
  * A page's nested fields in the page's own statement. A root connection (the customers page, the task
  * list) reads its selection off the resolve info and, for each nested field it knows (a customer's region,
  * usage and tasks; a task's customer), adds a correlated subquery that builds the field's rows as json. The
- * rows are mapped like drizzle maps them and primed into the request's DataLoaders under the keys the
- * nested resolvers ask for, so those resolvers run as before and find their data without a statement.
+ * rows are mapped like drizzle maps them and handed to the nested resolvers (handover.ts: by parent row
+ * and field name), so those resolvers find their data without a statement. Each json row holds only the
+ * columns its selection reads (projection.ts), which is why it goes to those resolvers alone and never
+ * into a DataLoader that other fields of the request share (regions, always whole, are primed).
  *
  * Each subquery is built from the loader's own specification (table, parent column, sort keys, scope
  * predicate: `taskScope`, `regionVisibility`, `customerScope`), so it returns exactly what the loader would;
@@ -18,6 +20,8 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { keysetOrder, type PageRequest } from '@weixi/core';
 import { customers, regions, retentionTasks, type Db } from '@weixi/db';
 import type { ChildArgs, ChildLoaders, CustomerRow, RegionRow } from './loaders.js';
+import { handOver } from './handover.js';
+import { projection, rowJson, selectList, type Projection } from './projection.js';
 import type { ChildPageSpec } from './batch.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type ConnectionArgs } from './connections.js';
 import type { WeixiContext } from './context.js';
@@ -66,21 +70,25 @@ export function prefetched<Parent>(prefetches: readonly Prefetch<Parent>[]): Pre
 type PageSelect<Row> = PromiseLike<Row[]> & { prepare(name: string): unknown };
 
 /**
- * Runs a root page's select with its prefetched columns and primes the loaders from its rows. With a
- * `shape` (the page's order, size and scope; the caller gives none for a filtered page or one with a
- * cursor, whose values would make every statement new) the select is built once per shape and
- * prefetch, see statements.ts; otherwise it is built for this request.
+ * Runs a root page's select (the projected columns of `table` and the prefetched ones) and hands the
+ * prefetched values to their resolvers. With a `shape` (the page's order, size and scope; the caller gives
+ * none for a filtered page or one with a cursor, whose values would make every statement new) the select
+ * is built once per shape, projection and prefetch, see statements.ts; otherwise it is built for this
+ * request. The rows hold only the projected columns: they go to the page's resolvers, nowhere else.
  */
 export async function pageRows<Parent, Row extends Parent>(
   db: Db,
+  table: PgTable,
+  projected: Projection | undefined,
   prefetch: Prefetched<Parent> | undefined,
   shape: string | undefined,
-  select: (columns: Record<string, SQL> | undefined) => PageSelect<Row>,
+  select: (columns: Record<string, PgColumn | SQL>) => PageSelect<Row>,
 ): Promise<Row[]> {
+  const columns = () => ({ ...selectList(table, projected), ...prefetch?.columns() });
   const rows =
     shape === undefined
-      ? await select(prefetch?.columns())
-      : await runSelect<Row>(db, `root:${shape}\u0002${prefetch?.key ?? ''}`, () => select(prefetch?.columns()), {});
+      ? await select(columns())
+      : await runSelect<Row>(db, `root:${shape}\u0002${projected?.key ?? '*'}\u0002${prefetch?.key ?? ''}`, () => select(columns()), {});
   prefetch?.prime(rows);
   return rows;
 }
@@ -90,9 +98,9 @@ function parsedJson(value: unknown): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
-/** The fields selected under `path` (e.g. `edges`, `node`) of the resolved field, fragments included, by name. */
-export function selectedFields(info: GraphQLResolveInfo, path: readonly string[]): Map<string, FieldNode[]> {
-  let sets: SelectionSetNode[] = info.fieldNodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+/** The fields selected under `path` (e.g. `edges`, `node`) of the resolved field (or of `from`), fragments included, by name. */
+export function selectedFields(info: GraphQLResolveInfo, path: readonly string[], from: readonly FieldNode[] = info.fieldNodes): Map<string, FieldNode[]> {
+  let sets: SelectionSetNode[] = from.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   for (const name of path) sets = (fieldsOf(info, sets).get(name) ?? []).flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   return fieldsOf(info, sets);
 }
@@ -140,28 +148,31 @@ function firstPage(args: ConnectionArgs): PageRequest | undefined {
   return { before: null, after: null, limit, inverted };
 }
 
-/** How to map a table's rows from their json (`row_to_json`: database column names) as drizzle maps them. */
-const mappers = new WeakMap<PgTable, (json: Record<string, unknown>) => unknown>();
+/**
+ * How to map a table's rows from their json (`row_to_json` or `rowJson`: database column names) as drizzle
+ * maps them; names that are not the table's columns (a rank) are left out.
+ */
+const decoders = new WeakMap<PgTable, Map<string, { key: string; decode: (v: unknown) => unknown }>>();
 export function fromJson<Row>(table: PgTable, json: Record<string, unknown>): Row {
-  let map = mappers.get(table);
-  if (!map) {
-    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({
-      key,
-      name: column.name,
-      // json and jsonb values arrive parsed, as the driver parses them for a plain select.
-      decode: column.dataType === 'json' ? (v: unknown) => v : (v: unknown) => column.mapFromDriverValue(v),
-    }));
-    map = (json) => {
-      const row: Record<string, unknown> = {};
-      for (const c of columns) {
-        const v = json[c.name];
-        row[c.key] = v == null ? null : c.decode(v);
-      }
-      return row;
-    };
-    mappers.set(table, map);
+  let byName = decoders.get(table);
+  if (!byName) {
+    byName = new Map(
+      Object.entries(getTableColumns(table)).map(([key, column]) => [
+        column.name,
+        // json and jsonb values arrive parsed, as the driver parses them for a plain select.
+        { key, decode: column.dataType === 'json' ? (v: unknown) => v : (v: unknown) => column.mapFromDriverValue(v) },
+      ]),
+    );
+    decoders.set(table, byName);
   }
-  return map(json) as Row;
+  const row: Record<string, unknown> = {};
+  for (const name in json) {
+    const column = byName.get(name);
+    if (!column) continue;
+    const v = json[name];
+    row[column.key] = v == null ? null : column.decode(v);
+  }
+  return row as Row;
 }
 
 /**
@@ -174,18 +185,21 @@ function outer(column: PgColumn): SQL {
 
 /**
  * One page of a child list per parent row, as a json array in page order: the loader's spec, bounded to
- * the parent `parentId` (a column of the outer select).
+ * the parent `parentId` (a column of the outer select), each row with the projected columns.
  */
-function childPageJson(spec: ChildPageSpec, page: PageRequest, parentId: PgColumn): SQL {
+function childPageJson(spec: ChildPageSpec, page: PageRequest, parentId: PgColumn, projected: Projection | undefined): SQL {
   const order = keysetOrder(spec.keys, spec.direction, page.inverted);
   const where = spec.where ? sql` and ${spec.where}` : sql``;
   const table = sql.identifier(getTableName(spec.table));
-  return sql`(select coalesce(json_agg(row_to_json(weixi_page) order by weixi_page.weixi_rank), '[]'::json) from (
+  return sql`(select coalesce(json_agg(${rowJson(sql`weixi_page`, projected)} order by weixi_page.weixi_rank), '[]'::json) from (
     select ${table}.*, row_number() over (order by ${order}) as weixi_rank from ${table}
     where ${outer(spec.parent)} = ${outer(parentId)}${where} order by ${order} limit ${page.limit}) weixi_page)`;
 }
 
-/** A child connection of the parent rows (`usage`, `tasks`): its pages primed into `loaders.pages`. */
+/**
+ * A child connection of the parent rows (`usage`, `tasks`): its first page, handed to the connection's
+ * resolver. `nodeType` and `keep` (the page's sort keys) project the child rows.
+ */
 export function childPrefetch<Parent extends { id: number }, Row>(
   db: Db,
   info: GraphQLResolveInfo,
@@ -195,24 +209,31 @@ export function childPrefetch<Parent extends { id: number }, Row>(
   loaders: ChildLoaders<Row>,
   parentId: PgColumn,
   childArgs: (args: Record<string, unknown>) => ChildArgs | undefined,
+  nodeType: string,
+  keep: readonly string[],
 ): Prefetch<Parent> | undefined {
-  const args = argumentsOf(info, typeName, name, fields.get(name));
+  const nodes = fields.get(name);
+  const args = argumentsOf(info, typeName, name, nodes);
   const page = args && firstPage(args as ConnectionArgs);
   if (!args || !page) return undefined;
   const extra = childArgs(args);
   const spec = loaders.spec(extra ?? {});
+  const projected = projection(info, nodeType, selectedFields(info, ['edges', 'node'], nodes), spec.table, keep);
   return {
-    key: `${name}:${JSON.stringify(page)}:${JSON.stringify(extra ?? {})}:${shapeOf(db, spec.where)}`,
-    column: () => childPageJson(spec, page, parentId),
+    key: `${name}:${JSON.stringify(page)}:${JSON.stringify(extra ?? {})}:${projected?.key ?? '*'}:${shapeOf(db, spec.where)}`,
+    column: () => childPageJson(spec, page, parentId, projected),
     prime: (parent, value) =>
-      loaders.pages.prime({ parentId: parent.id, page, args: extra }, (value as Record<string, unknown>[]).map((json) => fromJson<Row>(spec.table, json))),
+      handOver(
+        parent,
+        name,
+        (value as Record<string, unknown>[]).map((json) => fromJson<Row>(spec.table, json)),
+      ),
   };
 }
 
 /** The nested fields of a customers page that come with the page: region, usage, tasks. */
-export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo): Prefetched<CustomerRow> | undefined {
+export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: Map<string, FieldNode[]>): Prefetched<CustomerRow> | undefined {
   const { db } = ctx.database;
-  const fields = selectedFields(info, ['edges', 'node']);
   const list: (Prefetch<CustomerRow> | undefined)[] = [];
   if (fields.has('region')) {
     const visible = regionVisibility(ctx.principal);
@@ -222,21 +243,23 @@ export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo):
       prime: (c, value) => ctx.loaders.region.prime(c.regionId, value ? fromJson<RegionRow>(regions, value as Record<string, unknown>) : null),
     });
   }
-  list.push(childPrefetch(db, info, fields, 'Customer', 'usage', ctx.loaders.usage, customers.id, (a) => ({ months: usageMonths(a.months as number | null | undefined) })));
-  list.push(childPrefetch(db, info, fields, 'Customer', 'tasks', ctx.loaders.tasks, customers.id, () => undefined));
+  const months = (a: Record<string, unknown>) => ({ months: usageMonths(a.months as number | null | undefined) });
+  list.push(childPrefetch(db, info, fields, 'Customer', 'usage', ctx.loaders.usage, customers.id, months, 'MonthlyUsage', ['month']));
+  list.push(childPrefetch(db, info, fields, 'Customer', 'tasks', ctx.loaders.tasks, customers.id, () => undefined, 'RetentionTask', ['id']));
   return prefetched(list.filter((p) => p !== undefined));
 }
 
 /** The nested fields of a task list that come with the page: each task's customer. */
-export function taskPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo): Prefetched<{ customerId: number }> | undefined {
-  const fields = selectedFields(info, ['edges', 'node']);
-  if (!fields.has('customer')) return undefined;
+export function taskPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: Map<string, FieldNode[]>): Prefetched<object> | undefined {
+  const nodes = fields.get('customer');
+  if (!nodes) return undefined;
   const visible = customerScope(ctx.principal);
+  const projected = projection(info, 'Customer', selectedFields(info, [], nodes), customers, ['id']);
   return prefetched([
     {
-      key: `customer:${shapeOf(ctx.database.db, visible)}`,
-      column: () => sql`(select row_to_json(${customers}) from ${customers} where ${outer(customers.id)} = ${outer(retentionTasks.customerId)} and ${visible})`,
-      prime: (t, value) => ctx.loaders.customer.prime(t.customerId, value ? fromJson<CustomerRow>(customers, value as Record<string, unknown>) : null),
+      key: `customer:${projected?.key ?? '*'}:${shapeOf(ctx.database.db, visible)}`,
+      column: () => sql`(select ${rowJson(sql`${customers}`, projected)} from ${customers} where ${outer(customers.id)} = ${outer(retentionTasks.customerId)} and ${visible})`,
+      prime: (task, value) => handOver(task, 'customer', value ? fromJson<CustomerRow>(customers, value as Record<string, unknown>) : null),
     },
   ]);
 }

@@ -83,18 +83,21 @@ export function customerSortKey(customer: Customer, order: CustomerOrder): unkno
 }
 
 /** One page of customers in one statement (keyset, so deep pages cost the same as the first). */
-/** A page of customers; `extra` adds named columns to each row (the API's nested fields fetched with the page). */
-export async function listCustomers(db: Db, where: SQL | undefined, order: CustomerOrder, page: PageRequest, extra?: Record<string, SQL>): Promise<Customer[]> {
-  return customersPageQuery(db, where, order, page, extra);
+export async function listCustomers(db: Db, where: SQL | undefined, order: CustomerOrder, page: PageRequest): Promise<Customer[]> {
+  return customersPageQuery(db, where, order, page);
 }
 
-/** The select of `listCustomers`, not yet run (to be prepared once per shape by the caller). */
-export function customersPageQuery(db: Db, where: SQL | undefined, order: CustomerOrder, page: PageRequest, extra?: Record<string, SQL>) {
+/**
+ * The select of `listCustomers`, not yet run (to be prepared once per shape by the caller). `columns`
+ * replaces the select list (the API selects the columns its fields read, and nested fields as json); it
+ * must hold `id` and the order's column, the sort keys.
+ */
+export function customersPageQuery(db: Db, where: SQL | undefined, order: CustomerOrder, page: PageRequest, columns?: Record<string, AnyColumn | SQL>) {
   const keys = order.field === 'id' ? [sql`${customers.id}`] : [sql`${CUSTOMER_ORDER_COLUMNS[order.field]}`, sql`${customers.id}`];
   const trim = (v: readonly unknown[] | null | undefined) => (v && order.field === 'id' ? v.slice(-1) : v);
   const bounds = keysetBounds(keys, order.direction, { ...page, after: trim(page.after), before: trim(page.before) });
   return db
-    .select(extra ? { ...getTableColumns(customers), ...extra } : getTableColumns(customers))
+    .select((columns ?? getTableColumns(customers)) as ReturnType<typeof getTableColumns<typeof customers>>)
     .from(customers)
     .where(and(where, bounds))
     .orderBy(keysetOrder(keys, order.direction, page.inverted))

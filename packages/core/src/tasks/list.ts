@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, lt, type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { retentionTasks, type Db, type TaskState } from '@weixi/db';
 import { inRegionSubtrees } from '../customers/list.js';
 import { keysetBounds, keysetOrder, type PageRequest } from '../pages.js';
@@ -28,16 +28,20 @@ export async function taskFilterSql(db: Db, filter: TaskFilter | null | undefine
   return and(...parts);
 }
 
-/** Tasks by due time, soonest first (the work queue order), keyset-paged; `extra` adds named columns to each row. */
-export async function listTasks(db: Db, where: SQL | undefined, page: PageRequest, extra?: Record<string, SQL>): Promise<RetentionTask[]> {
-  return tasksPageQuery(db, where, page, extra);
+/** Tasks by due time, soonest first (the work queue order), keyset-paged. */
+export async function listTasks(db: Db, where: SQL | undefined, page: PageRequest): Promise<RetentionTask[]> {
+  return tasksPageQuery(db, where, page);
 }
 
-/** The select of `listTasks`, not yet run (to be prepared once per shape by the caller). */
-export function tasksPageQuery(db: Db, where: SQL | undefined, page: PageRequest, extra?: Record<string, SQL>) {
+/**
+ * The select of `listTasks`, not yet run (to be prepared once per shape by the caller). `columns` replaces
+ * the select list (the API selects the columns its fields read, and nested fields as json); it must hold
+ * `dueAt` and `id`, the sort keys.
+ */
+export function tasksPageQuery(db: Db, where: SQL | undefined, page: PageRequest, columns?: Record<string, AnyColumn | SQL>) {
   const keys = [sql`${retentionTasks.dueAt}`, sql`${retentionTasks.id}`];
   return db
-    .select(extra ? { ...getTableColumns(retentionTasks), ...extra } : getTableColumns(retentionTasks))
+    .select((columns ?? getTableColumns(retentionTasks)) as ReturnType<typeof getTableColumns<typeof retentionTasks>>)
     .from(retentionTasks)
     .where(and(where, keysetBounds(keys, 'asc', page)))
     .orderBy(keysetOrder(keys, 'asc', page.inverted))

@@ -12,7 +12,8 @@ import type { WeixiBuilder } from '../builder.js';
 import { childConnection, cursorKey } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
-import { child, type Loaders } from '../loaders.js';
+import { child, type CustomerRow, type Loaders } from '../loaders.js';
+import { reads } from '../projection.js';
 import { regionToChange } from '../permissions.js';
 import { enumOf } from './enums.js';
 import type { Refs } from './refs.js';
@@ -102,14 +103,15 @@ export function registerContactPolicy(builder: WeixiBuilder, refs: Refs): void {
   const Decisions = builder.connectionObject({ type: DecisionRef, name: 'ContactDecisionConnection' }, { name: 'ContactDecisionEdge' });
 
   builder.objectFields(refs.Customer, (t) => ({
-    contacts: t.connection({ type: Contact, description: 'Contacts of the customer on every channel, newest first.', resolve: (c, args, ctx) => childConnection(args, loadersOf(ctx).contacts, c.id, cursorKey(['id'], (r: ContactRow) => [r.id])) }, Contacts),
+    contacts: t.connection({ type: Contact, description: 'Contacts of the customer on every channel, newest first.', ...reads<CustomerRow>('id'), resolve: (c, args, ctx) => childConnection(args, loadersOf(ctx).contacts, c.id, cursorKey(['id'], (r: ContactRow) => [r.id])) }, Contacts),
     contactDecisions: t.connection(
-      { type: DecisionRef, description: "The contact-policy gate's decisions on the customer's contacts, newest first.", resolve: (c, args, ctx) => childConnection(args, loadersOf(ctx).decisions, c.id, cursorKey(['id'], (r: DecisionRow) => [r.id])) },
+      { type: DecisionRef, description: "The contact-policy gate's decisions on the customer's contacts, newest first.", ...reads<CustomerRow>('id'), resolve: (c, args, ctx) => childConnection(args, loadersOf(ctx).decisions, c.id, cursorKey(['id'], (r: DecisionRow) => [r.id])) },
       Decisions,
     ),
     contactConsents: t.field({
       type: [Consent],
       description: 'Consent records (opt-ins and opt-outs), newest first. The BSS flags are `consent`.',
+      ...reads<CustomerRow>('id'),
       resolve: (c, _a, ctx) => ctx.database.db.select().from(contactConsents).where(eq(contactConsents.customerId, c.id)).orderBy(sql`${contactConsents.updatedAt} desc, ${contactConsents.channel}`),
     }),
   }));

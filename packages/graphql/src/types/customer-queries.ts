@@ -14,7 +14,8 @@ import type { CustomerRow } from '../loaders.js';
 import { cursorKey, keysetConnection, type CursorPart } from '../connections.js';
 import { localId } from '../ids.js';
 import { customerScope } from '../visibility.js';
-import { customerPrefetches, pageRows } from '../prefetch.js';
+import { customerPrefetches, pageRows, selectedFields } from '../prefetch.js';
+import { projection } from '../projection.js';
 import { shapeOf } from '../statements.js';
 import { enumOf, type Enums } from './enums.js';
 import type { Refs } from './refs.js';
@@ -50,6 +51,7 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
       },
       resolve: async (_root, args, ctx, info) => {
         const { db } = ctx.database;
+        const fields = selectedFields(info, ['edges', 'node']);
         const filter = args.filter;
         const filtered = filter
           ? await customerFilterSql(db, {
@@ -71,7 +73,9 @@ export function registerCustomerQueries(builder: WeixiBuilder, refs: Refs, enums
           (page) =>
             pageRows(
               db,
-              customerPrefetches(ctx, info),
+              customers,
+              projection(info, 'Customer', fields, customers, ['id', order.field]),
+              customerPrefetches(ctx, info, fields),
               filtered || page.after || page.before ? undefined : `customers:${order.field}:${order.direction}:${page.limit}:${Boolean(page.inverted)}:${shapeOf(db, scope)}`,
               (columns) => customersPageQuery(db, where, order, page, columns),
             ),

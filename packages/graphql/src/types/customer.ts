@@ -1,6 +1,8 @@
 import type { WeixiBuilder } from '../builder.js';
-import type { EventRow, MembershipRow, TaskRow, UsageRow } from '../loaders.js';
+import type { CustomerRow, EventRow, MembershipRow, TaskRow, UsageRow } from '../loaders.js';
 import { childConnection, cursorKey } from '../connections.js';
+import { prefetchedValue } from '../handover.js';
+import { reads } from '../projection.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -32,9 +34,9 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
     fields: (t) => ({
       msisdn: t.exposeString('msisdn', { description: 'Phone number, digits only.' }),
       name: t.exposeString('name'),
-      region: t.field({ type: refs.Region, resolve: (c, _a, ctx) => ctx.loaders.region.load(c.regionId).then((r) => r!) }),
+      region: t.field({ type: refs.Region, ...reads<CustomerRow>('regionId'), resolve: (c, _a, ctx) => ctx.loaders.region.load(c.regionId).then((r) => r!) }),
       joinedOn: t.expose('joinedOn', { type: 'Date' }),
-      tenureMonths: t.int({ description: '网龄: whole months on the network.', resolve: (c, _a, ctx) => tenureMonths(c.joinedOn, ctx.clock.now()) }),
+      tenureMonths: t.int({ description: '网龄: whole months on the network.', ...reads<CustomerRow>('joinedOn'), resolve: (c, _a, ctx) => tenureMonths(c.joinedOn, ctx.clock.now()) }),
       plan: t.exposeString('plan', { description: '套餐: plan code.' }),
       paymentType: t.expose('paymentType', { type: enums.PaymentType }),
       balanceCents: t.exposeInt('balanceCents', { description: 'Account balance in cents; negative means arrears (欠费).' }),
@@ -49,6 +51,7 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
       accountManager: t.exposeString('accountManager', { nullable: true, description: '客户经理.' }),
       consent: t.field({
         type: [ChannelConsent],
+        ...reads<CustomerRow>('consent'),
         resolve: (c) => Object.entries(c.consent).map(([channel, granted]) => ({ channel, granted: Boolean(granted) })),
       }),
       status: t.expose('status', { type: enums.CustomerStatus }),
@@ -58,11 +61,13 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
       lifecycleStage: t.field({
         type: enums.LifecycleStage,
         description: 'Stage from tenure, status and warning indicators, as of now (see the README for the rules).',
+        ...reads<CustomerRow>('id'),
         resolve: async (c, _a, ctx) => (await ctx.loaders.lifecycle.load(c.id))!.stage,
       }),
       warnings: t.field({
         type: [enums.WarningIndicator],
         description: 'Warning indicators that hold now, with the facts of the last complete months.',
+        ...reads<CustomerRow>('id'),
         resolve: async (c, _a, ctx) => (await ctx.loaders.lifecycle.load(c.id))?.warnings ?? [],
       }),
       valueRankPct: t.exposeFloat('valueRankPct', { nullable: true, description: 'Share of the province ranked above this customer by revenue (0 = top).' }),
@@ -72,23 +77,28 @@ export function registerCustomer(builder: WeixiBuilder, refs: Refs, enums: Enums
         type: refs.MonthlyUsage,
         description: 'Monthly facts, newest first, from `months` months back (the current month too once recorded).',
         args: { months: t.arg.int({ defaultValue: 6, description: 'How many months back, 1 to 36.' }) },
+        ...reads<CustomerRow>('id'),
         resolve: (c, args, ctx) => {
-          return childConnection(args, ctx.loaders.usage, c.id, cursorKey(['date'], (u: UsageRow) => [u.month]), { months: usageMonths(args.months) });
+          const months = { months: usageMonths(args.months) };
+          return childConnection(args, ctx.loaders.usage, c.id, cursorKey(['date'], (u: UsageRow) => [u.month]), months, prefetchedValue<UsageRow[]>(c, 'usage')?.value);
         },
       }, refs.connections.MonthlyUsage),
       tasks: t.connection({
         type: refs.RetentionTask,
         description: 'Retention tasks for this customer, newest first.',
-        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.tasks, c.id, cursorKey(['id'], (task: TaskRow) => [task.id])),
+        ...reads<CustomerRow>('id'),
+        resolve: (c, args, ctx) => childConnection(args, ctx.loaders.tasks, c.id, cursorKey(['id'], (task: TaskRow) => [task.id]), undefined, prefetchedValue<TaskRow[]>(c, 'tasks')?.value),
       }, refs.connections.RetentionTask),
       events: t.connection({
         type: refs.CustomerEvent,
         description: 'Events, most recent first.',
+        ...reads<CustomerRow>('id'),
         resolve: (c, args, ctx) => childConnection(args, ctx.loaders.events, c.id, cursorKey(['time', 'id'], (e: EventRow) => [e.occurredAt.toISOString(), e.id])),
       }, refs.connections.CustomerEvent),
       segments: t.connection({
         type: refs.SegmentMembership,
         description: 'Segments the customer is in (with includePast, also the stays that ended), newest stay first.',
+        ...reads<CustomerRow>('id'),
         args: { includePast: t.arg.boolean({ defaultValue: false }) },
         resolve: (c, args, ctx) => {
           const includePast = Boolean(args.includePast);

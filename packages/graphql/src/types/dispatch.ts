@@ -32,6 +32,7 @@ import { queueCoreJobInCities } from '../core-jobs.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import type { Loaders, TaskRow } from '../loaders.js';
+import { reads } from '../projection.js';
 import { regionToChange } from '../permissions.js';
 import { taskScope } from '../visibility.js';
 import { enumOf, type Enums } from './enums.js';
@@ -130,9 +131,10 @@ export function registerDispatch(builder: WeixiBuilder, refs: Refs, enums: Enums
     timeline: t.field({
       type: [Entry],
       description: 'State changes, what dispatch did, contact attempts and quality audits, in time order.',
+      ...reads<TaskRow>('id'),
       resolve: (task, _a, ctx) => loadersOf(ctx).timeline.load(task.id),
     }),
-    team: t.field({ type: TeamRef, nullable: true, description: 'The team it was dispatched to (seen by admins and the operators of the team\'s region).', resolve: (task, _a, ctx) => (task.teamId ? loadersOf(ctx).team.load(task.teamId) : null) }),
+    team: t.field({ type: TeamRef, nullable: true, description: 'The team it was dispatched to (seen by admins and the operators of the team\'s region).', ...reads<TaskRow>('teamId'), resolve: (task, _a, ctx) => (task.teamId ? loadersOf(ctx).team.load(task.teamId) : null) }),
     dispatchedAt: t.expose('dispatchedAt', { type: 'DateTime', nullable: true }),
     slaDueAt: t.expose('slaDueAt', { type: 'DateTime', nullable: true, description: 'The tier\'s SLA deadline; past it the task is escalated to the team lead.' }),
     nextAttemptAt: t.expose('nextAttemptAt', { type: 'DateTime', nullable: true, description: 'After an unreached attempt: the next contact window.' }),

@@ -11,7 +11,8 @@ import { nextBestActions, type NextBestAction } from '@weixi/planner';
 import type { WeixiBuilder } from '../builder.js';
 import { queueCoreJobInCities } from '../core-jobs.js';
 import type { WeixiContext } from '../context.js';
-import type { Loaders } from '../loaders.js';
+import type { CustomerRow, Loaders, TaskRow } from '../loaders.js';
+import { reads } from '../projection.js';
 import { regionToChange } from '../permissions.js';
 import type { Refs } from './refs.js';
 
@@ -93,14 +94,16 @@ export function registerPlanner(builder: WeixiBuilder, refs: Refs): void {
     nextBestActions: t.field({
       type: [Action],
       description: "The tactics the planner would consider for the customer now, ranked, with why each is or is not chosen (empty: no enabled tactic answers the customer).",
+      ...reads<CustomerRow>('id'),
       resolve: (customer, _a, ctx) => actionsLoader(ctx).load(customer.id),
     }),
   }));
   builder.objectFields(refs.RetentionTask, (t) => ({
-    offer: t.field({ type: Offer, nullable: true, description: 'The offer of a planned task.', resolve: (task) => task.offer ?? null }),
+    offer: t.field({ type: Offer, nullable: true, description: 'The offer of a planned task.', ...reads<TaskRow>('offer'), resolve: (task) => task.offer ?? null }),
     tacticTitle: t.string({
       nullable: true,
       description: "The tactic's title, while its plugin is active.",
+      ...reads<TaskRow>('tactic'),
       resolve: (task, _a, ctx) => {
         const [pluginId, tacticId] = (task.tactic ?? '').split('/');
         return (pluginId && tacticId && ctx.plugins?.tactics.get(pluginId, tacticId)?.title) || null;

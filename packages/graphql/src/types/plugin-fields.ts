@@ -4,7 +4,8 @@ import type { FieldParent, FieldRequest } from '@weixi/sdk';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { WeixiBuilder } from '../builder.js';
 import type { WeixiContext } from '../context.js';
-import type { CustomerRow, SegmentRow } from '../loaders.js';
+import type { CustomerRow, SegmentRow, TaskRow } from '../loaders.js';
+import { reads } from '../projection.js';
 import { contained as containedIn } from '../plugin-failures.js';
 import type { Refs } from './refs.js';
 import { inputOptions, outputOptions, type PluginTypeRefs } from './plugin-types.js';
@@ -92,13 +93,14 @@ export function registerPluginFields(builder: WeixiBuilder, refs: Refs, fields: 
     switch (registration.type) {
       case 'Customer':
         builder.objectField(refs.Customer, registration.name, (t) =>
-          t.field({ ...options(t), resolve: (c: CustomerRow, args: Record<string, unknown>, ctx: WeixiContext, info: GraphQLResolveInfo) => onParent(ctx, args, c, c.id, info) } as any),
+          t.field({ ...options(t), ...reads<CustomerRow>('id', 'regionId'), resolve: (c: CustomerRow, args: Record<string, unknown>, ctx: WeixiContext, info: GraphQLResolveInfo) => onParent(ctx, args, c, c.id, info) } as any),
         );
         break;
       case 'RetentionTask':
         builder.objectField(refs.RetentionTask, registration.name, (t) =>
           t.field({
             ...options(t),
+            ...reads<TaskRow>('id', 'customerId'),
             resolve: async (task: { id: number; customerId: number }, args: Record<string, unknown>, ctx: WeixiContext, info: GraphQLResolveInfo) =>
               onParent(ctx, args, (await ctx.loaders.customer.load(task.customerId))!, task.id, info),
           } as any),

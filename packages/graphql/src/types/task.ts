@@ -10,15 +10,18 @@ import {
   taskSortKey,
 } from '@weixi/core';
 import { and } from 'drizzle-orm';
+import { retentionTasks } from '@weixi/db';
 import type { WeixiBuilder } from '../builder.js';
 import { childConnection, cursorKey, keysetConnection } from '../connections.js';
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import { liveIds } from '../live.js';
 import { customerScope, taskScope } from '../visibility.js';
-import { taskPrefetches, pageRows } from '../prefetch.js';
+import { prefetchedValue } from '../handover.js';
+import { pageRows, selectedFields, taskPrefetches } from '../prefetch.js';
+import { projection, reads } from '../projection.js';
 import { shapeOf } from '../statements.js';
-import type { AttemptRow, TaskRow, TransitionRow } from '../loaders.js';
+import type { AttemptRow, CustomerRow, TaskRow, TransitionRow } from '../loaders.js';
 import type { Enums } from './enums.js';
 import type { Refs } from './refs.js';
 
@@ -31,7 +34,14 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
     id: { resolve: (task) => task.id },
     loadMany: (ids, ctx) => Promise.all(ids.map((id) => ctx.loaders.task.load(Number(id)))),
     fields: (t) => ({
-      customer: t.field({ type: refs.Customer, resolve: (task, _a, ctx) => ctx.loaders.customer.load(task.customerId).then((c) => c!) }),
+      customer: t.field({
+        type: refs.Customer,
+        ...reads<TaskRow>('customerId'),
+        resolve: async (task, _a, ctx) => {
+          const fetched = prefetchedValue<CustomerRow | null>(task, 'customer');
+          return (fetched ? fetched.value : await ctx.loaders.customer.load(task.customerId))!;
+        },
+      }),
       reason: t.exposeString('reason', { description: 'Why: the alert or occasion behind the task.' }),
       tactic: t.exposeString('tactic', { nullable: true, description: 'Retention tactic id.' }),
       channel: t.exposeString('channel', { nullable: true, description: 'Contact channel id.' }),
@@ -49,11 +59,13 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       transitions: t.connection({
         type: refs.TaskTransition,
         description: 'Every state change, oldest first.',
+        ...reads<TaskRow>('id'),
         resolve: (task, args, ctx) => childConnection(args, ctx.loaders.transitions, task.id, cursorKey(['id'], (r: TransitionRow) => [r.id])),
       }, refs.connections.TaskTransition),
       attempts: t.connection({
         type: refs.TaskAttempt,
         description: 'Contact attempts, oldest first.',
+        ...reads<TaskRow>('id'),
         resolve: (task, args, ctx) => childConnection(args, ctx.loaders.attempts, task.id, cursorKey(['id'], (r: AttemptRow) => [r.id])),
       }, refs.connections.TaskAttempt),
     }),
@@ -107,6 +119,7 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
       args: { filter: t.arg({ type: TaskFilter }) },
       resolve: async (_root, args, ctx, info) => {
         const { db } = ctx.database;
+        const fields = selectedFields(info, ['edges', 'node']);
         const f = args.filter;
         const filtered = await taskFilterSql(db, f && { ...f, customerId: f.customerId ? localId(f.customerId, 'filter.customerId') : null });
         const scope = taskScope(ctx.principal);
@@ -117,7 +130,9 @@ export function registerTask(builder: WeixiBuilder, refs: Refs, enums: Enums): v
           (page) =>
             pageRows(
               db,
-              taskPrefetches(ctx, info),
+              retentionTasks,
+              projection(info, 'RetentionTask', fields, retentionTasks, ['id', 'dueAt']),
+              taskPrefetches(ctx, info, fields),
               filtered || page.after || page.before ? undefined : `tasks:${page.limit}:${Boolean(page.inverted)}:${shapeOf(db, scope)}`,
               (columns) => tasksPageQuery(db, where, page, columns),
             ),

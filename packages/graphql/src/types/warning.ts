@@ -13,7 +13,8 @@ import { childConnection, cursorKey, keysetConnection } from '../connections.js'
 import type { WeixiContext } from '../context.js';
 import { localId } from '../ids.js';
 import { liveIds } from '../live.js';
-import { child, type Loaders } from '../loaders.js';
+import { child, type CustomerRow, type Loaders } from '../loaders.js';
+import { reads } from '../projection.js';
 import { customerScope } from '../visibility.js';
 import { enumOf } from './enums.js';
 import type { Refs } from './refs.js';
@@ -233,11 +234,12 @@ export function registerWarning(builder: WeixiBuilder, refs: Refs): void {
       {
         type: Warning,
         description: "The customer's churn warnings, every status, newest first. (`warnings` lists the core's lifecycle indicators.)",
+        ...reads<CustomerRow>('id'),
         resolve: (c, args, ctx) => childConnection(args, loadersOf(ctx).ofCustomer, c.id, cursorKey(['id'], (w: WarningRow) => [w.id])),
       },
       Connection,
     ),
-    churnRisk: t.field({ type: Risk, description: 'Combined churn risk from the live warnings, weighted per rule plugin.', resolve: (c, _a, ctx) => loadersOf(ctx).risk.load(c.id) }),
+    churnRisk: t.field({ type: Risk, description: 'Combined churn risk from the live warnings, weighted per rule plugin.', ...reads<CustomerRow>('id'), resolve: (c, _a, ctx) => loadersOf(ctx).risk.load(c.id) }),
   }));
 
   const Payload = builder.objectRef<{ warning: WarningRow }>('WarningPayload').implement({
