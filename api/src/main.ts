@@ -2,6 +2,8 @@
  * `pnpm start`: opens the database (PGlite in WEIXI_DATA_DIR, or PostgreSQL at DATABASE_URL), applies
  * migrations, seeds demo data into an empty database, and serves GraphQL.
  */
+// First: graphql-js reads NODE_ENV as it loads.
+import '@weixi/platform/production';
 import { systemClock } from '@weixi/core';
 import { openDatabase } from '@weixi/db';
 import { hasCustomers } from '@weixi/demo';

@@ -99,11 +99,24 @@ function parsedJson(value: unknown): unknown {
 }
 
 /** The fields selected under `path` (e.g. `edges`, `node`) of the resolved field (or of `from`), fragments included, by name. */
-export function selectedFields(info: GraphQLResolveInfo, path: readonly string[], from: readonly FieldNode[] = info.fieldNodes): Map<string, FieldNode[]> {
+export function selectedFields(info: GraphQLResolveInfo, path: readonly string[], from: readonly FieldNode[] = info.fieldNodes): ReadonlyMap<string, FieldNode[]> {
+  // A field node (of a parsed document, which yoga keeps per query text) and a path select the same
+  // fields in every request that runs it: remembered, also so that `projection` can remember its answer.
+  const node = from.length === 1 ? from[0]! : undefined;
+  const key = path.join('.');
+  const known = node && selections.get(node)?.get(key);
+  if (known) return known;
   let sets: SelectionSetNode[] = from.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
   for (const name of path) sets = (fieldsOf(info, sets).get(name) ?? []).flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-  return fieldsOf(info, sets);
+  const fields = fieldsOf(info, sets);
+  if (node) {
+    let byPath = selections.get(node);
+    if (!byPath) selections.set(node, (byPath = new Map()));
+    byPath.set(key, fields);
+  }
+  return fields;
 }
+const selections = new WeakMap<FieldNode, Map<string, Map<string, FieldNode[]>>>();
 
 function fieldsOf(info: GraphQLResolveInfo, sets: readonly SelectionSetNode[], into = new Map<string, FieldNode[]>()): Map<string, FieldNode[]> {
   for (const set of sets) {
@@ -203,7 +216,7 @@ function childPageJson(spec: ChildPageSpec, page: PageRequest, parentId: PgColum
 export function childPrefetch<Parent extends { id: number }, Row>(
   db: Db,
   info: GraphQLResolveInfo,
-  fields: Map<string, FieldNode[]>,
+  fields: ReadonlyMap<string, FieldNode[]>,
   typeName: string,
   name: string,
   loaders: ChildLoaders<Row>,
@@ -232,7 +245,7 @@ export function childPrefetch<Parent extends { id: number }, Row>(
 }
 
 /** The nested fields of a customers page that come with the page: region, usage, tasks. */
-export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: Map<string, FieldNode[]>): Prefetched<CustomerRow> | undefined {
+export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: ReadonlyMap<string, FieldNode[]>): Prefetched<CustomerRow> | undefined {
   const { db } = ctx.database;
   const list: (Prefetch<CustomerRow> | undefined)[] = [];
   if (fields.has('region')) {
@@ -250,7 +263,7 @@ export function customerPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, 
 }
 
 /** The nested fields of a task list that come with the page: each task's customer. */
-export function taskPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: Map<string, FieldNode[]>): Prefetched<object> | undefined {
+export function taskPrefetches(ctx: WeixiContext, info: GraphQLResolveInfo, fields: ReadonlyMap<string, FieldNode[]>): Prefetched<object> | undefined {
   const nodes = fields.get('customer');
   if (!nodes) return undefined;
   const visible = customerScope(ctx.principal);

@@ -9,9 +9,9 @@
  * Rows selected this way carry only those columns (and the ones the page always needs: its sort keys), so
  * they go only to the resolvers of the selection they were projected for: never into a shared DataLoader.
  */
-import { getTableColumns, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import { sql } from 'drizzle-orm';
 
 const READS = 'weixiReads';
@@ -42,7 +42,21 @@ function readsOf(type: GraphQLObjectType, name: string): readonly string[] | und
  * The node's `id` reads `id`.
  */
 export function projection(info: GraphQLResolveInfo, typeName: string, fields: ReadonlyMap<string, readonly FieldNode[]>, table: PgTable, keep: readonly string[]): Projection | undefined {
-  const type = info.schema.getType(typeName) as GraphQLObjectType | undefined;
+  // The same selection (selectedFields remembers it per document) on the same schema projects the same.
+  let bySelection = projections.get(info.schema);
+  if (!bySelection) projections.set(info.schema, (bySelection = new WeakMap()));
+  let byTarget = bySelection.get(fields);
+  if (!byTarget) bySelection.set(fields, (byTarget = new Map()));
+  const key = `${typeName}:${getTableName(table)}:${keep.join(',')}`;
+  if (byTarget.has(key)) return byTarget.get(key);
+  const projected = project(info.schema, typeName, fields, table, keep);
+  byTarget.set(key, projected);
+  return projected;
+}
+const projections = new WeakMap<GraphQLSchema, WeakMap<object, Map<string, Projection | undefined>>>();
+
+function project(schema: GraphQLSchema, typeName: string, fields: ReadonlyMap<string, readonly FieldNode[]>, table: PgTable, keep: readonly string[]): Projection | undefined {
+  const type = schema.getType(typeName) as GraphQLObjectType | undefined;
   if (!type) return undefined;
   const wanted = new Set(keep);
   for (const name of fields.keys()) {

@@ -5,6 +5,8 @@
  * over IPC, its memory when asked (`memory`; collected first under `--expose-gc`) and its peak RSS when
  * told to stop.
  */
+// First: graphql-js reads NODE_ENV as it loads.
+import '@weixi/platform/production';
 import { fileURLToPath } from 'node:url';
 import { openDatabase } from '@weixi/db';
 import { createLogger, loadPlugins, startPlatform } from '@weixi/platform';
