@@ -29,7 +29,7 @@ const { values } = parseArgs({
     against: { type: 'string' },
     /** Only the scenarios whose "request as key" contains this text (e.g. `page as admin`). */
     only: { type: 'string' },
-    /** Write a CPU profile of the Weixi side (node --cpu-prof) into this directory. */
+    /** Write CPU profiles of the Weixi and baseline sides (node --cpu-prof) into this directory. */
     profile: { type: 'string' },
   },
 });
@@ -98,8 +98,10 @@ const scenarios = [
 ].filter((s) => !values.only || `${s.name} as ${s.role}`.includes(values.only)) as { name: string; role: keyof typeof keys; query: string }[];
 
 const sides = { url, pool: options.pool, scopes };
-const weixi = await startSide('weixi', { ...sides, nodeArgs: values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [] });
-const baseline = await startSide('baseline', sides);
+// Each side's profiles in a folder of its own (`DIR/weixi`, `DIR/baseline`), to compare where each spends.
+const profiled = (side: string) => (values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}/${side}`] : []);
+const weixi = await startSide('weixi', { ...sides, nodeArgs: profiled('weixi') });
+const baseline = await startSide('baseline', { ...sides, nodeArgs: profiled('baseline') });
 const against = values.against ? await startSide('weixi', { ...sides, checkout: values.against }) : undefined;
 const checks: Check[] = [];
 const rows = [];
