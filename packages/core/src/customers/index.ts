@@ -6,7 +6,6 @@ export {
   countCustomers,
   customerFilterSql,
   customerSortKey,
-  escapeLike,
   listCustomers,
   customersPageQuery,
   CUSTOMER_ORDER_COLUMNS,

@@ -1,12 +1,8 @@
 import { and, eq, getTableColumns, ilike, inArray, isNull, like, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { customers, segmentMemberships, type CustomerStatus, type Db, type Tier } from '@weixi/db';
-import { IssueList } from '../errors.js';
 import { keysetBounds, keysetOrder, type PageRequest, type SortDirection } from '../pages.js';
-import { regionsByCode } from '../regions/regions.js';
-import { escapeLike, inSubtreesSql } from '../regions/subtrees.js';
+import { escapeLike, inRegionSubtrees } from '../regions/subtrees.js';
 import type { Customer } from './upsert.js';
-
-export { escapeLike };
 
 /** Columns a customer list can be sorted by; the id breaks ties so every position is unique. */
 export const CUSTOMER_ORDER_COLUMNS = {
@@ -38,20 +34,6 @@ export interface CustomerFilter {
   where?: SQL | null;
 }
 
-/**
- * `regionIdColumn` within the subtree of any of the regions of `codes`; an unknown code is a BAD_USER_INPUT
- * issue at `${path}[i]`.
- */
-export async function inRegionSubtrees(db: Db, codes: readonly string[], path: string, regionIdColumn: AnyColumn): Promise<SQL> {
-  const found = await regionsByCode(db, codes);
-  const issues = new IssueList();
-  codes.forEach((code, i) => {
-    if (!found.has(code)) issues.add(`${path}[${i}]`, `region ${JSON.stringify(code)} does not exist`);
-  });
-  issues.throwIfAny();
-  return inSubtreesSql([...found.values()].map((r) => r.path), regionIdColumn);
-}
-
 /** Builds the WHERE clause for a filter; unknown region codes are reported at `${path}.regionCodes[i]`. */
 export async function customerFilterSql(db: Db, filter: CustomerFilter | null | undefined, path = 'filter'): Promise<SQL | undefined> {
   if (!filter) return undefined;
@@ -75,7 +57,6 @@ export async function customerFilterSql(db: Db, filter: CustomerFilter | null | 
   if (filter.where) parts.push(filter.where);
   return and(...parts);
 }
-
 
 /** The sort key values of a row, for its cursor. */
 export function customerSortKey(customer: Customer, order: CustomerOrder): unknown[] {

@@ -4,7 +4,7 @@ import { SYSTEM_PRINCIPAL, type Principal } from '../access/principal.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { systemClock, type Clock } from '../clock.js';
 import { IssueList } from '../errors.js';
-import { escapeLike } from '../customers/list.js';
+import { escapeLike } from './subtrees.js';
 import { checkRegionInput, type RegionInput } from './input.js';
 import { planRegions, type PlannedRegion } from './plan.js';
 import type { Region } from './regions.js';

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, inArray, lt, type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { retentionTasks, type Db, type TaskState } from '@weixi/db';
-import { inRegionSubtrees } from '../customers/list.js';
+import { inRegionSubtrees } from '../regions/subtrees.js';
 import { keysetBounds, keysetOrder, type PageRequest } from '../pages.js';
 import type { RetentionTask } from './tasks.js';
 
